@@ -1,0 +1,87 @@
+package chat.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code chat} command: dispatches to the subcommands and maps failures to exit codes. */
+@Command(name = "chat",
+        mixinStandardHelpOptions = true,
+        versionProvider = ChatCommand.Version.class,
+        description = "Self-hosted, end-to-end encrypted group chat.%n",
+        subcommands = {GenerateCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0    success",
+            "  1    runtime failure (I/O error, damaged file, failed operation)",
+            "  2    bad usage (unknown option, missing or invalid argument)",
+            "  3    login refused (wrong password, or a server key not matching the directory)",
+            "  4    server unreachable",
+            "  130  interrupted (Ctrl-C)",
+            "",
+            "Environment: CHAT_JAVA_OPTS passes options to the Java VM (bin/chat)."
+        })
+final class ChatCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    static int execute(String[] args) {
+        CommandLine cli = new CommandLine(new ChatCommand());
+        cli.setExitCodeExceptionMapper(e -> e instanceof CliException c ? c.exitCode() : ExitCodes.FAILURE);
+        cli.setExecutionExceptionHandler(ChatCommand::handle);
+        cli.setParameterExceptionHandler(ChatCommand::handleUsage);
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof CliException c) {
+            err.println("chat: " + c.getMessage());
+            err.flush();
+            return c.exitCode();
+        }
+        err.println("chat: unexpected failure: " + e);
+        e.printStackTrace(err);
+        err.flush();
+        return ExitCodes.FAILURE;
+    }
+
+    private static int handleUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("chat: " + e.getMessage());
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    /** Reads the version Maven wrote into version.properties at build time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            return new String[] {"chat " + version(), "Java " + Runtime.version()};
+        }
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = ChatCommand.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+}

@@ -1,0 +1,165 @@
+package chat.protocol.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A strict JSON parser on jackson-core's streaming API: it enforces {@link JsonLimits}
+ * token by token, refuses duplicate member names, fractions, exponents and integers
+ * beyond 2^53 - 1, and anything after the top-level value. No data binding, no reflection.
+ */
+public final class JsonParser {
+
+    private final JsonLimits limits;
+    private final JsonFactory factory;
+
+    public JsonParser(JsonLimits limits) {
+        this.limits = limits;
+        this.factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxDepth() + 1)
+                        .maxStringLength(limits.maxStringLength())
+                        .maxNumberLength(20)
+                        .maxNameLength(limits.maxStringLength())
+                        .build())
+                .build();
+    }
+
+    public static JsonParser withDefaults() {
+        return new JsonParser(JsonLimits.DEFAULT);
+    }
+
+    /** Parses one document, which must be an object. */
+    public JsonValue.JsonObject parseObject(byte[] utf8) throws JsonException {
+        return parseObject(utf8, 0, utf8.length);
+    }
+
+    public JsonValue.JsonObject parseObject(byte[] utf8, int offset, int length) throws JsonException {
+        try (com.fasterxml.jackson.core.JsonParser p = factory.createParser(utf8, offset, length)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new JsonException("expected a JSON object, found " + describe(first), false);
+            }
+            State state = new State();
+            JsonValue.JsonObject result = readObject(p, state, 1);
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                throw new JsonException("unexpected content after the JSON object", false);
+            }
+            return result;
+        } catch (StreamConstraintsException e) {
+            throw new JsonException("JSON limit exceeded: " + e.getOriginalMessage(), true);
+        } catch (JsonParseException e) {
+            throw new JsonException("malformed JSON: " + e.getOriginalMessage(), false);
+        } catch (IOException e) {
+            throw new JsonException("malformed JSON: " + e.getMessage(), false);
+        }
+    }
+
+    private static final class State {
+        int values;
+    }
+
+    private JsonValue read(com.fasterxml.jackson.core.JsonParser p, JsonToken token, State state, int depth)
+            throws IOException, JsonException {
+        if (++state.values > limits.maxValues()) {
+            throw new JsonException("JSON document has more than " + limits.maxValues() + " values", true);
+        }
+        return switch (token) {
+            case START_OBJECT -> readObject(p, state, depth + 1);
+            case START_ARRAY -> readArray(p, state, depth + 1);
+            case VALUE_STRING -> new JsonValue.JsonString(wellFormed(p.getText(), p));
+            case VALUE_NUMBER_INT -> readInteger(p);
+            case VALUE_NUMBER_FLOAT -> throw new JsonException("at " + path(p) + ": only integers are allowed, found "
+                    + p.getText(), false);
+            case VALUE_TRUE -> new JsonValue.JsonBoolean(true);
+            case VALUE_FALSE -> new JsonValue.JsonBoolean(false);
+            case VALUE_NULL -> JsonValue.JsonNull.NULL;
+            default -> throw new JsonException("unexpected " + describe(token), false);
+        };
+    }
+
+    private JsonValue.JsonObject readObject(com.fasterxml.jackson.core.JsonParser p, State state, int depth)
+            throws IOException, JsonException {
+        checkDepth(depth);
+        Map<String, JsonValue> fields = new LinkedHashMap<>();
+        JsonToken token;
+        while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = wellFormed(p.currentName(), p);
+            if (fields.size() >= limits.maxObjectFields()) {
+                throw new JsonException("an object has more than " + limits.maxObjectFields() + " members", true);
+            }
+            JsonValue value = read(p, p.nextToken(), state, depth);
+            if (fields.putIfAbsent(name, value) != null) {
+                throw new JsonException("duplicate member '" + name + "'", false);
+            }
+        }
+        if (token != JsonToken.END_OBJECT) {
+            throw new JsonException("unterminated object", false);
+        }
+        return new JsonValue.JsonObject(fields);
+    }
+
+    private JsonValue.JsonArray readArray(com.fasterxml.jackson.core.JsonParser p, State state, int depth)
+            throws IOException, JsonException {
+        checkDepth(depth);
+        List<JsonValue> elements = new ArrayList<>();
+        JsonToken token;
+        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null) {
+                throw new JsonException("unterminated array", false);
+            }
+            if (elements.size() >= limits.maxArrayLength()) {
+                throw new JsonException("an array has more than " + limits.maxArrayLength() + " elements", true);
+            }
+            elements.add(read(p, token, state, depth));
+        }
+        return new JsonValue.JsonArray(elements);
+    }
+
+    private void checkDepth(int depth) throws JsonException {
+        if (depth > limits.maxDepth()) {
+            throw new JsonException("JSON nested deeper than " + limits.maxDepth() + " levels", true);
+        }
+    }
+
+    private static JsonValue readInteger(com.fasterxml.jackson.core.JsonParser p) throws IOException, JsonException {
+        if (p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER) {
+            throw new JsonException("at " + path(p) + ": integer " + p.getText() + " is too large", false);
+        }
+        long value = p.getLongValue();
+        if (value > JsonValue.MAX_SAFE_INTEGER || value < -JsonValue.MAX_SAFE_INTEGER) {
+            throw new JsonException("at " + path(p) + ": integer " + value + " outside +-(2^53-1)", false);
+        }
+        return new JsonValue.JsonNumber(value);
+    }
+
+    /** RFC 8785 needs well-formed Unicode: a lone surrogate (from a \\ud800 escape) is refused. */
+    private static String wellFormed(String s, com.fasterxml.jackson.core.JsonParser p) throws JsonException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new JsonException("at " + path(p) + ": string contains a lone surrogate", false);
+            }
+        }
+        return s;
+    }
+
+    private static String path(com.fasterxml.jackson.core.JsonParser p) {
+        return p.getParsingContext().pathAsPointer().toString();
+    }
+
+    private static String describe(JsonToken token) {
+        return token == null ? "end of input" : token.asString() == null ? token.name() : token.asString();
+    }
+}
