@@ -24,14 +24,18 @@ public final class Hpke {
         return new HPKE(HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256, HPKE.aead_CHACHA20_POLY1305);
     }
 
-    /** Encrypts {@code plaintext} to {@code recipient}, with a fresh ephemeral key. */
-    public static HpkeSealed seal(AgreementPublicKey recipient, byte[] info, byte[] aad, byte[] plaintext) {
+    /**
+     * Encrypts {@code plaintext} to {@code recipient}, with a fresh ephemeral key. A recipient
+     * key of small order (all-zero shared secret) is refused with MalformedInputException.
+     */
+    public static HpkeSealed seal(AgreementPublicKey recipient, byte[] info, byte[] aad, byte[] plaintext)
+            throws MalformedInputException {
         return seal(recipient, info, aad, plaintext, AgreementKeyPair.generate());
     }
 
     /** Encrypts with a given ephemeral key: only for reproducing the RFC's test vectors. */
     static HpkeSealed seal(AgreementPublicKey recipient, byte[] info, byte[] aad, byte[] plaintext,
-                           AgreementKeyPair ephemeral) {
+                           AgreementKeyPair ephemeral) throws MalformedInputException {
         HPKE hpke = suite();
         AsymmetricKeyParameter pkR = hpke.deserializePublicKey(recipient.bytes());
         AsymmetricCipherKeyPair kpE = hpke.deserializePrivateKey(ephemeral.privateBytes(), ephemeral.publicKey().bytes());
@@ -41,6 +45,8 @@ public final class Hpke {
             return new HpkeSealed(ctx.getEncapsulation(), ct);
         } catch (InvalidCipherTextException e) {
             throw new IllegalStateException("HPKE seal failed", e);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new MalformedInputException("HPKE recipient key refused: " + e.getMessage(), e);
         } finally {
             ephemeral.destroy();
         }
