@@ -5,7 +5,10 @@
  */
 module chat.launcher {
     requires chat.protocol;
+    requires chat.server;
     requires info.picocli;
+    requires java.logging; // configures the backend of System.Logger
+    requires jdk.unsupported; // sun.misc.Signal: SIGTERM and Ctrl-C start a clean shutdown
 
     opens chat.launcher to info.picocli; // picocli reads the command annotations reflectively
 }

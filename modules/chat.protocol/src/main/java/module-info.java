@@ -11,4 +11,5 @@ module chat.protocol {
     exports chat.protocol;
     exports chat.protocol.identity;
     exports chat.protocol.json;
+    exports chat.protocol.wire;
 }

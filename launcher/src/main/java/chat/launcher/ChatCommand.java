@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ChatCommand.Version.class,
         description = "Self-hosted, end-to-end encrypted group chat.%n",
-        subcommands = {GenerateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {GenerateCommand.class, ServerCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    success",

@@ -32,7 +32,10 @@ class ImageE2ETest {
     /** Our modules and the packages each may export ("pkg" or "pkg to m1,m2"). */
     private static final Map<String, Set<String>> EXPORTS = new TreeMap<>(Map.of(
             "chat.crypto", Set.of("chat.crypto"),
-            "chat.protocol", Set.of("chat.protocol", "chat.protocol.identity", "chat.protocol.json"),
+            "chat.protocol", Set.of("chat.protocol", "chat.protocol.identity", "chat.protocol.json",
+                    "chat.protocol.wire"),
+            "chat.storage", Set.of("chat.storage"),
+            "chat.server", Set.of("chat.server"),
             "chat.launcher", Set.of()));
 
     @Test

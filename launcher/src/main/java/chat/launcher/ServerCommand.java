@@ -1,0 +1,120 @@
+package chat.launcher;
+
+import chat.protocol.ProtocolLimits;
+import chat.server.ChatServer;
+import chat.server.ServerConfig;
+import chat.server.ServerException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code chat server}: runs the relay until Ctrl-C or SIGTERM, then shuts down cleanly (exit 0). */
+@Command(name = "server",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the chat server: it authenticates users, checks, orders, timestamps, stores",
+            "and relays their end-to-end encrypted channels, which it cannot read.",
+            "",
+            "It prints 'listening on HOST:PORT' on standard output once ready (with --listen",
+            "HOST:0 the port is chosen by the system). Logs go to standard error.",
+            "Ctrl-C or SIGTERM: stop accepting, finish and store what was accepted, tell the",
+            "clients, exit 0.",
+            ""
+        })
+final class ServerCommand implements Runnable {
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR",
+            description = "The server bundle made by 'chat generate' (DIR/server).")
+    Path dir;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8989",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}). Binding anything but loopback is your explicit choice.")
+    String listen;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Where the message journal lives (default: DIR/data).")
+    Path data;
+
+    @Option(names = "--max-frame-bytes", paramLabel = "N", defaultValue = "1048576",
+            description = "Largest frame accepted (default: ${DEFAULT-VALUE}).")
+    int maxFrameBytes;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "16384",
+            description = "Open connections in total (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-user", paramLabel = "N", defaultValue = "32",
+            description = "Logged-in connections of one user (default: ${DEFAULT-VALUE}).")
+    int maxPerUser;
+
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Time allowed for the login handshake (default: ${DEFAULT-VALUE}).")
+    double handshakeSeconds;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "Disconnect a client silent for this long (default: ${DEFAULT-VALUE}; clients ping every 60).")
+    double idleSeconds;
+
+    @Option(names = "--queue-length", paramLabel = "FRAMES", defaultValue = "8192",
+            description = "Frames queued for one client before it counts as too slow and is disconnected (default: ${DEFAULT-VALUE}).")
+    int queueLength;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+            description = "SEVERE, WARNING, INFO, FINE or ALL (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        try {
+            java.util.logging.Level.parse(logLevel);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--log-level: unknown level '" + logLevel + "'");
+        }
+        Logging.configure(logLevel);
+        if (!Files.isDirectory(dir)) {
+            throw CliException.failure("server bundle " + dir + " does not exist (create it with 'chat generate')");
+        }
+        ServerConfig config;
+        try {
+            config = new ServerConfig(dir, data != null ? data : dir.resolve("data"), HostPort.parse(listen, "--listen"),
+                    ProtocolLimits.DEFAULT.withMaxFrameBytes(maxFrameBytes), maxConnections, maxPerUser,
+                    seconds(handshakeSeconds), seconds(idleSeconds), queueLength);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        ChatServer server;
+        try {
+            server = ChatServer.start(config);
+        } catch (ServerException e) {
+            throw CliException.failure(e.getMessage());
+        }
+        Signals.onTermination(server::close);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening on " + server.address().getHostString() + ":" + server.address().getPort());
+        out.flush();
+        Throwable failure;
+        try {
+            failure = server.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+            return;
+        }
+        if (failure != null) {
+            throw CliException.failure("stopped after a storage failure: " + failure.getMessage());
+        }
+    }
+
+    private static Duration seconds(double s) {
+        if (!(s > 0) || s > 86_400 * 365) {
+            throw new IllegalArgumentException("a time limit must be positive, got " + s);
+        }
+        return Duration.ofMillis(Math.round(s * 1000));
+    }
+}

@@ -1,0 +1,25 @@
+package chat.protocol;
+
+/**
+ * Creates a channel (inviter == invitee) or invites a member: the channel key of
+ * {@code epoch} wrapped with HPKE to the invitee ({@code enc}, {@code wrappedKey}), signed by
+ * the inviter. {@code stamp} is null from a client and set by the server when delivered.
+ */
+public record AddUser(String channelID, long epoch, String inviter, String invitee, long userSeq, View view,
+                      byte[] enc, byte[] wrappedKey, byte[] signature, Stamp stamp) implements Message {
+
+    public static final String TYPE = "addUser";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    public boolean isCreate() {
+        return inviter.equals(invitee);
+    }
+
+    public AddUser withStamp(Stamp s) {
+        return new AddUser(channelID, epoch, inviter, invitee, userSeq, view, enc, wrappedKey, signature, s);
+    }
+}

@@ -1,0 +1,88 @@
+package chat.protocol;
+
+import chat.crypto.AesGcm;
+import chat.crypto.AgreementKeyPair;
+import chat.crypto.AgreementPublicKey;
+import chat.crypto.CryptoException;
+import chat.crypto.CryptoRandom;
+import chat.crypto.HpkeSealed;
+import chat.crypto.Hpke;
+import chat.crypto.MalformedInputException;
+import chat.protocol.json.JsonException;
+import chat.protocol.json.JsonParser;
+import chat.protocol.json.ObjectBuilder;
+import chat.protocol.json.ObjectReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The end-to-end layer of a channel: wrapping the channel key to a member with HPKE, and
+ * sealing message text with AES-256-GCM under the channel key (docs/protocol.md, "Channel
+ * keys" and "Message encryption"). The server sees only the results.
+ */
+public final class ChannelCrypto {
+
+    public static final int CHANNEL_KEY_LENGTH = 32;
+    public static final String KEY_PURPOSE = "chat-v1/channelkey";
+    public static final String AAD_PURPOSE = "chat-v1/comms-aad";
+
+    private ChannelCrypto() {
+    }
+
+    public static byte[] newChannelKey() {
+        return CryptoRandom.bytes(CHANNEL_KEY_LENGTH);
+    }
+
+    /** HPKE info: binds the wrapped key to its channel, epoch, inviter and invitee. */
+    public static byte[] keyInfo(String channelID, long epoch, String inviter, String invitee) {
+        return ObjectBuilder.create().put("purpose", KEY_PURPOSE).put("channelID", channelID).put("epoch", epoch)
+                .put("inviter", inviter).put("invitee", invitee).canonical();
+    }
+
+    public static HpkeSealed wrapKey(byte[] channelKey, AgreementPublicKey invitee, String channelID, long epoch,
+                                     String inviter, String inviteeName) throws MalformedInputException {
+        return Hpke.seal(invitee, keyInfo(channelID, epoch, inviter, inviteeName), new byte[0], channelKey);
+    }
+
+    /** Opens the key an addUser wrapped for us; fails on anything not made for exactly this context. */
+    public static byte[] unwrapKey(AddUser invite, AgreementKeyPair mine) throws CryptoException {
+        byte[] key = Hpke.open(mine, new HpkeSealed(invite.enc(), invite.wrappedKey()),
+                keyInfo(invite.channelID(), invite.epoch(), invite.inviter(), invite.invitee()), new byte[0]);
+        if (key.length != CHANNEL_KEY_LENGTH) {
+            throw new MalformedInputException("channel key must be " + CHANNEL_KEY_LENGTH + " bytes, got " + key.length);
+        }
+        return key;
+    }
+
+    /** The associated data of a comms ciphertext: its whole header. */
+    public static byte[] commsAad(String channelID, long epoch, String userID, long userSeq, View view) {
+        return ObjectBuilder.create().put("purpose", AAD_PURPOSE).put("channelID", channelID).put("epoch", epoch)
+                .put("userID", userID).put("userSeq", userSeq).put("viewSeq", view.seq()).put("viewHead", view.head())
+                .canonical();
+    }
+
+    /** The plaintext of a comms is the canonical JSON object {"text": T}, leaving room for more fields later. */
+    public static byte[] plaintext(String text) {
+        return ObjectBuilder.create().put("text", text).canonical();
+    }
+
+    public record Sealed(byte[] nonce, byte[] ct) {
+    }
+
+    public static Sealed sealText(byte[] channelKey, byte[] aad, String text) throws MalformedInputException {
+        byte[] nonce = CryptoRandom.bytes(AesGcm.NONCE_LENGTH);
+        return new Sealed(nonce, AesGcm.of(channelKey).seal(nonce, aad, plaintext(text)));
+    }
+
+    /** Decrypts a comms; a wrong key, a changed header or a flipped bit fails. */
+    public static String openText(byte[] channelKey, Comms m) throws CryptoException {
+        byte[] aad = commsAad(m.channelID(), m.epoch(), m.userID(), m.userSeq(), m.view());
+        byte[] plain = AesGcm.of(channelKey).open(m.nonce(), aad, m.ct());
+        try {
+            ObjectReader r = ObjectReader.of(JsonParser.withDefaults().parseObject(plain), "plaintext");
+            return r.string("text");
+        } catch (JsonException e) {
+            throw new MalformedInputException("decrypted message is not {\"text\": ...}: "
+                    + new String(plain, 0, Math.min(plain.length, 40), StandardCharsets.UTF_8), e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package chat.server;
+
+import chat.protocol.identity.IdentityFileException;
+import chat.protocol.identity.ServerBundle;
+import chat.server.internal.Acceptor;
+import chat.server.internal.Connection;
+import chat.server.internal.ServerContext;
+import chat.server.internal.ServerState;
+import chat.storage.EntryStore;
+import chat.storage.StorageException;
+import chat.storage.StoreOptions;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running chat server. {@link #start} loads the bundle, opens (and recovers) the
+ * journal, binds and accepts; {@link #close} shuts down gracefully: stop accepting, let
+ * requests in progress finish, make everything accepted durable and delivered, tell the
+ * clients, close.
+ */
+public final class ChatServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("chat.server");
+
+    private final ServerContext context;
+    private final EntryStore store;
+    private final ServerSocket socket;
+    private final Thread acceptor;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Throwable failure;
+    private boolean closed;
+
+    private ChatServer(ServerContext context, EntryStore store, ServerSocket socket) {
+        this.context = context;
+        this.store = store;
+        this.socket = socket;
+        this.acceptor = Thread.ofPlatform().name("chat-acceptor").daemon(false)
+                .unstarted(new Acceptor(socket, context));
+    }
+
+    public static ChatServer start(ServerConfig config) throws ServerException {
+        ServerBundle bundle;
+        try {
+            bundle = ServerBundle.load(config.bundleDir());
+        } catch (IdentityFileException e) {
+            throw new ServerException("cannot load the server bundle: " + e.getMessage(), e);
+        }
+        EntryStore store;
+        try {
+            store = EntryStore.open(StoreOptions.defaults(config.dataDir()));
+        } catch (StorageException e) {
+            throw new ServerException(e.getMessage(), e);
+        }
+        ServerSocket socket = null;
+        try {
+            ChatServer[] self = new ChatServer[1];
+            ServerContext context = ServerState.create(config, bundle, store, cause -> self[0].fail(cause));
+            socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(config.listen(), 4096);
+            ChatServer server = new ChatServer(context, store, socket);
+            self[0] = server;
+            server.acceptor.start();
+            LOG.log(Level.INFO, "listening on {0}:{1,number,#} with {2} users, data in {3}", server.address().getHostString(), server.address().getPort(),
+                    bundle.directory().users().size(), config.dataDir());
+            return server;
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing after a failed bind
+                }
+            }
+            String why = e instanceof BindException ? "address in use or not available" : e.getMessage();
+            throw new ServerException("cannot listen on " + config.listen().getHostString() + ":"
+                    + config.listen().getPort() + ": " + why, e);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    public int connectionCount() {
+        return context.connectionCount();
+    }
+
+    /** Blocks until the server has stopped; returns the failure that stopped it, or null after a clean close. */
+    public Throwable awaitStop() throws InterruptedException {
+        stopped.await();
+        return failure;
+    }
+
+    private void fail(Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+            LOG.log(Level.ERROR, "storage failed, stopping: " + cause.getMessage(), cause);
+            Thread.ofPlatform().name("chat-fail-stop").start(this::close);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.log(Level.INFO, "shutting down: {0} connections", context.connectionCount());
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        context.stopAdmitting();
+        for (Connection c : context.connections()) {
+            c.drain();
+        }
+        store.close();
+        for (Connection c : context.connections()) {
+            c.shutdown();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (Connection c : context.connections()) {
+            try {
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                c.awaitClosed(left, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.log(Level.INFO, "stopped");
+        stopped.countDown();
+    }
+
+}

@@ -1,0 +1,54 @@
+package chat.server.internal;
+
+import chat.protocol.ErrorCode;
+import chat.protocol.ErrorMessage;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/** Accepts connections and gives each its virtual thread, up to the connection limit. */
+public final class Acceptor implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger("chat.server");
+
+    private final ServerSocket server;
+    private final ServerContext context;
+
+    public Acceptor(ServerSocket server, ServerContext context) {
+        this.server = server;
+        this.context = context;
+    }
+
+    @Override
+    public void run() {
+        while (!server.isClosed()) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    LOG.log(Level.WARNING, "accept failed: {0}", e.toString());
+                }
+                continue;
+            }
+            if (context.connectionCount() >= context.config().maxConnections()) {
+                LOG.log(Level.WARNING, "{0}: refused: {1} connections open, the limit",
+                        socket.getRemoteSocketAddress(), context.connectionCount());
+                Thread.ofVirtual().start(() -> {
+                    try (socket) {
+                        Handshake.sendPlain(socket, context.hub().codec, ErrorMessage.of(ErrorCode.TOO_MANY_CONNECTIONS,
+                                "the server has reached its limit of " + context.config().maxConnections() + " connections"));
+                    } catch (IOException ignored) {
+                        // gone
+                    }
+                });
+                continue;
+            }
+            Connection connection = new Connection(socket, context);
+            context.opened(connection);
+            LOG.log(Level.DEBUG, "{0}: connected", socket.getRemoteSocketAddress());
+            Thread.ofVirtual().name("chat-conn").start(connection);
+        }
+    }
+}

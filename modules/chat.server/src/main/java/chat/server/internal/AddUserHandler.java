@@ -1,0 +1,75 @@
+package chat.server.internal;
+
+import chat.protocol.AddUser;
+import chat.protocol.ChainHash;
+import chat.protocol.Entries;
+import chat.protocol.ErrorCode;
+import chat.storage.EntryKind;
+import java.util.Arrays;
+
+/**
+ * addUser: creates a channel (inviter == invitee == the logged-in user, name free, first
+ * entry) or invites (inviter is the logged-in user and a member, invitee is in the
+ * directory and not a member). Signed by the inviter; userSeq above the user's last.
+ */
+final class AddUserHandler {
+
+    void handle(Connection conn, AddUser m) throws Rejection {
+        Checks.basics(conn, m.inviter(), "inviter", m.stamp() != null);
+        if (!Entries.verify(m, conn.user().signingKey())) {
+            throw new Rejection(ErrorCode.BAD_SIGNATURE, "the signature of this addUser does not verify with your key");
+        }
+        if (m.isCreate()) {
+            create(conn, m);
+        } else {
+            invite(conn, m);
+        }
+    }
+
+    private void create(Connection conn, AddUser m) throws Rejection {
+        Hub hub = conn.hub();
+        byte[] genesis = ChainHash.genesis(m.channelID());
+        if (m.view().seq() != 0 || !Arrays.equals(m.view().head(), genesis)) {
+            throw new Rejection(ErrorCode.BAD_VIEW, "a new channel's view must be 0 and its genesis head");
+        }
+        if (m.epoch() != 0) {
+            throw new Rejection(ErrorCode.WRONG_EPOCH, "a new channel starts at key epoch 0, not " + m.epoch());
+        }
+        UserState user = conn.userState();
+        synchronized (user) {
+            Checks.userSeq(user, m.userSeq());
+            ChannelState fresh = new ChannelState(m.channelID(), genesis);
+            synchronized (fresh) {
+                if (!hub.register(fresh)) {
+                    throw new Rejection(ErrorCode.CHANNEL_EXISTS, "channel " + m.channelID() + " exists already");
+                }
+                hub.addMember(fresh, user.name);
+                hub.accept(fresh, user, m.userSeq(), EntryKind.CREATE, m.invitee(), m::withStamp);
+            }
+        }
+    }
+
+    private void invite(Connection conn, AddUser m) throws Rejection {
+        Hub hub = conn.hub();
+        if (hub.directory.user(m.invitee()).isEmpty()) {
+            throw new Rejection(ErrorCode.UNKNOWN_INVITEE, "there is no user " + m.invitee() + " in the directory");
+        }
+        ChannelState ch = Checks.channel(hub, m.channelID());
+        UserState user = conn.userState();
+        synchronized (user) {
+            Checks.userSeq(user, m.userSeq());
+            synchronized (ch) {
+                if (!ch.isMember(user.name)) {
+                    throw new Rejection(ErrorCode.NOT_MEMBER, "you are not a member of channel " + ch.name);
+                }
+                if (ch.isMember(m.invitee())) {
+                    throw new Rejection(ErrorCode.ALREADY_MEMBER, m.invitee() + " is a member of " + ch.name + " already");
+                }
+                Checks.epochAndView(ch, m.epoch(), m.view());
+                hub.addMember(ch, m.invitee());
+                hub.accept(ch, user, m.userSeq(), EntryKind.INVITE, m.invitee(), m::withStamp);
+            }
+        }
+    }
+
+}

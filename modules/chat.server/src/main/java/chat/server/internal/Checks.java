@@ -1,0 +1,53 @@
+package chat.server.internal;
+
+import chat.protocol.ErrorCode;
+import chat.protocol.View;
+
+/** The checks addUser and comms share. */
+final class Checks {
+
+    private Checks() {
+    }
+
+    /** The author is the logged-in user, the client left the server's fields empty, and sync came first. */
+    static void basics(Connection conn, String author, String role, boolean stamped) throws Rejection {
+        String me = conn.user().name();
+        if (!author.equals(me)) {
+            throw new Rejection(ErrorCode.NOT_MEMBER, "the " + role + " is '" + author + "' but you are logged in as '"
+                    + me + "'");
+        }
+        if (stamped) {
+            throw new Rejection(ErrorCode.BAD_MESSAGE, "channelSeq and timestamp are the server's to set; leave them out");
+        }
+        if (!conn.synced()) {
+            throw new Rejection(ErrorCode.UNEXPECTED_MESSAGE, "send sync before anything else");
+        }
+    }
+
+    static ChannelState channel(Hub hub, String name) throws Rejection {
+        ChannelState ch = hub.channel(name);
+        if (ch == null) {
+            throw new Rejection(ErrorCode.NO_SUCH_CHANNEL, "there is no channel " + name);
+        }
+        return ch;
+    }
+
+    /** Caller holds the user's monitor. */
+    static void userSeq(UserState user, long userSeq) throws Rejection {
+        if (userSeq <= user.lastUserSeq) {
+            throw Rejection.staleUserSeq(userSeq, user.lastUserSeq);
+        }
+    }
+
+    /** Caller holds the channel's monitor. */
+    static void epochAndView(ChannelState ch, long epoch, View view) throws Rejection {
+        if (epoch != ch.epoch) {
+            throw new Rejection(ErrorCode.WRONG_EPOCH, "channel " + ch.name + " is at key epoch " + ch.epoch
+                    + ", not " + epoch);
+        }
+        if (view.seq() > ch.assignedSeq) {
+            throw new Rejection(ErrorCode.BAD_VIEW, "viewSeq " + view.seq() + " is ahead of channel " + ch.name
+                    + ", which is at " + ch.assignedSeq);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package chat.server.internal;
+
+import chat.protocol.ErrorCode;
+import chat.protocol.ErrorMessage;
+import chat.protocol.Message;
+import chat.protocol.MessageCodec;
+import chat.protocol.ProtocolException;
+import chat.protocol.identity.Principal;
+import chat.protocol.wire.FrameOpener;
+import chat.protocol.wire.FrameReader;
+import chat.storage.StoredEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One client connection, run on its own virtual thread: the handshake, then a loop that
+ * reads, decrypts, decodes and dispatches requests. Everything sent after the handshake
+ * goes through a bounded queue to the connection's {@link ConnectionWriter}; a client
+ * that lets the queue fill up is disconnected and slows no one else.
+ */
+public final class Connection implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger("chat.server");
+    /** Control items (replays, close) may exceed the queue length by this much, so they are never refused. */
+    private static final int CONTROL_SLACK = 1024;
+
+    private final Socket socket;
+    private final ServerContext context;
+    private final LinkedBlockingQueue<Outgoing> queue;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final String peer;
+    private Principal user;
+    private UserState userState;
+    private Thread writer;
+    private boolean synced;
+    private volatile boolean draining;
+
+    public Connection(Socket socket, ServerContext context) {
+        this.socket = socket;
+        this.context = context;
+        this.queue = new LinkedBlockingQueue<>(context.config().outboundQueue() + CONTROL_SLACK);
+        this.peer = socket.getRemoteSocketAddress().toString();
+    }
+
+    @Override
+    public void run() {
+        boolean counted = false;
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in = socket.getInputStream();
+            FrameReader frames = new FrameReader(in, context.config().limits().maxFrameBytes());
+            Handshake.Outcome login = new Handshake(context, socket, frames, peer).run();
+            if (login == null) {
+                return;
+            }
+            user = login.user();
+            userState = context.hub().user(user.name());
+            counted = true;
+            if (userState.connections.incrementAndGet() > context.config().maxConnectionsPerUser()) {
+                startWriter(login);
+                LOG.log(Level.INFO, "{0}: refused {1}: more than {2} connections for this user",
+                        peer, user.name(), context.config().maxConnectionsPerUser());
+                close(ErrorCode.TOO_MANY_CONNECTIONS, "user " + user.name() + " already has "
+                        + context.config().maxConnectionsPerUser() + " connections");
+                return;
+            }
+            LOG.log(Level.INFO, "{0}: {1} logged in", peer, user.name());
+            startWriter(login);
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, context.config().idleTimeout().toMillis()));
+            readLoop(frames, login.opener());
+        } catch (SocketTimeoutException e) {
+            LOG.log(Level.INFO, "{0}: {1} idle for {2} s, disconnecting", peer, who(),
+                    context.config().idleTimeout().toSeconds());
+            close(ErrorCode.IDLE_TIMEOUT, "no frame for " + context.config().idleTimeout().toSeconds() + " s");
+        } catch (ProtocolException e) {
+            LOG.log(Level.INFO, "{0}: {1}: connection ended: {2}", peer, who(), e.getMessage());
+            close(e.code(), e.getMessage());
+        } catch (IOException e) {
+            if (!closed.get()) {
+                LOG.log(Level.DEBUG, "{0}: {1}: connection lost: {2}", peer, who(), e.toString());
+            }
+        } finally {
+            finish(counted);
+        }
+    }
+
+    private void readLoop(FrameReader frames, FrameOpener opener) throws IOException, ProtocolException {
+        MessageCodec codec = context.hub().codec;
+        Dispatcher dispatcher = context.dispatcher();
+        while (!draining) {
+            byte[] frame = frames.read();
+            if (frame == null) {
+                LOG.log(Level.INFO, "{0}: {1} disconnected", peer, who());
+                return;
+            }
+            byte[] json = opener.open(frame);
+            if (draining) {
+                return;
+            }
+            Message request;
+            try {
+                request = codec.decode(json);
+            } catch (ProtocolException e) {
+                LOG.log(Level.INFO, "{0}: {1}: rejected: {2}", peer, who(), e.getMessage());
+                send(ErrorMessage.of(e.code(), e.getMessage()));
+                continue;
+            }
+            dispatcher.dispatch(this, request);
+        }
+    }
+
+    private void startWriter(Handshake.Outcome login) throws IOException {
+        writer = Thread.ofVirtual().name("chat-writer-" + user.name()).start(
+                new ConnectionWriter(this, queue, login.sealer(), socket.getOutputStream()));
+    }
+
+    // ------------------------------------------------------------ used by handlers and the hub
+
+    Principal user() {
+        return user;
+    }
+
+    UserState userState() {
+        return userState;
+    }
+
+    Hub hub() {
+        return context.hub();
+    }
+
+    ServerContext context() {
+        return context;
+    }
+
+    MessageCodec codec() {
+        return context.hub().codec;
+    }
+
+    String peer() {
+        return peer;
+    }
+
+    boolean synced() {
+        return synced;
+    }
+
+    void markSynced() {
+        synced = true;
+    }
+
+    void send(Message message) {
+        offerData(new Outgoing.Frame(codec().encode(message)));
+    }
+
+    void deliver(StoredEntry entry) {
+        offerData(new Outgoing.Entry(entry));
+    }
+
+    void replay(String channel, long afterSeq) {
+        offerControl(new Outgoing.ReplayChannel(channel, afterSeq));
+    }
+
+    void replayDone(long userSeq) {
+        offerControl(new Outgoing.ReplayDone(userSeq));
+    }
+
+    private void offerData(Outgoing item) {
+        if (closed.get()) {
+            return;
+        }
+        if (queue.size() >= context.config().outboundQueue() || !queue.offer(item)) {
+            LOG.log(Level.WARNING, "{0}: {1} reads too slowly ({2} frames queued), disconnecting",
+                    peer, who(), queue.size());
+            abort();
+        }
+    }
+
+    private void offerControl(Outgoing item) {
+        if (!closed.get() && !queue.offer(item)) {
+            abort();
+        }
+    }
+
+    /** Ends the connection after sending {@code code}: used for errors that end it, and for shutdown. */
+    void close(ErrorCode code, String message) {
+        if (writer == null) {
+            Handshake.sendPlain(socket, codec(), ErrorMessage.of(code, message));
+            abort();
+            return;
+        }
+        if (closed.compareAndSet(false, true)) {
+            queue.offer(new Outgoing.Close(codec().encode(ErrorMessage.of(code, message))));
+        }
+    }
+
+    /** Stops reading requests; what was accepted is still delivered, then {@link #close} ends it. */
+    public void drain() {
+        draining = true;
+    }
+
+    public void shutdown() {
+        close(ErrorCode.SHUTTING_DOWN, "the server is shutting down");
+    }
+
+    /** Closes the socket at once, which also wakes a writer blocked on it. */
+    void abort() {
+        closed.set(true);
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        if (writer != null) {
+            writer.interrupt();
+        }
+    }
+
+    void writeFailed(IOException e) {
+        if (!closed.get()) {
+            LOG.log(Level.DEBUG, "{0}: {1}: write failed: {2}", peer, who(), e.toString());
+        }
+        abort();
+    }
+
+    private void finish(boolean counted) {
+        if (userState != null) {
+            userState.live.remove(this);
+            if (counted) {
+                userState.connections.decrementAndGet();
+            }
+        }
+        if (writer != null) {
+            if (closed.compareAndSet(false, true)) {
+                queue.offer(new Outgoing.Close(null));
+            }
+            try {
+                if (!writer.join(java.time.Duration.ofSeconds(5))) {
+                    abort();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        abort();
+        context.closed(this);
+    }
+
+    /** Waits until the writer has flushed what it was given and ended; for shutdown. Aborts if it takes longer. */
+    public void awaitClosed(long timeout, TimeUnit unit) throws InterruptedException {
+        Thread w = writer;
+        if (w != null && !w.join(java.time.Duration.ofMillis(unit.toMillis(timeout)))) {
+            abort();
+        }
+        abort();
+    }
+
+    private String who() {
+        return user == null ? "(not logged in)" : user.name();
+    }
+}

@@ -1,0 +1,112 @@
+package chat.server.internal;
+
+import chat.protocol.ChannelHead;
+import chat.protocol.ReplayFinished;
+import chat.protocol.wire.FrameSealer;
+import chat.storage.EntryCursor;
+import chat.storage.StoredEntry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The one thread that writes to a connection after the handshake: it seals every frame
+ * (so the frame counter stays in order) and batches what is queued into few writes.
+ *
+ * <p>Ordering invariant: a channel's entries reach the client in channelSeq order, each
+ * once. A channel is "live" for this connection only after its replay ran; live entries
+ * for other channels are dropped, which loses nothing, because an entry is queued only
+ * after it is durable and the replay, which runs later, reads every durable entry.
+ * Entries at or below the last one sent are duplicates of the replay and are dropped.
+ */
+final class ConnectionWriter implements Runnable {
+
+    private final Connection conn;
+    private final BlockingQueue<Outgoing> queue;
+    private final FrameSealer sealer;
+    private final OutputStream out;
+    private final FrameBuffer buffer = new FrameBuffer();
+    private final Map<String, Long> lastSent = new HashMap<>();
+    private final Map<String, byte[]> lastHead = new HashMap<>();
+
+    ConnectionWriter(Connection conn, BlockingQueue<Outgoing> queue, FrameSealer sealer, OutputStream out) {
+        this.conn = conn;
+        this.queue = queue;
+        this.sealer = sealer;
+        this.out = out;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                Outgoing item = queue.take();
+                boolean more = handle(item);
+                Outgoing next;
+                while (more && buffer.size() < FrameBuffer.FLUSH_AT && (next = queue.poll()) != null) {
+                    more = handle(next);
+                }
+                buffer.writeTo(out);
+                if (!more) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            conn.writeFailed(e);
+        }
+    }
+
+    /** Handles one item; false when the connection is to end. */
+    private boolean handle(Outgoing item) throws IOException {
+        switch (item) {
+            case Outgoing.Frame f -> send(f.json());
+            case Outgoing.Entry e -> {
+                StoredEntry entry = e.entry();
+                Long last = lastSent.get(entry.channel());
+                if (last != null && entry.seq() > last) {
+                    send(entry.payload());
+                    lastSent.put(entry.channel(), entry.seq());
+                    lastHead.put(entry.channel(), entry.head());
+                }
+            }
+            case Outgoing.ReplayChannel r -> replay(r.channel(), r.afterSeq());
+            case Outgoing.ReplayDone d -> {
+                Map<String, ChannelHead> heads = new LinkedHashMap<>();
+                lastSent.forEach((channel, seq) -> heads.put(channel, new ChannelHead(seq, lastHead.get(channel))));
+                send(conn.codec().encode(new ReplayFinished(d.userSeq(), heads)));
+            }
+            case Outgoing.Close c -> {
+                if (c.json() != null) {
+                    send(c.json());
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void replay(String channel, long afterSeq) throws IOException {
+        DurableHead head = conn.hub().channel(channel).durable;
+        long from = Math.min(Math.max(afterSeq, lastSent.getOrDefault(channel, 0L)), head.seq());
+        try (EntryCursor cursor = conn.hub().store.read(channel, from, head.seq())) {
+            while (cursor.hasNext()) {
+                StoredEntry entry = cursor.next();
+                send(entry.payload());
+                if (buffer.size() >= FrameBuffer.FLUSH_AT) {
+                    buffer.writeTo(out);
+                }
+            }
+        }
+        lastSent.put(channel, head.seq());
+        lastHead.put(channel, head.head());
+    }
+
+    private void send(byte[] json) {
+        buffer.frame(sealer.seal(json));
+    }
+}

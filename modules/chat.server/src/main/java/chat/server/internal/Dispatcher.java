@@ -1,0 +1,74 @@
+package chat.server.internal;
+
+import chat.protocol.AddUser;
+import chat.protocol.Comms;
+import chat.protocol.ErrorCode;
+import chat.protocol.ErrorMessage;
+import chat.protocol.InitConfirm;
+import chat.protocol.InitConn;
+import chat.protocol.InitKey;
+import chat.protocol.Message;
+import chat.protocol.Ping;
+import chat.protocol.Pong;
+import chat.protocol.ProtocolException;
+import chat.protocol.ReplayFinished;
+import chat.protocol.Sync;
+import java.lang.System.Logger.Level;
+
+/**
+ * Routes an authenticated client's request to its handler and turns a refusal into an
+ * {@code error} that names the request (channelID, userSeq). A refused request leaves the
+ * connection open.
+ */
+final class Dispatcher {
+
+    private static final System.Logger LOG = System.getLogger("chat.server");
+
+    private final SyncHandler sync = new SyncHandler();
+    private final AddUserHandler addUser = new AddUserHandler();
+    private final CommsHandler comms = new CommsHandler();
+
+    void dispatch(Connection conn, Message request) {
+        String channel = null;
+        Long userSeq = null;
+        try {
+            switch (request) {
+                case Sync s -> sync.handle(conn, s);
+                case AddUser a -> {
+                    channel = a.channelID();
+                    userSeq = a.userSeq();
+                    admit(conn, () -> addUser.handle(conn, a));
+                }
+                case Comms c -> {
+                    channel = c.channelID();
+                    userSeq = c.userSeq();
+                    admit(conn, () -> comms.handle(conn, c));
+                }
+                case Ping p -> conn.send(new Pong());
+                case Pong p -> {
+                }
+                case ErrorMessage e -> LOG.log(Level.INFO, "{0}: {1} reports {2}: {3}", conn.peer(), conn.user().name(),
+                        e.code().wireName(), e.message());
+                case InitConn m -> unexpected(m);
+                case InitKey m -> unexpected(m);
+                case InitConfirm m -> unexpected(m);
+                case ReplayFinished m -> unexpected(m);
+            }
+        } catch (ProtocolException e) {
+            LOG.log(Level.INFO, "{0}: {1}: {2} rejected ({3}): {4}", conn.peer(), conn.user().name(), request.type(),
+                    e.code().wireName(), e.getMessage());
+            Long last = e instanceof Rejection r ? r.lastUserSeq : null;
+            conn.send(new ErrorMessage(e.code(), e.getMessage(), channel, userSeq, last));
+        }
+    }
+
+    private static void admit(Connection conn, ServerContext.Work work) throws ProtocolException {
+        if (!conn.context().admit(work)) {
+            throw new Rejection(ErrorCode.SHUTTING_DOWN, "the server is shutting down; send this again after it restarts");
+        }
+    }
+
+    private static void unexpected(Message m) throws Rejection {
+        throw new Rejection(ErrorCode.UNEXPECTED_MESSAGE, m.type() + " is not expected after login");
+    }
+}

@@ -1,0 +1,114 @@
+package chat.server.internal;
+
+import chat.protocol.ErrorCode;
+import chat.protocol.ErrorMessage;
+import chat.protocol.InitConfirm;
+import chat.protocol.InitConn;
+import chat.protocol.InitKey;
+import chat.protocol.Message;
+import chat.protocol.MessageCodec;
+import chat.protocol.ProtocolException;
+import chat.protocol.identity.Principal;
+import chat.protocol.wire.FrameOpener;
+import chat.protocol.wire.FrameReader;
+import chat.protocol.wire.FrameSealer;
+import chat.protocol.wire.FrameWriter;
+import chat.protocol.wire.ServerHandshake;
+import chat.protocol.wire.SessionKeys;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/**
+ * Runs the server side of the handshake on a fresh connection within the handshake time
+ * limit: initConn in, initKey out, initConfirm in (the first encrypted frame). Anything
+ * else, or a failure, gets an error in clear and ends the connection before any request
+ * is looked at.
+ */
+final class Handshake {
+
+    private static final System.Logger LOG = System.getLogger("chat.server");
+
+    record Outcome(Principal user, FrameSealer sealer, FrameOpener opener) {
+    }
+
+    private final ServerContext context;
+    private final Socket socket;
+    private final FrameReader frames;
+    private final String peer;
+
+    Handshake(ServerContext context, Socket socket, FrameReader frames, String peer) {
+        this.context = context;
+        this.socket = socket;
+        this.frames = frames;
+        this.peer = peer;
+    }
+
+    /** The authenticated user and the session's ciphers, or null if the handshake failed (already reported). */
+    Outcome run() throws IOException {
+        long deadline = System.nanoTime() + context.config().handshakeTimeout().toNanos();
+        MessageCodec codec = context.hub().codec;
+        ServerHandshake handshake = new ServerHandshake(context.serverKeys(), context.hub().directory);
+        try {
+            Message first = codec.decode(next(deadline));
+            if (!(first instanceof InitConn hello)) {
+                throw new ProtocolException(ErrorCode.HANDSHAKE_FAILED, "expected initConn, got " + first.type());
+            }
+            InitKey reply = handshake.accept(hello);
+            FrameWriter writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 512));
+            writer.write(codec.encode(reply));
+            writer.flush();
+            SessionKeys keys = handshake.keys();
+            FrameOpener opener = keys.serverOpener();
+            FrameSealer sealer = keys.serverSealer();
+            keys.destroy();
+            Message second = codec.decode(opener.open(next(deadline)));
+            if (!(second instanceof InitConfirm confirm)) {
+                throw new ProtocolException(ErrorCode.HANDSHAKE_FAILED, "expected initConfirm, got " + second.type());
+            }
+            Principal user = handshake.confirm(confirm);
+            return new Outcome(user, sealer, opener);
+        } catch (SocketTimeoutException e) {
+            reject(codec, ErrorCode.HANDSHAKE_FAILED, "handshake not completed within "
+                    + context.config().handshakeTimeout().toMillis() + " ms");
+        } catch (ProtocolException e) {
+            ErrorCode code = e.code() == ErrorCode.BAD_MESSAGE || e.code() == ErrorCode.UNKNOWN_TYPE
+                    || e.code() == ErrorCode.LIMIT_EXCEEDED || e.code() == ErrorCode.BAD_FRAME
+                    ? ErrorCode.HANDSHAKE_FAILED : e.code();
+            reject(codec, code, e.getMessage());
+        }
+        return null;
+    }
+
+    private byte[] next(long deadline) throws IOException, ProtocolException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+            throw new SocketTimeoutException();
+        }
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        byte[] frame = frames.read();
+        if (frame == null) {
+            throw new ProtocolException(ErrorCode.HANDSHAKE_FAILED, "connection closed during the handshake");
+        }
+        return frame;
+    }
+
+    private void reject(MessageCodec codec, ErrorCode code, String message) {
+        LOG.log(Level.INFO, "{0}: handshake refused ({1}): {2}", peer, code.wireName(), message);
+        sendPlain(socket, codec, ErrorMessage.of(code, message));
+    }
+
+    /** Best effort: an error in clear before the session keys exist (or are trusted). */
+    static void sendPlain(Socket socket, MessageCodec codec, ErrorMessage error) {
+        try {
+            socket.setSoTimeout(1000);
+            FrameWriter writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 512));
+            writer.write(codec.encode(error));
+            writer.flush();
+        } catch (IOException ignored) {
+            // the peer is gone; nothing to tell
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package chat.server.internal;
+
+import chat.protocol.ChainHash;
+import chat.protocol.Message;
+import chat.protocol.MessageCodec;
+import chat.protocol.Stamp;
+import chat.protocol.identity.Directory;
+import chat.storage.EntryCursor;
+import chat.storage.EntryKind;
+import chat.storage.EntryStore;
+import chat.storage.RecoveredState;
+import chat.storage.StoredEntry;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The one owner of shared server state: channels, users, the store. Locking rule: a
+ * request takes its {@link UserState} monitor, then (if it touches a channel) that
+ * {@link ChannelState}'s monitor, never the other way round; the maps themselves are
+ * concurrent. Appends to the store happen under the channel monitor, so a channel's
+ * entries reach the journal in channelSeq order; the store calls back in that order.
+ */
+public final class Hub {
+
+    final Directory directory;
+    final EntryStore store;
+    final MessageCodec codec;
+    private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
+    private final Map<String, UserState> users = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<String>> channelsOfUser = new ConcurrentHashMap<>();
+    private final Delivery delivery;
+
+    Hub(Directory directory, EntryStore store, MessageCodec codec, Consumer<Throwable> onStorageFailure) {
+        this.directory = directory;
+        this.store = store;
+        this.codec = codec;
+        for (String name : directory.users().keySet()) {
+            users.put(name, new UserState(name));
+            channelsOfUser.put(name, ConcurrentHashMap.newKeySet());
+        }
+        this.delivery = new Delivery(this, onStorageFailure);
+        restore(store.recoveredState());
+    }
+
+    private void restore(RecoveredState state) {
+        state.lastUserSeq().forEach((user, seq) -> {
+            UserState u = users.get(user);
+            if (u != null) {
+                u.lastUserSeq = seq;
+            }
+        });
+        for (chat.storage.ChannelState stored : state.channels().values()) {
+            ChannelState ch = new ChannelState(stored.name(), ChainHash.genesis(stored.name()));
+            synchronized (ch) {
+                for (String member : stored.members()) {
+                    ch.addMember(member);
+                    channelsOfUser.computeIfAbsent(member, k -> ConcurrentHashMap.newKeySet()).add(ch.name);
+                }
+                ch.assignedSeq = stored.headSeq();
+                ch.assignedHead = stored.headHash();
+                ch.lastTimestamp = lastTimestamp(stored.name(), stored.headSeq());
+                ch.durable = new DurableHead(stored.headSeq(), stored.headHash());
+            }
+            channels.put(ch.name, ch);
+        }
+    }
+
+    private long lastTimestamp(String channel, long headSeq) {
+        try (EntryCursor cursor = store.read(channel, headSeq - 1, headSeq)) {
+            return cursor.hasNext() ? cursor.next().timestamp() : 0;
+        }
+    }
+
+    UserState user(String name) {
+        return users.get(name);
+    }
+
+    ChannelState channel(String name) {
+        return channels.get(name);
+    }
+
+    /** Registers a new, empty channel, or returns null if the name is taken. Caller holds {@code fresh}'s monitor. */
+    boolean register(ChannelState fresh) {
+        return channels.putIfAbsent(fresh.name, fresh) == null;
+    }
+
+    /** Adds a member; caller holds the channel's monitor. */
+    void addMember(ChannelState ch, String user) {
+        ch.addMember(user);
+        channelsOfUser.get(user).add(ch.name);
+    }
+
+    java.util.Set<String> channelsOf(String user) {
+        return channelsOfUser.getOrDefault(user, java.util.Set.of());
+    }
+
+    /**
+     * Accepts an entry: gives it the channel's next channelSeq and the server's time (never
+     * earlier than the channel's previous entry), extends the chain, records the user's
+     * userSeq and appends it to the journal. Delivery follows once it is durable. The caller
+     * holds the user's and the channel's monitors and has checked everything.
+     */
+    void accept(ChannelState ch, UserState user, long userSeq, EntryKind kind, String subject,
+                Function<Stamp, Message> stamped) {
+        long seq = ch.assignedSeq + 1;
+        long timestamp = Math.max(System.currentTimeMillis(), ch.lastTimestamp);
+        byte[] bytes = codec.encode(stamped.apply(new Stamp(seq, timestamp)));
+        byte[] head = ChainHash.next(ch.assignedHead, bytes);
+        ch.assignedSeq = seq;
+        ch.assignedHead = head;
+        ch.lastTimestamp = timestamp;
+        user.lastUserSeq = userSeq;
+        store.append(new StoredEntry(ch.name, seq, timestamp, kind, user.name, subject, userSeq, head, bytes), delivery);
+    }
+
+    int userCount() {
+        return users.size();
+    }
+
+    List<String> userNames() {
+        return List.copyOf(users.keySet());
+    }
+}

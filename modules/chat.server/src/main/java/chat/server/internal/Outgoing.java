@@ -1,0 +1,27 @@
+package chat.server.internal;
+
+import chat.storage.StoredEntry;
+
+/** What a connection's writer is asked to do, in order. */
+sealed interface Outgoing {
+
+    /** A message already encoded (an error, a pong). */
+    record Frame(byte[] json) implements Outgoing {
+    }
+
+    /** A live channel entry, durable; skipped if the channel is not replayed yet or already sent. */
+    record Entry(StoredEntry entry) implements Outgoing {
+    }
+
+    /** Send the channel's durable history after {@code afterSeq}, then mark it live. */
+    record ReplayChannel(String channel, long afterSeq) implements Outgoing {
+    }
+
+    /** The sync's replays are done: send replayFinished. */
+    record ReplayDone(long userSeq) implements Outgoing {
+    }
+
+    /** Send this last message (if any), flush, and end the connection. */
+    record Close(byte[] json) implements Outgoing {
+    }
+}

@@ -1,0 +1,32 @@
+package chat.storage;
+
+/** What a journal entry records. The byte codes are part of the on-disk format. */
+public enum EntryKind {
+    /** A user created the channel; always seq 1, actor and subject are the creator. */
+    CREATE(1),
+    /** A member invited the subject into the channel. */
+    INVITE(2),
+    /** A member sent a message; there is no subject. */
+    MESSAGE(3);
+
+    private final int code;
+
+    EntryKind(int code) {
+        this.code = code;
+    }
+
+    /** The byte that stands for this kind on disk. */
+    public int code() {
+        return code;
+    }
+
+    /** The kind for an on-disk byte, or {@code null} if the byte names none. */
+    public static EntryKind ofCode(int code) {
+        return switch (code) {
+            case 1 -> CREATE;
+            case 2 -> INVITE;
+            case 3 -> MESSAGE;
+            default -> null;
+        };
+    }
+}

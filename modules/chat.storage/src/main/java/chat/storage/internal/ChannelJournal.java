@@ -1,0 +1,146 @@
+package chat.storage.internal;
+
+import chat.storage.AppendCallback;
+import chat.storage.EntryCursor;
+import chat.storage.RecoveredState;
+import chat.storage.StoreIOException;
+import chat.storage.StoreOptions;
+import chat.storage.StoreStats;
+import chat.storage.StorageException;
+import chat.storage.StoredEntry;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An open data directory: the lock, the recovered state, the append queue and the
+ * committer thread, wired together. {@link chat.storage.EntryStore} is its public face.
+ *
+ * <p>Opening runs in a fixed order: lock (so no one else recovers at the same time),
+ * format check, recovery, then the committer starts on the recovered journal end.
+ */
+public final class ChannelJournal {
+
+    private static final System.Logger LOG = System.getLogger("chat.storage");
+    private static final String COMMITTER_NAME = "chat-storage-committer";
+
+    private final StoreLayout layout;
+    private final StoreLock lock;
+    private final RecoveredState recovered;
+    private final LiveState state;
+    private final AppendQueue queue;
+    private final Thread committer;
+    private final Committer work;
+    private final Object closing = new Object();
+    private volatile boolean closed;
+
+    private ChannelJournal(StoreLayout layout, StoreLock lock, RecoveredState recovered, LiveState state,
+                           AppendQueue queue, Committer work, Thread committer) {
+        this.layout = layout;
+        this.lock = lock;
+        this.recovered = recovered;
+        this.state = state;
+        this.queue = queue;
+        this.work = work;
+        this.committer = committer;
+    }
+
+    public static ChannelJournal open(StoreOptions options, FileOpener opener) throws StorageException {
+        StoreLayout layout;
+        try {
+            Files.createDirectories(options.directory());
+            layout = new StoreLayout(options.directory().toRealPath());
+        } catch (IOException e) {
+            throw new StoreIOException("cannot create the data directory " + options.directory(), e);
+        }
+        StoreLock lock = StoreLock.acquire(layout);
+        IndexFiles index = new IndexFiles(layout, IndexFiles.DEFAULT_MAX_OPEN);
+        try {
+            FormatMarker.ensure(layout);
+            Recovery.Result result = Recovery.run(layout, index);
+            JournalWriter writer;
+            try {
+                writer = JournalWriter.open(layout, opener, result.end(), options.segmentBytes());
+            } catch (IOException e) {
+                throw new StoreIOException("cannot open the journal in " + layout.journalDir(), e);
+            }
+            RecoveredState recovered = result.state().snapshot();
+            Map<String, Long> heads = new HashMap<>();
+            recovered.channels().forEach((name, channel) -> heads.put(name, channel.headSeq()));
+            AppendQueue queue = new AppendQueue(heads, options.maxPendingEntries());
+            Committer work = new Committer(layout, queue, writer, index, result.state(),
+                    options.maxBatchEntries(), options.checkpointEveryEntries(), result.replayed());
+            // A platform thread: it lives as long as the store and spends most of that in write
+            // and fsync, which would tie up a virtual thread's carrier (the JDK compensates by
+            // adding carriers) for no gain.
+            Thread thread = Thread.ofPlatform().name(COMMITTER_NAME).daemon(true).unstarted(work);
+            queue.setCommitter(thread);
+            thread.start();
+            return new ChannelJournal(layout, lock, recovered, result.state(), queue, work, thread);
+        } catch (StorageException | RuntimeException e) {
+            index.close();
+            release(lock);
+            throw e;
+        }
+    }
+
+    public RecoveredState recoveredState() {
+        return recovered;
+    }
+
+    public void append(StoredEntry entry, AppendCallback callback) {
+        queue.append(entry, callback);
+    }
+
+    public long durableHead(String channel) {
+        return state.durableHead(channel);
+    }
+
+    public StoreStats stats() {
+        return work.stats();
+    }
+
+    public EntryCursor read(String channel, long afterSeq, long toSeqInclusive) {
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+        long last = Math.min(toSeqInclusive, state.durableHead(channel));
+        long first = afterSeq >= last ? last + 1 : afterSeq + 1; // no overflow at afterSeq = Long.MAX_VALUE
+        return new DiskCursor(layout, channel, first, last);
+    }
+
+    public void close() {
+        if (Thread.currentThread() == committer) {
+            throw new IllegalStateException("close() from an append callback would wait for itself");
+        }
+        synchronized (closing) { // a second caller waits until the first has finished
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.close();
+            boolean interrupted = false;
+            while (committer.isAlive()) {
+                try {
+                    committer.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish closing: the lock must not outlive the files
+                }
+            }
+            release(lock);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void release(StoreLock lock) {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "releasing the lock failed; the process exit will release it", e);
+        }
+    }
+}

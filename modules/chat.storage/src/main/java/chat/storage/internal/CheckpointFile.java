@@ -1,0 +1,166 @@
+package chat.storage.internal;
+
+import chat.storage.ChannelState;
+import chat.storage.RecoveredState;
+import chat.storage.StoredEntry;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code checkpoint} file (big-endian):
+ * <pre>
+ *   "chatckpt" | u32 version | u32 segment | u64 offset
+ *   | u32 channel count, each: name | u64 headSeq | 32 bytes headHash | u32 member count, names
+ *   | u32 user count, each: name | u64 lastUserSeq
+ *   | u32 CRC32C of everything before it
+ * </pre>
+ * where a name is u16 length + UTF-8. It is replaced atomically (write a temporary file,
+ * fsync, rename over, fsync the directory), so a crash leaves the old or the new one,
+ * never a mix; the CRC catches what the disk itself damages.
+ */
+final class CheckpointFile {
+
+    private static final byte[] MAGIC = "chatckpt".getBytes(StandardCharsets.US_ASCII);
+    /** Far above any real state; stops a damaged size from exhausting the heap. */
+    private static final long MAX_BYTES = 1L << 30;
+
+    private CheckpointFile() {
+    }
+
+    static void write(StoreLayout layout, Checkpoint checkpoint) throws IOException {
+        byte[] bytes = encode(checkpoint);
+        var tmp = layout.checkpointTempFile();
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            Durability.writeFully(out, ByteBuffer.wrap(bytes), 0);
+            out.force(true);
+        }
+        Files.move(tmp, layout.checkpointFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Durability.fsyncDirectory(layout.root());
+    }
+
+    /** The checkpoint, or empty if there is none yet. */
+    static Optional<Checkpoint> read(StoreLayout layout) throws IOException, CorruptDataException {
+        var file = layout.checkpointFile();
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new CorruptDataException("checkpoint is larger than " + MAX_BYTES + " bytes");
+            }
+            return Optional.of(decode(Files.readAllBytes(file)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    static byte[] encode(Checkpoint checkpoint) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        var out = new DataOutputStream(bytes);
+        out.write(MAGIC);
+        out.writeInt(FormatMarker.VERSION);
+        out.writeInt(checkpoint.position().segment());
+        out.writeLong(checkpoint.position().offset());
+        RecoveredState state = checkpoint.state();
+        out.writeInt(state.channels().size());
+        for (ChannelState channel : state.channels().values()) {
+            writeName(out, channel.name());
+            out.writeLong(channel.headSeq());
+            out.write(channel.headHash());
+            out.writeInt(channel.members().size());
+            for (String member : channel.members()) {
+                writeName(out, member);
+            }
+        }
+        out.writeInt(state.lastUserSeq().size());
+        for (var user : state.lastUserSeq().entrySet()) {
+            writeName(out, user.getKey());
+            out.writeLong(user.getValue());
+        }
+        out.writeInt(RecordCodec.crc(ByteBuffer.wrap(bytes.toByteArray())));
+        return bytes.toByteArray();
+    }
+
+    static Checkpoint decode(byte[] bytes) throws CorruptDataException {
+        if (bytes.length < MAGIC.length + 4) {
+            throw new CorruptDataException("checkpoint of " + bytes.length + " bytes is too short");
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, bytes.length - 4);
+        int stored = ByteBuffer.wrap(bytes).getInt(bytes.length - 4);
+        if (RecordCodec.crc(in) != stored) {
+            throw new CorruptDataException("checkpoint CRC mismatch");
+        }
+        try {
+            byte[] magic = new byte[MAGIC.length];
+            in.get(magic);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw new CorruptDataException("checkpoint has a bad magic");
+            }
+            int version = in.getInt();
+            if (version != FormatMarker.VERSION) {
+                throw new CorruptDataException("checkpoint has format version " + version);
+            }
+            JournalPosition position = new JournalPosition(in.getInt(), in.getLong());
+            int channelCount = count(in);
+            Map<String, ChannelState> channels = new HashMap<>();
+            for (int i = 0; i < channelCount; i++) {
+                String name = readName(in);
+                long headSeq = in.getLong();
+                byte[] headHash = new byte[StoredEntry.HEAD_BYTES];
+                in.get(headHash);
+                int memberCount = count(in);
+                List<String> members = new ArrayList<>(memberCount);
+                for (int m = 0; m < memberCount; m++) {
+                    members.add(readName(in));
+                }
+                channels.put(name, new ChannelState(name, headSeq, headHash, members));
+            }
+            int userCount = count(in);
+            Map<String, Long> users = new HashMap<>();
+            for (int i = 0; i < userCount; i++) {
+                users.put(readName(in), in.getLong());
+            }
+            if (in.hasRemaining()) {
+                throw new CorruptDataException("checkpoint has " + in.remaining() + " trailing bytes");
+            }
+            return new Checkpoint(position, new RecoveredState(channels, users));
+        } catch (BufferUnderflowException e) {
+            throw new CorruptDataException("checkpoint ends inside a field");
+        } catch (IllegalArgumentException e) {
+            throw new CorruptDataException("checkpoint holds an invalid value: " + e.getMessage());
+        }
+    }
+
+    /** A count, checked against the bytes left so a damaged one cannot size a huge list. */
+    private static int count(ByteBuffer in) throws CorruptDataException {
+        int count = in.getInt();
+        if (count < 0 || count > in.remaining()) {
+            throw new CorruptDataException("checkpoint count " + count + " exceeds its remaining bytes");
+        }
+        return count;
+    }
+
+    private static void writeName(DataOutputStream out, String name) throws IOException {
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        out.writeShort(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readName(ByteBuffer in) {
+        byte[] utf8 = new byte[in.getShort() & 0xffff];
+        in.get(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,131 @@
+package chat.storage.internal;
+
+import chat.storage.EntryCursor;
+import chat.storage.StoredEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads seqs {@code next..last} of one channel: {@value #CHUNK_ENTRIES} index entries at a
+ * time, then each record with one positional read. Memory stays at one chunk and one
+ * record whatever the channel's length. It opens its own read handles, so it needs no
+ * lock and runs beside the committer and other cursors; {@code last} is never beyond the
+ * durable head, whose index entries and records were written before it was published.
+ */
+final class DiskCursor implements EntryCursor {
+
+    private static final int CHUNK_ENTRIES = 256;
+
+    private final StoreLayout layout;
+    private final String channel;
+    private final long last;
+    private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK_ENTRIES * Location.BYTES).limit(0);
+    private long next;
+    private FileChannel indexFile;
+    private FileChannel segmentFile;
+    private int segment;
+    private boolean closed;
+
+    DiskCursor(StoreLayout layout, String channel, long first, long last) {
+        this.layout = layout;
+        this.channel = channel;
+        this.next = first;
+        this.last = last;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return !closed && next <= last;
+    }
+
+    @Override
+    public StoredEntry next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException(closed ? "cursor is closed" : "no entry after seq " + last);
+        }
+        try {
+            StoredEntry entry = read(nextLocation());
+            next++;
+            return entry;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Location nextLocation() throws IOException {
+        if (!chunk.hasRemaining()) {
+            if (indexFile == null) {
+                indexFile = FileChannel.open(layout.index(channel), StandardOpenOption.READ);
+            }
+            int entries = (int) Math.min(CHUNK_ENTRIES, last - next + 1);
+            chunk.clear().limit(entries * Location.BYTES);
+            if (!Durability.readFully(indexFile, chunk, (next - 1) * Location.BYTES)) {
+                throw new IOException(layout.index(channel) + " ends before the entry for seq " + next);
+            }
+            chunk.flip();
+        }
+        return Location.readFrom(chunk);
+    }
+
+    private StoredEntry read(Location location) throws IOException {
+        var file = layout.segment(location.segment());
+        if (location.length() < RecordCodec.HEADER_BYTES + RecordCodec.MIN_BODY_BYTES
+                || location.length() > RecordCodec.MAX_RECORD_BYTES) {
+            throw new IOException(layout.index(channel) + " entry for seq " + next + " is damaged (length "
+                    + location.length() + ")");
+        }
+        if (segmentFile == null || segment != location.segment()) {
+            closeSegment();
+            segmentFile = FileChannel.open(file, StandardOpenOption.READ);
+            segment = location.segment();
+        }
+        ByteBuffer record = ByteBuffer.allocate(location.length());
+        String where = file + " offset " + location.offset();
+        if (!Durability.readFully(segmentFile, record, location.offset())) {
+            throw new IOException(where + ": record of channel " + channel + " seq " + next + " is cut short");
+        }
+        int bodyLength = record.getInt(0);
+        ByteBuffer body = record.slice(RecordCodec.HEADER_BYTES, location.length() - RecordCodec.HEADER_BYTES);
+        if (bodyLength != body.remaining() || RecordCodec.crc(body) != record.getInt(4)) {
+            throw new IOException(where + ": record of channel " + channel + " seq " + next
+                    + " does not match its length or CRC");
+        }
+        try {
+            StoredEntry entry = RecordCodec.decodeBody(body);
+            if (!entry.channel().equals(channel) || entry.seq() != next) {
+                throw new CorruptDataException("it holds channel " + entry.channel() + " seq " + entry.seq());
+            }
+            return entry;
+        } catch (CorruptDataException e) {
+            throw new IOException(where + ": expected channel " + channel + " seq " + next + ", but "
+                    + e.getMessage());
+        }
+    }
+
+    private void closeSegment() {
+        closeQuietly(segmentFile);
+        segmentFile = null;
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // a read-only handle: closing it cannot lose data
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeSegment();
+        closeQuietly(indexFile);
+        indexFile = null;
+    }
+}

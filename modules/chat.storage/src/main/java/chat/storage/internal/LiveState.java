@@ -1,0 +1,85 @@
+package chat.storage.internal;
+
+import chat.storage.ChannelState;
+import chat.storage.EntryKind;
+import chat.storage.RecoveredState;
+import chat.storage.StoredEntry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The durable state: each channel's head and members and each user's highest userSeq,
+ * as of the last durable entry. Memory is per channel and per user, never per message.
+ *
+ * <p>Locking rule: one writer at a time (recovery, then the committer thread) calls
+ * {@link #apply} and {@link #snapshot}; any thread may call {@link #durableHead}, which
+ * reads a volatile field through a concurrent map. The committer writes a channel's index
+ * entries before it applies the entries here, so a reader that sees a head can read up
+ * to it.
+ */
+final class LiveState {
+
+    private static final class Channel {
+        volatile long headSeq;
+        byte[] headHash;
+        List<String> members; // immutable; replaced on invite, which is rare
+    }
+
+    private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastUserSeq = new HashMap<>();
+
+    static LiveState of(RecoveredState state) {
+        LiveState live = new LiveState();
+        state.channels().forEach((name, c) -> {
+            Channel channel = new Channel();
+            channel.headSeq = c.headSeq();
+            channel.headHash = c.headHash();
+            channel.members = c.members();
+            live.channels.put(name, channel);
+        });
+        live.lastUserSeq.putAll(state.lastUserSeq());
+        return live;
+    }
+
+    long durableHead(String channel) {
+        Channel c = channels.get(channel);
+        return c == null ? 0 : c.headSeq;
+    }
+
+    /** Why the entry cannot follow the state, or null if it can. */
+    String misfit(StoredEntry entry) {
+        long expected = durableHead(entry.channel()) + 1;
+        if (entry.seq() != expected) {
+            return "channel " + entry.channel() + " entry has seq " + entry.seq() + ", expected " + expected;
+        }
+        return null; // StoredEntry ties CREATE to seq 1, so contiguity covers the kinds too
+    }
+
+    void apply(StoredEntry entry) {
+        Channel c = channels.get(entry.channel());
+        if (entry.kind() == EntryKind.CREATE) {
+            c = new Channel();
+            c.members = List.of(entry.actor());
+        } else if (entry.kind() == EntryKind.INVITE && !c.members.contains(entry.subject())) {
+            List<String> members = new ArrayList<>(c.members.size() + 1);
+            members.addAll(c.members);
+            members.add(entry.subject());
+            c.members = List.copyOf(members);
+        }
+        c.headHash = entry.head();
+        c.headSeq = entry.seq();
+        if (entry.kind() == EntryKind.CREATE) {
+            channels.put(entry.channel(), c); // published last, complete
+        }
+        lastUserSeq.merge(entry.actor(), entry.userSeq(), Math::max);
+    }
+
+    RecoveredState snapshot() {
+        Map<String, ChannelState> states = new HashMap<>(channels.size() * 2);
+        channels.forEach((name, c) -> states.put(name, new ChannelState(name, c.headSeq, c.headHash, c.members)));
+        return new RecoveredState(states, lastUserSeq);
+    }
+}

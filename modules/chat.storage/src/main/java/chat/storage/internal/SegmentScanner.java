@@ -1,0 +1,100 @@
+package chat.storage.internal;
+
+import chat.storage.StoredEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Reads one segment's records in order, for recovery, through a window of
+ * {@value #WINDOW_BYTES} bytes so a long journal costs few reads and little memory. It
+ * stops at the first record that is not whole and intact and says why; whether that
+ * record also fits the state is the caller's question.
+ */
+final class SegmentScanner {
+
+    private static final int WINDOW_BYTES = 1 << 20;
+
+    /** What the next record turned out to be. */
+    sealed interface Step {
+        record Entry(StoredEntry entry, Location location) implements Step {
+        }
+
+        /** The segment ends cleanly here. */
+        record End() implements Step {
+        }
+
+        /** The bytes from {@code offset} on are not a valid record. */
+        record Torn(long offset, String reason) implements Step {
+        }
+    }
+
+    private final FileChannel channel;
+    private final int segment;
+    private final long size;
+    private final ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES).limit(0);
+    private long windowStart;
+    private long position;
+
+    SegmentScanner(FileChannel channel, int segment, long start) throws IOException {
+        this.channel = channel;
+        this.segment = segment;
+        this.size = channel.size();
+        this.position = start;
+    }
+
+    Step next() throws IOException {
+        long at = position;
+        if (at == size) {
+            return new Step.End();
+        }
+        if (size - at < RecordCodec.HEADER_BYTES) {
+            return new Step.Torn(at, "record header cut short by the end of the file");
+        }
+        ByteBuffer header = bytes(at, RecordCodec.HEADER_BYTES);
+        long length = Integer.toUnsignedLong(header.getInt());
+        int storedCrc = header.getInt();
+        String badLength = RecordCodec.checkLength(length);
+        if (badLength != null) {
+            return new Step.Torn(at, badLength);
+        }
+        long end = at + RecordCodec.HEADER_BYTES + length;
+        if (end > size) {
+            return new Step.Torn(at, "record of " + length + " bytes runs past the end of the file");
+        }
+        ByteBuffer body = bytes(at + RecordCodec.HEADER_BYTES, (int) length);
+        if (RecordCodec.crc(body) != storedCrc) {
+            return new Step.Torn(at, "CRC mismatch");
+        }
+        try {
+            StoredEntry entry = RecordCodec.decodeBody(body);
+            position = end;
+            return new Step.Entry(entry, new Location(segment, at, (int) (end - at)));
+        } catch (CorruptDataException e) {
+            return new Step.Torn(at, e.getMessage());
+        }
+    }
+
+    /** The file's bytes [at, at + n) as a buffer valid until the next call. */
+    private ByteBuffer bytes(long at, int n) throws IOException {
+        if (n > WINDOW_BYTES) {
+            ByteBuffer big = ByteBuffer.allocate(n);
+            readFully(big, at);
+            return big.flip();
+        }
+        if (at < windowStart || at + n > windowStart + window.limit()) {
+            window.clear().limit((int) Math.min(WINDOW_BYTES, size - at));
+            readFully(window, at);
+            window.flip();
+            windowStart = at;
+        }
+        int from = (int) (at - windowStart);
+        return window.slice(from, n);
+    }
+
+    private void readFully(ByteBuffer buffer, long at) throws IOException {
+        if (!Durability.readFully(channel, buffer, at)) {
+            throw new IOException("segment " + segment + " shrank while it was being recovered");
+        }
+    }
+}
