@@ -6,6 +6,7 @@
 module chat.launcher {
     requires chat.protocol;
     requires chat.server;
+    requires chat.client;
     requires info.picocli;
     requires java.logging; // configures the backend of System.Logger
     requires jdk.unsupported; // sun.misc.Signal: SIGTERM and Ctrl-C start a clean shutdown

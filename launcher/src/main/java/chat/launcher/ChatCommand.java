@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ChatCommand.Version.class,
         description = "Self-hosted, end-to-end encrypted group chat.%n",
-        subcommands = {GenerateCommand.class, ServerCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {GenerateCommand.class, ServerCommand.class, ClientCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    success",
@@ -46,8 +46,10 @@ final class ChatCommand implements Runnable {
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         if (e instanceof CliException c) {
-            err.println("chat: " + c.getMessage());
-            err.flush();
+            if (c.getMessage() != null) {
+                err.println("chat: " + c.getMessage());
+                err.flush();
+            }
             return c.exitCode();
         }
         err.println("chat: unexpected failure: " + e);

@@ -36,6 +36,8 @@ class ImageE2ETest {
                     "chat.protocol.wire"),
             "chat.storage", Set.of("chat.storage"),
             "chat.server", Set.of("chat.server"),
+            "chat.client", Set.of("chat.client", "chat.client.spi"),
+            "chat.frontend.json", Set.of(),
             "chat.launcher", Set.of()));
 
     @Test

@@ -1,0 +1,42 @@
+package chat.client;
+
+/**
+ * Evidence that the server (or a member) misbehaved: which channel, which entry (its
+ * channelSeq, or 0 when it concerns the channel as a whole), what kind, and the detail.
+ */
+public record Alarm(String channel, long seq, Kind kind, String detail) {
+
+    public enum Kind {
+        /** An entry is missing: the server skipped channelSeq numbers. */
+        GAP,
+        /** An entry already verified came again with different content. */
+        REWRITTEN,
+        /** A signature does not verify with the author's key from the directory. */
+        BAD_SIGNATURE,
+        /** The author was not a member (by our own view) when the entry claims they acted. */
+        NOT_MEMBER,
+        /** A channel's first entry is not a proper creation, or a creation appears later. */
+        BAD_CREATE,
+        /** An invite of someone who is a member already, or not in the directory. */
+        BAD_INVITE,
+        /** An author's userSeq did not increase: a replayed or reordered entry. */
+        REPLAYED,
+        /** The author's view of the channel does not match ours: the server showed us different histories. */
+        FORK,
+        /** The server's timestamps went backwards. */
+        TIMESTAMP,
+        /** A message or key does not decrypt for us. */
+        UNDECRYPTABLE,
+        /** The server now shows a shorter history than we recorded. */
+        SHORTER_HISTORY,
+        /** The server no longer lists a channel we are a member of. */
+        CHANNEL_WITHHELD,
+        /** An entry uses a key epoch that is not the channel's current one. */
+        WRONG_EPOCH
+    }
+
+    @Override
+    public String toString() {
+        return kind + " in " + channel + (seq > 0 ? " at #" + seq : "") + ": " + detail;
+    }
+}

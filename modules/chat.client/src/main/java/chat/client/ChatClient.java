@@ -1,0 +1,83 @@
+package chat.client;
+
+import chat.client.internal.ClientCore;
+import chat.protocol.identity.Directory;
+import chat.protocol.identity.UserBundle;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A logged-in user: does all the work (connection, handshake, verification, local state,
+ * reconnection, the offline queue), emits {@link ClientEvent}s in order on one thread and
+ * never prints. Frontends only show things and pass on what the person or script wants.
+ *
+ * <p>Commands return futures that complete with the entry's channelSeq when the server's
+ * echo (the acknowledgement) arrives, or fail with {@link CommandException}. Commands
+ * given while disconnected are queued (durably) and sent in order, exactly once, after
+ * the next reconnection.
+ */
+public interface ChatClient extends AutoCloseable {
+
+    /**
+     * Unlocks the user's key with {@code password}, opens this device's state, connects,
+     * authenticates, resumes from what this device already holds and waits for the
+     * replay. Returns once ready; events for entries new to this device have been emitted.
+     */
+    static ChatClient login(UserBundle bundle, char[] password, ClientOptions options, Consumer<ClientEvent> listener)
+            throws LoginException {
+        return ClientCore.login(bundle, password, options, listener);
+    }
+
+    String user();
+
+    Directory directory();
+
+    /**
+     * Creates a channel. {@code tag} (may be null) comes back on the {@link ClientEvent}
+     * this command causes, so a frontend can tell which command an event answers. The
+     * future completes on the event thread, after that event.
+     */
+    CompletableFuture<Long> createChannel(String channel, String tag);
+
+    CompletableFuture<Long> invite(String channel, String user, String tag);
+
+    CompletableFuture<Long> send(String channel, String text, String tag);
+
+    default CompletableFuture<Long> createChannel(String channel) {
+        return createChannel(channel, null);
+    }
+
+    default CompletableFuture<Long> invite(String channel, String user) {
+        return invite(channel, user, null);
+    }
+
+    default CompletableFuture<Long> send(String channel, String text) {
+        return send(channel, text, null);
+    }
+
+    /** Channels this device knows, by name, with members and unread counts. */
+    List<ChannelInfo> channels();
+
+    /** The newest {@code limit} entries of a channel (all if limit <= 0), oldest first. */
+    List<HistoryItem> history(String channel, int limit) throws CommandException;
+
+    /** Marks everything in the channel as read. */
+    void markRead(String channel);
+
+    boolean connected();
+
+    /** Commands sent or queued and not yet acknowledged. */
+    int pendingCount();
+
+    /** Waits until every queued command is acknowledged or refused; false on timeout. */
+    boolean awaitPending(Duration timeout) throws InterruptedException;
+
+    /** Every alarm raised since login, oldest first. */
+    List<Alarm> alarms();
+
+    /** Disconnects and closes the local state; queued commands stay queued for the next start. */
+    @Override
+    void close();
+}

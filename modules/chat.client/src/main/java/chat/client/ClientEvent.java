@@ -1,0 +1,52 @@
+package chat.client;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What the client tells its frontend, in order, on one thread. The client never prints;
+ * a frontend shows these however it likes.
+ */
+public sealed interface ClientEvent {
+
+    /** Login and the first replay are done; the client is usable. */
+    record Ready(String user) implements ClientEvent {
+    }
+
+    /**
+     * A verified message, new to this device (replayed history already held is not
+     * repeated). {@code tag} is the tag given to the command that sent it, when it was sent
+     * by this client in this run; null otherwise.
+     */
+    record MessageReceived(String channel, String from, String text, long seq, Instant timestamp, boolean mine,
+                           String tag) implements ClientEvent {
+    }
+
+    /**
+     * A verified member addition; the creator of a channel appears as added by themselves.
+     * {@code tag} as for {@link MessageReceived}.
+     */
+    record MemberAdded(String channel, String user, String by, long seq, Instant timestamp, String tag)
+            implements ClientEvent {
+    }
+
+    /** The server lied or a member misbehaved: shown loudly, never silently absorbed. */
+    record AlarmRaised(Alarm alarm) implements ClientEvent {
+    }
+
+    /** The connection was lost; the client retries after {@code retryIn}. Messages sent meanwhile are queued. */
+    record Disconnected(String reason, Duration retryIn) implements ClientEvent {
+    }
+
+    /** A new connection is up again and its replay is done; queued messages are being sent. */
+    record Reconnected() implements ClientEvent {
+    }
+
+    /** The client stopped trying to connect (e.g. the server's key no longer matches); it needs attention. */
+    record ConnectionFailed(String reason) implements ClientEvent {
+    }
+
+    /** The server reported an error not tied to any command of ours. */
+    record ServerNotice(String code, String message) implements ClientEvent {
+    }
+}

@@ -1,0 +1,243 @@
+package chat.client.internal;
+
+import chat.client.Alarm;
+import chat.client.HistoryItem;
+import chat.crypto.CryptoException;
+import chat.crypto.Sha256;
+import chat.protocol.AddUser;
+import chat.protocol.ChainHash;
+import chat.protocol.ChannelCrypto;
+import chat.protocol.Comms;
+import chat.protocol.Entries;
+import chat.protocol.Message;
+import chat.protocol.identity.Directory;
+import chat.protocol.identity.IdentityKeys;
+import chat.protocol.identity.Principal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One channel as this device has verified it: members, the channel key, every chain head,
+ * each author's last userSeq, the history. {@link #apply} checks a delivered entry
+ * against all of it (docs/protocol.md, "Client verification rules") and either applies
+ * it or names what is wrong; nothing is applied half-way.
+ */
+final class ChannelLedger {
+
+    static final long EPOCH = 0;
+
+    sealed interface Outcome {
+        record Applied(HistoryItem item) implements Outcome {
+        }
+
+        record Duplicate() implements Outcome {
+        }
+
+        record Rejected(Alarm alarm) implements Outcome {
+        }
+    }
+
+    final String name;
+    private final Set<String> members = new LinkedHashSet<>();
+    private final Map<String, Long> lastUserSeq = new HashMap<>();
+    private final List<HistoryItem> history = new ArrayList<>();
+    private byte[] heads = new byte[32 * 16];
+    private long lastSeq;
+    private long lastTimestamp;
+    private byte[] key;
+    private long gapReported = -1;
+    long readUpTo;
+
+    ChannelLedger(String name) {
+        this.name = name;
+        System.arraycopy(ChainHash.genesis(name), 0, heads, 0, 32);
+    }
+
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    byte[] head(long seq) {
+        return Arrays.copyOfRange(heads, (int) (seq * 32), (int) (seq * 32 + 32));
+    }
+
+    byte[] key() {
+        return key;
+    }
+
+    boolean isMember(String user) {
+        return members.contains(user);
+    }
+
+    List<String> members() {
+        return List.copyOf(members);
+    }
+
+    List<HistoryItem> history() {
+        return history;
+    }
+
+    int unread(String me) {
+        int n = 0;
+        for (int i = history.size() - 1; i >= 0 && history.get(i).seq() > readUpTo; i--) {
+            if (history.get(i) instanceof HistoryItem.Text t && !t.mine()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Verifies and applies entry {@code canonical} (the delivered bytes, RFC 8785 form of
+     * {@code entry}). With {@code trusted} (our own sealed local state, already verified
+     * once) signatures are not checked again; everything else is, so the state is rebuilt
+     * exactly.
+     */
+    Outcome apply(Message entry, byte[] canonical, Directory directory, IdentityKeys me, boolean trusted) {
+        long seq = seqOf(entry);
+        if (seq <= lastSeq) {
+            byte[] again = Sha256.hash(head(seq - 1), canonical);
+            return Arrays.equals(again, head(seq)) ? new Outcome.Duplicate()
+                    : reject(seq, Alarm.Kind.REWRITTEN, "entry #" + seq + " arrived again with different content");
+        }
+        if (seq != lastSeq + 1) {
+            if (gapReported == lastSeq + 1) {
+                return new Outcome.Duplicate();
+            }
+            gapReported = lastSeq + 1;
+            return reject(seq, Alarm.Kind.GAP, "expected entry #" + (lastSeq + 1) + ", the server sent #" + seq
+                    + ": entries #" + (lastSeq + 1) + ".." + (seq - 1) + " are missing");
+        }
+        String author = Entries.author(entry);
+        Principal principal = directory.user(author).orElse(null);
+        if (principal == null) {
+            return reject(seq, Alarm.Kind.BAD_SIGNATURE, "author " + author + " is not in the directory");
+        }
+        boolean signed = switch (entry) {
+            case AddUser a -> trusted || Entries.verify(a, principal.signingKey());
+            case Comms c -> trusted || Entries.verify(c, principal.signingKey());
+            default -> false;
+        };
+        if (!signed) {
+            return reject(seq, Alarm.Kind.BAD_SIGNATURE, "the signature of " + author + " on entry #" + seq
+                    + " does not verify");
+        }
+        long epoch = entry instanceof AddUser a ? a.epoch() : ((Comms) entry).epoch();
+        if (epoch != EPOCH) {
+            return reject(seq, Alarm.Kind.WRONG_EPOCH, "entry #" + seq + " uses key epoch " + epoch);
+        }
+        long userSeq = entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq();
+        Long previous = lastUserSeq.get(author);
+        if (previous != null && userSeq <= previous) {
+            return reject(seq, Alarm.Kind.REPLAYED, author + "'s userSeq went from " + previous + " to " + userSeq
+                    + " at entry #" + seq);
+        }
+        chat.protocol.View view = entry instanceof AddUser a ? a.view() : ((Comms) entry).view();
+        if (view.seq() >= seq || !Arrays.equals(view.head(), head(view.seq()))) {
+            return reject(seq, Alarm.Kind.FORK, author + " signed entry #" + seq + " having seen entry #" + view.seq()
+                    + " with a chain head different from ours: the server showed us different histories");
+        }
+        long timestamp = entry instanceof AddUser a ? a.stamp().timestamp() : ((Comms) entry).stamp().timestamp();
+        if (timestamp < lastTimestamp) {
+            return reject(seq, Alarm.Kind.TIMESTAMP, "entry #" + seq + " is stamped before entry #" + lastSeq);
+        }
+        HistoryItem item;
+        switch (entry) {
+            case AddUser a -> {
+                Outcome problem = checkAddUser(a, seq, directory);
+                if (problem != null) {
+                    return problem;
+                }
+                byte[] unwrapped = null;
+                if (a.invitee().equals(me.name())) {
+                    try {
+                        unwrapped = ChannelCrypto.unwrapKey(a, me.agreement());
+                    } catch (CryptoException e) {
+                        return reject(seq, Alarm.Kind.UNDECRYPTABLE, "the channel key " + a.inviter()
+                                + " wrapped for us in entry #" + seq + " does not open: " + e.getMessage());
+                    }
+                }
+                members.add(a.invitee());
+                if (unwrapped != null) {
+                    key = unwrapped;
+                }
+                item = new HistoryItem.Joined(seq, Instant.ofEpochMilli(timestamp), a.inviter(), a.invitee());
+            }
+            case Comms c -> {
+                if (!members.contains(c.userID())) {
+                    return reject(seq, Alarm.Kind.NOT_MEMBER, c.userID() + " posted entry #" + seq
+                            + " without being a member");
+                }
+                if (key == null) {
+                    return reject(seq, Alarm.Kind.UNDECRYPTABLE, "no channel key to read entry #" + seq);
+                }
+                String text;
+                try {
+                    text = ChannelCrypto.openText(key, c);
+                } catch (CryptoException e) {
+                    return reject(seq, Alarm.Kind.UNDECRYPTABLE, "entry #" + seq + " from " + c.userID()
+                            + " does not decrypt: " + e.getMessage());
+                }
+                item = new HistoryItem.Text(seq, Instant.ofEpochMilli(timestamp), c.userID(), text,
+                        c.userID().equals(me.name()));
+            }
+            default -> throw new IllegalArgumentException(entry.type());
+        }
+        lastUserSeq.put(author, userSeq);
+        lastTimestamp = timestamp;
+        pushHead(Sha256.hash(head(lastSeq), canonical));
+        lastSeq = seq;
+        history.add(item);
+        return new Outcome.Applied(item);
+    }
+
+    private Outcome checkAddUser(AddUser a, long seq, Directory directory) {
+        if (a.isCreate()) {
+            if (seq != 1) {
+                return reject(seq, Alarm.Kind.BAD_CREATE, a.inviter() + " 'created' the channel again at entry #" + seq);
+            }
+            return null;
+        }
+        if (seq == 1) {
+            return reject(seq, Alarm.Kind.BAD_CREATE, "the channel's first entry is an invitation, not a creation");
+        }
+        if (!members.contains(a.inviter())) {
+            return reject(seq, Alarm.Kind.NOT_MEMBER, a.inviter() + " invited " + a.invitee() + " at entry #" + seq
+                    + " without being a member");
+        }
+        if (members.contains(a.invitee())) {
+            return reject(seq, Alarm.Kind.BAD_INVITE, a.invitee() + " was invited again at entry #" + seq);
+        }
+        if (directory.user(a.invitee()).isEmpty()) {
+            return reject(seq, Alarm.Kind.BAD_INVITE, "entry #" + seq + " invites " + a.invitee()
+                    + ", who is not in the directory");
+        }
+        return null;
+    }
+
+    private void pushHead(byte[] head) {
+        int at = (int) ((lastSeq + 1) * 32);
+        if (at + 32 > heads.length) {
+            heads = Arrays.copyOf(heads, heads.length * 2);
+        }
+        System.arraycopy(head, 0, heads, at, 32);
+    }
+
+    private Outcome reject(long seq, Alarm.Kind kind, String detail) {
+        return new Outcome.Rejected(new Alarm(name, seq, kind, detail));
+    }
+
+    static long seqOf(Message entry) {
+        return switch (entry) {
+            case AddUser a -> a.stamp().channelSeq();
+            case Comms c -> c.stamp().channelSeq();
+            default -> throw new IllegalArgumentException(entry.type() + " is not a channel entry");
+        };
+    }
+}

@@ -1,0 +1,230 @@
+package chat.client.internal;
+
+import chat.client.LoginException;
+import chat.protocol.ErrorMessage;
+import chat.protocol.InitKey;
+import chat.protocol.Message;
+import chat.protocol.MessageCodec;
+import chat.protocol.ProtocolException;
+import chat.protocol.identity.IdentityKeys;
+import chat.protocol.identity.Principal;
+import chat.protocol.wire.ClientHandshake;
+import chat.protocol.wire.FrameOpener;
+import chat.protocol.wire.FrameReader;
+import chat.protocol.wire.FrameSealer;
+import chat.protocol.wire.FrameWriter;
+import chat.client.ClientOptions;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One authenticated connection to the server: the handshake, then a reader thread that
+ * hands every decoded message to the {@link Listener}, and a writer thread that seals and
+ * sends what {@link #send} queued, so a slow server never blocks the caller.
+ */
+final class Session {
+
+    interface Listener {
+        void received(Session session, Message message, byte[] json);
+
+        void closed(Session session, String reason);
+    }
+
+    private final Socket socket;
+    private final FrameReader reader;
+    private final FrameOpener opener;
+    private final FrameSealer sealer;
+    private final MessageCodec codec;
+    private final Listener listener;
+    private final LinkedBlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long lastReceived = System.nanoTime();
+    private volatile boolean synced;
+
+    private Session(Socket socket, FrameReader reader, FrameOpener opener, FrameSealer sealer, MessageCodec codec,
+                    Listener listener) {
+        this.socket = socket;
+        this.reader = reader;
+        this.opener = opener;
+        this.sealer = sealer;
+        this.codec = codec;
+        this.listener = listener;
+    }
+
+    /** Connects and runs the handshake; the session then reads until it is closed. */
+    static Session open(ClientOptions options, IdentityKeys me, Principal server, MessageCodec codec, Listener listener)
+            throws LoginException {
+        String where = options.server().getHostString() + ":" + options.server().getPort();
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(options.server(), (int) options.connectTimeout().toMillis());
+        } catch (ConnectException | SocketTimeoutException | UnknownHostException e) {
+            closeQuietly(socket);
+            throw new LoginException(LoginException.Reason.UNREACHABLE, "cannot reach the server at " + where + ": "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new LoginException(LoginException.Reason.UNREACHABLE, "cannot reach the server at " + where + ": " + e, e);
+        }
+        try {
+            socket.setSoTimeout((int) options.loginTimeout().toMillis());
+            FrameReader reader = new FrameReader(socket.getInputStream(), options.maxFrameBytes());
+            FrameWriter writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 4096));
+            ClientHandshake handshake = new ClientHandshake(me, server);
+            writer.write(codec.encode(handshake.start()));
+            writer.flush();
+            byte[] replyBytes = reader.read();
+            if (replyBytes == null) {
+                throw new LoginException(LoginException.Reason.REFUSED, "the server at " + where
+                        + " closed the connection during login");
+            }
+            Message reply = codec.decode(replyBytes);
+            if (reply instanceof ErrorMessage error) {
+                throw new LoginException(LoginException.Reason.REFUSED, "the server refused the login: "
+                        + error.message() + " (" + error.code().wireName() + ")");
+            }
+            if (!(reply instanceof InitKey initKey)) {
+                throw new LoginException(LoginException.Reason.REFUSED, "the server answered " + reply.type()
+                        + " instead of initKey");
+            }
+            ClientHandshake.Result result = handshake.finish(initKey);
+            FrameSealer sealer = result.keys().clientSealer();
+            FrameOpener opener = result.keys().clientOpener();
+            result.keys().destroy();
+            writer.write(sealer.seal(codec.encode(result.confirm())));
+            writer.flush();
+            socket.setSoTimeout(0);
+            Session session = new Session(socket, reader, opener, sealer, codec, listener);
+            Thread.ofVirtual().name("chat-client-reader").start(session::readLoop);
+            Thread.ofVirtual().name("chat-client-writer").start(() -> session.writeLoop(writer));
+            return session;
+        } catch (ClientHandshake.ServerKeyMismatchException e) {
+            closeQuietly(socket);
+            throw new LoginException(LoginException.Reason.SERVER_KEY_MISMATCH, "the server at " + where
+                    + " did not prove the server key listed in directory.json: it is not your server,"
+                    + " or someone is in between", e);
+        } catch (ProtocolException e) {
+            closeQuietly(socket);
+            throw new LoginException(LoginException.Reason.REFUSED, "login failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new LoginException(LoginException.Reason.UNREACHABLE, "lost the connection to " + where
+                    + " during login: " + e, e);
+        }
+    }
+
+    private void readLoop() {
+        String reason = "the server closed the connection";
+        boolean anyEncrypted = false;
+        try {
+            while (!closed.get()) {
+                byte[] frame = reader.read();
+                if (frame == null) {
+                    break;
+                }
+                byte[] json;
+                try {
+                    json = opener.open(frame);
+                } catch (ProtocolException e) {
+                    if (!anyEncrypted && codec.decode(frame) instanceof ErrorMessage error) {
+                        reason = "the server refused the login: " + error.message();
+                        break;
+                    }
+                    throw e;
+                }
+                anyEncrypted = true;
+                lastReceived = System.nanoTime();
+                Message message;
+                try {
+                    message = codec.decode(json);
+                } catch (ProtocolException e) {
+                    reason = "the server sent an invalid message: " + e.getMessage();
+                    break;
+                }
+                listener.received(this, message, json);
+                if (message instanceof ErrorMessage error && error.code().endsConnection()) {
+                    reason = error.message() + " (" + error.code().wireName() + ")";
+                    break;
+                }
+            }
+        } catch (ProtocolException e) {
+            reason = "broken connection: " + e.getMessage();
+        } catch (IOException e) {
+            reason = closed.get() ? "closed" : "connection lost: " + e.getMessage();
+        } catch (RuntimeException e) {
+            reason = "client failure: " + e;
+        }
+        close();
+        listener.closed(this, reason);
+    }
+
+    private void writeLoop(FrameWriter writer) {
+        try {
+            while (!closed.get()) {
+                byte[] json = outgoing.take();
+                if (json.length == 0) {
+                    break;
+                }
+                writer.write(sealer.seal(json));
+                byte[] next;
+                while ((next = outgoing.poll()) != null && next.length > 0) {
+                    writer.write(sealer.seal(next));
+                }
+                writer.flush();
+                if (next != null) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    void send(Message message) {
+        if (!closed.get()) {
+            outgoing.add(codec.encode(message));
+        }
+    }
+
+    void sendEncoded(byte[] json) {
+        if (!closed.get()) {
+            outgoing.add(json);
+        }
+    }
+
+    boolean synced() {
+        return synced;
+    }
+
+    void markSynced() {
+        synced = true;
+    }
+
+    long nanosSinceLastFrame() {
+        return System.nanoTime() - lastReceived;
+    }
+
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            outgoing.add(new byte[0]);
+            closeQuietly(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

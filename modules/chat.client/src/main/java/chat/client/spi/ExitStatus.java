@@ -1,0 +1,25 @@
+package chat.client.spi;
+
+import chat.client.LoginException;
+
+/** The exit codes frontends return, the same as the {@code chat} command's (docs/user-guide.md). */
+public final class ExitStatus {
+
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int USAGE = 2;
+    public static final int AUTH = 3;
+    public static final int UNREACHABLE = 4;
+
+    private ExitStatus() {
+    }
+
+    /** The exit code for a failed login: 3 for a wrong password or server key, 4 unreachable, 1 otherwise. */
+    public static int of(LoginException e) {
+        return switch (e.reason()) {
+            case WRONG_PASSWORD, SERVER_KEY_MISMATCH -> AUTH;
+            case UNREACHABLE -> UNREACHABLE;
+            case REFUSED, LOCAL_STATE -> FAILURE;
+        };
+    }
+}

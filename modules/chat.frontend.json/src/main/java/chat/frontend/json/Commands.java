@@ -1,0 +1,134 @@
+package chat.frontend.json;
+
+import chat.client.ChannelInfo;
+import chat.client.ChatClient;
+import chat.client.CommandException;
+import chat.client.HistoryItem;
+import chat.protocol.json.Jcs;
+import chat.protocol.json.JsonException;
+import chat.protocol.json.JsonValue;
+import chat.protocol.json.ObjectBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Runs one command line: create, invite, send, channels, history, quit. Commands run in
+ * the order given: a command waits until an earlier create or invite is acknowledged (or
+ * refused), so a script can create a channel, invite and send without waiting itself;
+ * sends are pipelined.
+ */
+final class Commands {
+
+    private final ChatClient client;
+    private final EventWriter out;
+    private CompletableFuture<?> membership = CompletableFuture.completedFuture(null);
+
+    Commands(ChatClient client, EventWriter out) {
+        this.client = client;
+        this.out = out;
+    }
+
+    /** Runs {@code line}; false when the frontend is to stop (quit). */
+    boolean run(String line) {
+        CommandLine command;
+        try {
+            command = CommandLine.parse(line);
+        } catch (CommandLine.Invalid e) {
+            out.error("badCommand", e.getMessage(), e.id);
+            return true;
+        }
+        JsonValue id = command.id();
+        String tag = id == null ? null : Jcs.canonicalString(id);
+        try {
+            membership.handle((v, e) -> null).join();
+        } catch (CancellationException ignored) {
+            // nothing to wait for
+        }
+        try {
+            switch (command.cmd()) {
+                case "create" -> {
+                    command.args().only(Set.of("cmd", "id", "channel"));
+                    membership = acknowledge(client.createChannel(command.args().string("channel"), tag), id);
+                }
+                case "invite" -> {
+                    command.args().only(Set.of("cmd", "id", "channel", "user"));
+                    membership = acknowledge(client.invite(command.args().string("channel"), command.args().string("user"),
+                            tag), id);
+                }
+                case "send" -> {
+                    command.args().only(Set.of("cmd", "id", "channel", "text"));
+                    acknowledge(client.send(command.args().string("channel"), command.args().string("text"), tag), id);
+                }
+                case "channels" -> {
+                    command.args().only(Set.of("cmd", "id"));
+                    out.write(channels(client.channels()), id);
+                }
+                case "history" -> {
+                    command.args().only(Set.of("cmd", "id", "channel", "limit"));
+                    String channel = command.args().string("channel");
+                    int limit = command.args().has("limit")
+                            ? (int) command.args().integer("limit", 0, Integer.MAX_VALUE) : 50;
+                    out.write(history(channel, client.history(channel, limit)), id);
+                }
+                case "quit" -> {
+                    command.args().only(Set.of("cmd", "id"));
+                    out.write(ObjectBuilder.create().put("event", "ok"), id);
+                    return false;
+                }
+                default -> out.error("badCommand", "unknown command '" + command.cmd()
+                        + "'; known: create, invite, send, channels, history, quit", id);
+            }
+        } catch (JsonException e) {
+            out.error("badCommand", e.getMessage(), id);
+        } catch (CommandException e) {
+            out.error(e.code(), e.getMessage(), id);
+        }
+        return true;
+    }
+
+    private CompletableFuture<Long> acknowledge(CompletableFuture<Long> future, JsonValue id) {
+        return future.whenComplete((seq, failure) -> {
+            if (failure == null) {
+                out.write(ObjectBuilder.create().put("event", "ok").put("seq", seq), id);
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof CommandException c) {
+                    out.error(c.code(), c.getMessage(), id);
+                } else {
+                    out.error("failed", String.valueOf(cause.getMessage()), id);
+                }
+            }
+        });
+    }
+
+    private static ObjectBuilder channels(List<ChannelInfo> channels) {
+        List<JsonValue> list = new ArrayList<>();
+        for (ChannelInfo c : channels) {
+            List<JsonValue> members = new ArrayList<>();
+            c.members().forEach(m -> members.add(new JsonValue.JsonString(m)));
+            list.add(ObjectBuilder.create().put("name", c.name()).put("members", new JsonValue.JsonArray(members))
+                    .put("unread", c.unread()).put("lastSeq", c.lastSeq()).build());
+        }
+        return ObjectBuilder.create().put("event", "channels").put("channels", new JsonValue.JsonArray(list));
+    }
+
+    private static ObjectBuilder history(String channel, List<HistoryItem> items) {
+        List<JsonValue> list = new ArrayList<>();
+        for (HistoryItem item : items) {
+            ObjectBuilder b = ObjectBuilder.create().put("seq", item.seq()).put("timestamp", item.timestamp().toString());
+            switch (item) {
+                case HistoryItem.Text t -> b.put("type", "message").put("from", t.author()).put("text", t.text())
+                        .put("mine", t.mine());
+                case HistoryItem.Joined j -> b.put("type", "member").put("user", j.member()).put("by", j.author());
+            }
+            list.add(b.build());
+        }
+        return ObjectBuilder.create().put("event", "history").put("channel", channel)
+                .put("entries", new JsonValue.JsonArray(list));
+    }
+}

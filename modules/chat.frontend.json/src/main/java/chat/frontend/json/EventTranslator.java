@@ -1,0 +1,57 @@
+package chat.frontend.json;
+
+import chat.client.Alarm;
+import chat.client.ClientEvent;
+import chat.protocol.json.JsonException;
+import chat.protocol.json.JsonParser;
+import chat.protocol.json.JsonValue;
+import chat.protocol.json.ObjectBuilder;
+import java.nio.charset.StandardCharsets;
+
+/** Turns client events into JSON lines (docs/frontends.md lists them). */
+final class EventTranslator {
+
+    private final EventWriter out;
+
+    EventTranslator(EventWriter out) {
+        this.out = out;
+    }
+
+    void accept(ClientEvent event) {
+        switch (event) {
+            case ClientEvent.Ready r -> out.write(ObjectBuilder.create().put("event", "ready").put("user", r.user()), null);
+            case ClientEvent.MessageReceived m -> out.write(ObjectBuilder.create().put("event", "message")
+                    .put("channel", m.channel()).put("from", m.from()).put("text", m.text()).put("seq", m.seq())
+                    .put("timestamp", m.timestamp().toString()).put("mine", m.mine()), id(m.tag()));
+            case ClientEvent.MemberAdded m -> out.write(ObjectBuilder.create().put("event", "member")
+                    .put("channel", m.channel()).put("user", m.user()).put("by", m.by()).put("seq", m.seq())
+                    .put("timestamp", m.timestamp().toString()), id(m.tag()));
+            case ClientEvent.AlarmRaised a -> out.write(alarm(a.alarm()), null);
+            case ClientEvent.Disconnected d -> out.write(ObjectBuilder.create().put("event", "disconnected")
+                    .put("reason", d.reason()).put("retryInMs", d.retryIn().toMillis()), null);
+            case ClientEvent.Reconnected r -> out.write(ObjectBuilder.create().put("event", "reconnected"), null);
+            case ClientEvent.ConnectionFailed f -> out.write(ObjectBuilder.create().put("event", "connectionFailed")
+                    .put("reason", f.reason()), null);
+            case ClientEvent.ServerNotice n -> out.write(ObjectBuilder.create().put("event", "notice")
+                    .put("code", n.code()).put("message", n.message()), null);
+        }
+    }
+
+    private static ObjectBuilder alarm(Alarm a) {
+        return ObjectBuilder.create().put("event", "alarm").put("channel", a.channel()).put("seq", a.seq())
+                .put("kind", a.kind().name().toLowerCase(java.util.Locale.ROOT)).put("message", a.detail());
+    }
+
+    /** A tag is the command's id as canonical JSON text; this turns it back into the value. */
+    static JsonValue id(String tag) {
+        if (tag == null) {
+            return null;
+        }
+        try {
+            return JsonParser.withDefaults().parseObject(("{\"id\":" + tag + "}").getBytes(StandardCharsets.UTF_8))
+                    .fields().get("id");
+        } catch (JsonException e) {
+            return new JsonValue.JsonString(tag);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package chat.frontend.json;
+
+import chat.client.ChatClient;
+import chat.client.LoginException;
+import chat.client.spi.ExitStatus;
+import chat.client.spi.Frontend;
+import chat.client.spi.FrontendContext;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The {@code json} frontend for bots and scripts. The password comes from CHAT_PASSWORD or
+ * --password-file, never from a prompt. Standard output carries only events; anything
+ * for people (a failed login) goes to standard error.
+ */
+public final class JsonFrontend implements Frontend {
+
+    /** How long end of input or quit waits for queued commands to be acknowledged. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    @Override
+    public String name() {
+        return "json";
+    }
+
+    @Override
+    public String description() {
+        return "JSON lines on stdin (commands) and stdout (events), for bots and scripts";
+    }
+
+    @Override
+    public int run(FrontendContext context) throws Exception {
+        PrintStream stderr = System.err;
+        if (!context.arguments().isEmpty()) {
+            stderr.println("chat: the json frontend takes no arguments, got " + context.arguments());
+            return ExitStatus.USAGE;
+        }
+        char[] password = context.suppliedPassword().orElse(null);
+        if (password == null) {
+            stderr.println("chat: the json frontend needs the password in CHAT_PASSWORD or --password-file FILE");
+            return ExitStatus.USAGE;
+        }
+        EventWriter out = new EventWriter(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
+                StandardCharsets.UTF_8));
+        EventTranslator events = new EventTranslator(out);
+        ChatClient client;
+        try {
+            client = context.login(password, events::accept);
+        } catch (LoginException e) {
+            stderr.println("chat: login failed: " + e.getMessage());
+            return ExitStatus.of(e);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        try (client) {
+            Commands commands = new Commands(client, out);
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (!commands.run(line)) {
+                    break;
+                }
+            }
+            if (!client.awaitPending(DRAIN_TIMEOUT)) {
+                stderr.println("chat: " + client.pendingCount() + " command(s) not acknowledged within "
+                        + DRAIN_TIMEOUT.toSeconds() + " s; they stay queued and are sent at the next start");
+                return ExitStatus.FAILURE;
+            }
+            return ExitStatus.OK;
+        }
+    }
+}
