@@ -55,7 +55,7 @@ final class ServerCommand implements Runnable {
     double handshakeSeconds;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "Disconnect a client silent for this long (default: ${DEFAULT-VALUE}; clients ping every 60).")
+            description = "Disconnect a client silent for this long (default: ${DEFAULT-VALUE}; clients ping every 30).")
     double idleSeconds;
 
     @Option(names = "--queue-length", paramLabel = "FRAMES", defaultValue = "8192",

@@ -27,8 +27,13 @@ public final class ChainHash {
 
     /** The head after {@code entry}, which must carry its server stamp. */
     public static byte[] next(byte[] previous, Message entry) {
-        if (!(entry instanceof AddUser || entry instanceof Comms)) {
-            throw new IllegalArgumentException("only addUser and comms are chain entries, not " + entry.type());
+        Stamp stamp = switch (entry) {
+            case AddUser a -> a.stamp();
+            case Comms c -> c.stamp();
+            default -> throw new IllegalArgumentException("only addUser and comms are chain entries, not " + entry.type());
+        };
+        if (stamp == null) {
+            throw new IllegalArgumentException("a chain entry carries the server's stamp (channelSeq, timestamp)");
         }
         return Sha256.hash(previous, Jcs.canonical(MessageCodec.toJson(entry)));
     }

@@ -24,6 +24,8 @@ public final class MessageCodec {
     public static final int HASH_LENGTH = 32;
     public static final int GCM_NONCE_LENGTH = 12;
     public static final long MAX_SEQ = JsonValue.MAX_SAFE_INTEGER;
+    /** A wrapped channel key: 32 key bytes and the 16-byte ChaCha20-Poly1305 tag. */
+    public static final int WRAPPED_KEY_LENGTH = 32 + 16;
 
     private static final Set<String> INIT_CONN = Set.of("type", "version", "userID", "nonce", "ephemeralKey", "signature");
     private static final Set<String> INIT_KEY = Set.of("type", "version", "nonce", "ephemeralKey", "signature");
@@ -200,7 +202,7 @@ public final class MessageCodec {
         ObjectReader key = r.object("channelkey").only(CHANNEL_KEY);
         return new AddUser(channel(r), r.integer("epoch", 0, MAX_SEQ), user(r, "inviter"), user(r, "invitee"),
                 r.integer("userSeq", 1, MAX_SEQ), view(r), key.bytes("enc", AgreementPublicKey.LENGTH),
-                key.bytes("ct"), r.bytes("signature", SigningPublicKey.SIGNATURE_LENGTH), stamp(r));
+                key.bytes("ct", WRAPPED_KEY_LENGTH), r.bytes("signature", SigningPublicKey.SIGNATURE_LENGTH), stamp(r));
     }
 
     private static Comms comms(ObjectReader r) throws JsonException {

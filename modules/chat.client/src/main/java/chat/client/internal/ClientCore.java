@@ -174,11 +174,13 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
     }
 
-    private void entry(String channel, Message entry, byte[] json, boolean stamped) {
+    private void entry(String channel, Message entry, byte[] received, boolean stamped) {
         if (!stamped) {
             raise(new Alarm(channel, 0, Alarm.Kind.BAD_CREATE, "the server delivered an entry without channelSeq"));
             return;
         }
+        // The chain is defined over the RFC 8785 form; re-encoding makes a server's spelling irrelevant.
+        byte[] json = codec.encode(entry);
         ChannelLedger ledger = state.ledgers.get(channel);
         boolean fresh = ledger == null;
         if (fresh) {

@@ -43,6 +43,7 @@ public final class JsonParser {
     }
 
     public JsonValue.JsonObject parseObject(byte[] utf8, int offset, int length) throws JsonException {
+        requireUtf8(utf8, offset, length);
         try (com.fasterxml.jackson.core.JsonParser p = factory.createParser(utf8, offset, length)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -61,6 +62,26 @@ public final class JsonParser {
             throw new JsonException("malformed JSON: " + e.getOriginalMessage(), false);
         } catch (IOException e) {
             throw new JsonException("malformed JSON: " + e.getMessage(), false);
+        }
+    }
+
+    /**
+     * Jackson guesses the encoding of byte input from a byte order mark or from zero bytes
+     * among the first four, and would read UTF-16 and UTF-32 documents. JSON between systems
+     * is UTF-8 without a BOM (RFC 8259 section 8.1), and a UTF-8 JSON text has neither, so
+     * refusing both leaves Jackson nothing to guess: every message keeps a single encoding.
+     */
+    private static void requireUtf8(byte[] bytes, int offset, int length) throws JsonException {
+        if (length >= 3 && (bytes[offset] & 0xff) == 0xef && (bytes[offset + 1] & 0xff) == 0xbb
+                && (bytes[offset + 2] & 0xff) == 0xbf) {
+            throw new JsonException("malformed JSON: a byte order mark is not allowed; JSON must be UTF-8", false);
+        }
+        for (int i = offset; i < offset + Math.min(length, 4); i++) {
+            int b = bytes[i] & 0xff;
+            if (b == 0 || b == 0xfe || b == 0xff) {
+                throw new JsonException("malformed JSON: not UTF-8 (byte 0x" + Integer.toHexString(b) + " at offset "
+                        + (i - offset) + ")", false);
+            }
         }
     }
 

@@ -59,15 +59,15 @@ public final class ClientHandshake {
         if (th1 == null) {
             throw new IllegalStateException("start() first");
         }
-        if (reply.version() != VERSION) {
-            throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "server speaks protocol version "
-                    + reply.version() + ", this client speaks " + VERSION);
-        }
-        byte[] signed = SignedForms.initKey(reply.version(), user.name(), th1, reply.nonce(), reply.ephemeralKey());
-        if (!server.signingKey().verify(signed, reply.signature())) {
-            throw new ServerKeyMismatchException();
-        }
         try {
+            if (reply.version() != VERSION) {
+                throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "server speaks protocol version "
+                        + reply.version() + ", this client speaks " + VERSION);
+            }
+            byte[] signed = SignedForms.initKey(reply.version(), user.name(), th1, reply.nonce(), reply.ephemeralKey());
+            if (!server.signingKey().verify(signed, reply.signature())) {
+                throw new ServerKeyMismatchException();
+            }
             byte[] shared = ephemeral.agree(AgreementPublicKey.of(reply.ephemeralKey()));
             byte[] th2 = Transcript.th2(th1, reply);
             SessionKeys keys = Transcript.derive(th2, shared);

@@ -7,6 +7,7 @@ import chat.storage.EntryCursor;
 import chat.storage.StoredEntry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,8 @@ import java.util.concurrent.BlockingQueue;
  * Entries at or below the last one sent are duplicates of the replay and are dropped.
  */
 final class ConnectionWriter implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger("chat.server");
 
     private final Connection conn;
     private final BlockingQueue<Outgoing> queue;
@@ -51,6 +54,7 @@ final class ConnectionWriter implements Runnable {
                 }
                 buffer.writeTo(out);
                 if (!more) {
+                    conn.outputDone();
                     return;
                 }
             }
@@ -58,6 +62,11 @@ final class ConnectionWriter implements Runnable {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             conn.writeFailed(e);
+        } catch (RuntimeException e) {
+            // A replay that cannot read the journal (a disk error, or the store closed under a
+            // replay at shutdown): end the connection instead of leaving it without a writer.
+            LOG.log(Level.WARNING, "{0}: write failed: {1}", conn.peer(), e.toString());
+            conn.abort();
         }
     }
 

@@ -1,0 +1,146 @@
+package chat.protocol;
+
+import chat.crypto.AgreementPublicKey;
+import chat.crypto.SigningPublicKey;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Random but valid messages of every type, from a seeded {@link Random} so a failure can be
+ * reproduced from its seed. Names use the whole allowed alphabet and both length limits;
+ * integers cover 0, 1 and the 2^53 - 1 edge; free text mixes ASCII, controls, escapes,
+ * non-ASCII and surrogate pairs.
+ */
+final class RandomMessages {
+
+    private static final String NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+    private static final String TEXT_CHARS = "aZ09 \"\\/\b\f\n\r\t\u0000\u001f\u007f\u00e9\u20ac\u2028\ufb33\uffff";
+
+    private final Random random;
+
+    RandomMessages(long seed) {
+        this.random = new Random(seed);
+    }
+
+    Message any() {
+        return switch (random.nextInt(10)) {
+            case 0 -> initConn();
+            case 1 -> initKey();
+            case 2 -> new InitConfirm(bytes(64));
+            case 3 -> sync();
+            case 4 -> replayFinished();
+            case 5 -> addUser();
+            case 6 -> comms();
+            case 7 -> error();
+            case 8 -> new Ping();
+            default -> new Pong();
+        };
+    }
+
+    InitConn initConn() {
+        return new InitConn(random.nextInt(3), user(), bytes(MessageCodec.NONCE_LENGTH),
+                bytes(AgreementPublicKey.LENGTH), bytes(SigningPublicKey.SIGNATURE_LENGTH));
+    }
+
+    InitKey initKey() {
+        return new InitKey(random.nextInt(3), bytes(MessageCodec.NONCE_LENGTH), bytes(AgreementPublicKey.LENGTH),
+                bytes(SigningPublicKey.SIGNATURE_LENGTH));
+    }
+
+    Sync sync() {
+        Map<String, Long> cursors = new LinkedHashMap<>();
+        int n = random.nextInt(6);
+        for (int i = 0; i < n; i++) {
+            cursors.put(channel(), seq(0));
+        }
+        return new Sync(cursors);
+    }
+
+    ReplayFinished replayFinished() {
+        Map<String, ChannelHead> heads = new LinkedHashMap<>();
+        int n = random.nextInt(6);
+        for (int i = 0; i < n; i++) {
+            heads.put(channel(), new ChannelHead(seq(0), bytes(32)));
+        }
+        return new ReplayFinished(seq(0), heads);
+    }
+
+    AddUser addUser() {
+        String inviter = user();
+        String invitee = random.nextBoolean() ? inviter : user();
+        return new AddUser(channel(), seq(0), inviter, invitee, seq(1), view(), bytes(32), bytes(MessageCodec.WRAPPED_KEY_LENGTH),
+                bytes(64), stamp());
+    }
+
+    Comms comms() {
+        return new Comms(channel(), seq(0), user(), seq(1), view(), bytes(12), bytes(16 + random.nextInt(300)),
+                bytes(64), stamp());
+    }
+
+    ErrorMessage error() {
+        ErrorCode[] codes = ErrorCode.values();
+        return new ErrorMessage(codes[random.nextInt(codes.length)], text(),
+                random.nextBoolean() ? channel() : null,
+                random.nextBoolean() ? seq(0) : null,
+                random.nextBoolean() ? seq(0) : null);
+    }
+
+    View view() {
+        return new View(seq(0), bytes(32));
+    }
+
+    Stamp stamp() {
+        return random.nextBoolean() ? null : new Stamp(seq(1), seq(0));
+    }
+
+    /** A sequence number or timestamp at least {@code min}: small, huge, or at the edge. */
+    long seq(long min) {
+        return switch (random.nextInt(5)) {
+            case 0 -> min;
+            case 1 -> MessageCodec.MAX_SEQ;
+            case 2 -> min + random.nextInt(1000);
+            default -> min + (random.nextLong() & Long.MAX_VALUE) % (MessageCodec.MAX_SEQ - min);
+        };
+    }
+
+    String user() {
+        return name(Names.MAX_USER);
+    }
+
+    String channel() {
+        return name(Names.MAX_CHANNEL);
+    }
+
+    private String name(int max) {
+        while (true) {
+            int length = random.nextBoolean() ? max : 1 + random.nextInt(max);
+            StringBuilder s = new StringBuilder(length);
+            for (int i = 0; i < length; i++) {
+                s.append(NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
+            }
+            if (!s.toString().matches("\\.+")) {
+                return s.toString();
+            }
+        }
+    }
+
+    String text() {
+        int length = random.nextInt(40);
+        StringBuilder s = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            if (random.nextInt(8) == 0) {
+                s.appendCodePoint(0x10000 + random.nextInt(0x100000)); // a surrogate pair
+            } else {
+                s.append(TEXT_CHARS.charAt(random.nextInt(TEXT_CHARS.length())));
+            }
+        }
+        return s.toString();
+    }
+
+    byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+}
