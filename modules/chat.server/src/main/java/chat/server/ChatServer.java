@@ -119,9 +119,6 @@ public final class ChatServer implements AutoCloseable {
             // closing anyway
         }
         context.stopAdmitting();
-        for (Connection c : context.connections()) {
-            c.drain();
-        }
         store.close();
         for (Connection c : context.connections()) {
             c.shutdown();

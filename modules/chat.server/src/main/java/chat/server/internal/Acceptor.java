@@ -36,12 +36,9 @@ public final class Acceptor implements Runnable {
                 LOG.log(Level.WARNING, "{0}: refused: {1} connections open, the limit",
                         socket.getRemoteSocketAddress(), context.connectionCount());
                 Thread.ofVirtual().start(() -> {
-                    try (socket) {
-                        Handshake.sendPlain(socket, context.hub().codec, ErrorMessage.of(ErrorCode.TOO_MANY_CONNECTIONS,
-                                "the server has reached its limit of " + context.config().maxConnections() + " connections"));
-                    } catch (IOException ignored) {
-                        // gone
-                    }
+                    Handshake.sendPlain(socket, context.hub().codec, ErrorMessage.of(ErrorCode.TOO_MANY_CONNECTIONS,
+                            "the server has reached its limit of " + context.config().maxConnections() + " connections"));
+                    Lingering.close(socket);
                 });
                 continue;
             }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,12 +35,12 @@ public final class Connection implements Runnable {
     private final ServerContext context;
     private final LinkedBlockingQueue<Outgoing> queue;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
     private final String peer;
     private Principal user;
     private UserState userState;
     private Thread writer;
     private boolean synced;
-    private volatile boolean draining;
 
     public Connection(Socket socket, ServerContext context) {
         this.socket = socket;
@@ -51,14 +52,16 @@ public final class Connection implements Runnable {
     @Override
     public void run() {
         boolean counted = false;
-        try (socket) {
+        // Not try-with-resources: that would close the socket before the catch clauses below
+        // could queue their error for the writer. finish() closes it once the writer is done.
+        try {
             socket.setTcpNoDelay(true);
             InputStream in = socket.getInputStream();
-            FrameReader frames = new FrameReader(in, context.config().limits().maxFrameBytes());
-            Handshake.Outcome login = new Handshake(context, socket, frames, peer).run();
+            Handshake.Outcome login = new Handshake(context, socket, in, peer).run();
             if (login == null) {
                 return;
             }
+            FrameReader frames = new FrameReader(in, context.config().limits().maxFrameBytes());
             user = login.user();
             userState = context.hub().user(user.name());
             counted = true;
@@ -93,16 +96,15 @@ public final class Connection implements Runnable {
     private void readLoop(FrameReader frames, FrameOpener opener) throws IOException, ProtocolException {
         MessageCodec codec = context.hub().codec;
         Dispatcher dispatcher = context.dispatcher();
-        while (!draining) {
+        // During shutdown this loop goes on: the closed gate refuses requests (shuttingDown),
+        // and the connection ends when the server's shutdown has sent it everything accepted.
+        while (true) {
             byte[] frame = frames.read();
             if (frame == null) {
                 LOG.log(Level.INFO, "{0}: {1} disconnected", peer, who());
                 return;
             }
             byte[] json = opener.open(frame);
-            if (draining) {
-                return;
-            }
             Message request;
             try {
                 request = codec.decode(json);
@@ -199,11 +201,6 @@ public final class Connection implements Runnable {
         }
     }
 
-    /** Stops reading requests; what was accepted is still delivered, then {@link #close} ends it. */
-    public void drain() {
-        draining = true;
-    }
-
     public void shutdown() {
         close(ErrorCode.SHUTTING_DOWN, "the server is shutting down");
     }
@@ -247,17 +244,25 @@ public final class Connection implements Runnable {
                 Thread.currentThread().interrupt();
             }
         }
+        Lingering.close(socket);
         abort();
         context.closed(this);
+        done.countDown();
     }
 
-    /** Waits until the writer has flushed what it was given and ended; for shutdown. Aborts if it takes longer. */
+    /** The writer has sent its last frame: the peer reads it all, then the end of the stream. */
+    void outputDone() {
+        Lingering.endOutput(socket);
+    }
+
+    /**
+     * Waits until the connection has ended: the writer has flushed what it was given, the
+     * client has read it and closed. For shutdown; aborts if it takes longer.
+     */
     public void awaitClosed(long timeout, TimeUnit unit) throws InterruptedException {
-        Thread w = writer;
-        if (w != null && !w.join(java.time.Duration.ofMillis(unit.toMillis(timeout)))) {
+        if (!done.await(timeout, unit)) {
             abort();
         }
-        abort();
     }
 
     private String who() {

@@ -33,7 +33,7 @@ final class Dispatcher {
         Long userSeq = null;
         try {
             switch (request) {
-                case Sync s -> sync.handle(conn, s);
+                case Sync s -> admit(conn, () -> sync.handle(conn, s)); // its replays read the store
                 case AddUser a -> {
                     channel = a.channelID();
                     userSeq = a.userSeq();

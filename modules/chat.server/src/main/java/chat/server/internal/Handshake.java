@@ -17,6 +17,7 @@ import chat.protocol.wire.ServerHandshake;
 import chat.protocol.wire.SessionKeys;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -34,25 +35,33 @@ final class Handshake {
     record Outcome(Principal user, FrameSealer sealer, FrameOpener opener) {
     }
 
+    /**
+     * Largest handshake frame: initConn and initConfirm are a few hundred bytes. A peer that
+     * has not proved who it is must not make us allocate a full-size frame.
+     */
+    static final int MAX_FRAME_BYTES = 8192;
+
     private final ServerContext context;
     private final Socket socket;
-    private final FrameReader frames;
+    private final InputStream in;
     private final String peer;
 
-    Handshake(ServerContext context, Socket socket, FrameReader frames, String peer) {
+    Handshake(ServerContext context, Socket socket, InputStream in, String peer) {
         this.context = context;
         this.socket = socket;
-        this.frames = frames;
+        this.in = in;
         this.peer = peer;
     }
 
     /** The authenticated user and the session's ciphers, or null if the handshake failed (already reported). */
     Outcome run() throws IOException {
         long deadline = System.nanoTime() + context.config().handshakeTimeout().toNanos();
+        FrameReader frames = new FrameReader(new DeadlineInput(socket, in, deadline),
+                Math.min(MAX_FRAME_BYTES, context.config().limits().maxFrameBytes()));
         MessageCodec codec = context.hub().codec;
         ServerHandshake handshake = new ServerHandshake(context.serverKeys(), context.hub().directory);
         try {
-            Message first = codec.decode(next(deadline));
+            Message first = codec.decode(next(frames));
             if (!(first instanceof InitConn hello)) {
                 throw new ProtocolException(ErrorCode.HANDSHAKE_FAILED, "expected initConn, got " + first.type());
             }
@@ -64,7 +73,7 @@ final class Handshake {
             FrameOpener opener = keys.serverOpener();
             FrameSealer sealer = keys.serverSealer();
             keys.destroy();
-            Message second = codec.decode(opener.open(next(deadline)));
+            Message second = codec.decode(opener.open(next(frames)));
             if (!(second instanceof InitConfirm confirm)) {
                 throw new ProtocolException(ErrorCode.HANDSHAKE_FAILED, "expected initConfirm, got " + second.type());
             }
@@ -82,17 +91,49 @@ final class Handshake {
         return null;
     }
 
-    private byte[] next(long deadline) throws IOException, ProtocolException {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-            throw new SocketTimeoutException();
-        }
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+    private static byte[] next(FrameReader frames) throws IOException, ProtocolException {
         byte[] frame = frames.read();
         if (frame == null) {
             throw new ProtocolException(ErrorCode.HANDSHAKE_FAILED, "connection closed during the handshake");
         }
         return frame;
+    }
+
+    /**
+     * The socket's input with the handshake deadline applied to every read, not only to each
+     * frame: a peer that trickles a byte now and then cannot stretch the limit.
+     */
+    private static final class DeadlineInput extends InputStream {
+
+        private final Socket socket;
+        private final InputStream in;
+        private final long deadline;
+
+        DeadlineInput(Socket socket, InputStream in, long deadline) {
+            this.socket = socket;
+            this.in = in;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public int read() throws IOException {
+            arm();
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            arm();
+            return in.read(b, off, len);
+        }
+
+        private void arm() throws IOException {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new SocketTimeoutException();
+            }
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        }
     }
 
     private void reject(MessageCodec codec, ErrorCode code, String message) {

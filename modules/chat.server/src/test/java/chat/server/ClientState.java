@@ -1,0 +1,266 @@
+package chat.server;
+
+import chat.crypto.CryptoException;
+import chat.protocol.AddUser;
+import chat.protocol.ChainHash;
+import chat.protocol.ChannelCrypto;
+import chat.protocol.Comms;
+import chat.protocol.Entries;
+import chat.protocol.Message;
+import chat.protocol.View;
+import chat.protocol.identity.IdentityKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What one device of one user keeps between connections, like a client's local store:
+ * its last userSeq, and per channel the entries received, the chain head computed from
+ * them and the channel key. Every entry received is checked the way a client must check
+ * it: the next channelSeq, a valid signature (against the directory), a readable text.
+ * Anything wrong is recorded in {@link #problems}; tests assert there are none.
+ * Thread-safe: guarded by this object's monitor; waits are bounded.
+ */
+final class ClientState {
+
+    /** One entry as received, with the head after it and (for comms) its decrypted text. */
+    record Received(Message entry, byte[] canonical, byte[] headAfter, String text) {
+
+        long seq() {
+            return switch (entry) {
+                case AddUser a -> a.stamp().channelSeq();
+                case Comms c -> c.stamp().channelSeq();
+                default -> throw new IllegalStateException();
+            };
+        }
+
+        String author() {
+            return Entries.author(entry);
+        }
+
+        long userSeq() {
+            return switch (entry) {
+                case AddUser a -> a.userSeq();
+                case Comms c -> c.userSeq();
+                default -> throw new IllegalStateException();
+            };
+        }
+    }
+
+    static final class Channel {
+        final String name;
+        long seq;
+        byte[] head;
+        byte[] key;
+        final List<Received> entries = new ArrayList<>();
+
+        Channel(String name) {
+            this.name = name;
+            this.head = ChainHash.genesis(name);
+        }
+    }
+
+    final IdentityKeys me;
+    private final chat.protocol.identity.Directory directory;
+    private long userSeq;
+    private final Map<String, Channel> channels = new TreeMap<>();
+    private final Set<Long> acked = new HashSet<>();
+    final List<String> problems = new ArrayList<>();
+
+    ClientState(IdentityKeys me, chat.protocol.identity.Directory directory) {
+        this.me = me;
+        this.directory = directory;
+    }
+
+    String user() {
+        return me.name();
+    }
+
+    synchronized long nextUserSeq() {
+        return ++userSeq;
+    }
+
+    synchronized void atLeastUserSeq(long seq) {
+        userSeq = Math.max(userSeq, seq);
+    }
+
+    synchronized View view(String channel) {
+        Channel c = channel(channel);
+        return new View(c.seq, c.head.clone());
+    }
+
+    synchronized byte[] key(String channel) {
+        return channel(channel).key;
+    }
+
+    synchronized void setKey(String channel, byte[] key) {
+        channel(channel).key = key;
+    }
+
+    synchronized long seq(String channel) {
+        Channel c = channels.get(channel);
+        return c == null ? 0 : c.seq;
+    }
+
+    synchronized byte[] head(String channel) {
+        Channel c = channels.get(channel);
+        return c == null ? null : c.head.clone();
+    }
+
+    synchronized List<Received> entries(String channel) {
+        Channel c = channels.get(channel);
+        return c == null ? List.of() : List.copyOf(c.entries);
+    }
+
+    synchronized Set<String> channelNames() {
+        return Set.copyOf(channels.keySet());
+    }
+
+    /** Cursors for sync: the last channelSeq held per channel. */
+    synchronized Map<String, Long> cursors() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        channels.forEach((name, c) -> {
+            if (c.seq > 0) {
+                out.put(name, c.seq);
+            }
+        });
+        return out;
+    }
+
+    synchronized Set<Long> acked() {
+        return Set.copyOf(acked);
+    }
+
+    synchronized List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    private Channel channel(String name) {
+        return channels.computeIfAbsent(name, Channel::new);
+    }
+
+    /** Called by the connection's reader for every addUser or comms received. */
+    synchronized void received(Message entry, byte[] raw) {
+        String channel;
+        long seq;
+        switch (entry) {
+            case AddUser a -> {
+                channel = a.channelID();
+                seq = a.stamp() == null ? -1 : a.stamp().channelSeq();
+            }
+            case Comms c -> {
+                channel = c.channelID();
+                seq = c.stamp() == null ? -1 : c.stamp().channelSeq();
+            }
+            default -> throw new IllegalArgumentException(entry.type());
+        }
+        Channel c = channel(channel);
+        if (seq != c.seq + 1) {
+            problems.add(user() + ": " + channel + " entry " + seq + " after " + c.seq);
+        }
+        String author = Entries.author(entry);
+        var signer = directory.user(author).orElse(null);
+        boolean signed = signer != null && switch (entry) {
+            case AddUser a -> Entries.verify(a, signer.signingKey());
+            case Comms m -> Entries.verify(m, signer.signingKey());
+            default -> false;
+        };
+        if (!signed) {
+            problems.add(user() + ": " + channel + " entry " + seq + " signature does not verify for " + author);
+        }
+        String text = null;
+        switch (entry) {
+            case AddUser a -> {
+                if (a.invitee().equals(user())) {
+                    try {
+                        c.key = ChannelCrypto.unwrapKey(a, me.agreement());
+                        decryptEarlier(c);
+                    } catch (CryptoException e) {
+                        problems.add(user() + ": " + channel + " cannot unwrap its key: " + e.getMessage());
+                    }
+                }
+            }
+            case Comms m -> {
+                try {
+                    text = c.key == null ? null : ChannelCrypto.openText(c.key, m);
+                } catch (CryptoException e) {
+                    problems.add(user() + ": " + channel + " entry " + seq + " does not decrypt: " + e.getMessage());
+                }
+            }
+            default -> {
+            }
+        }
+        byte[] before = c.head;
+        c.head = ChainHash.next(before, entry);
+        if (!Arrays.equals(c.head, ChainHash.next(before, raw))) {
+            problems.add(user() + ": " + channel + " entry " + seq + " was not sent in canonical form");
+        }
+        c.seq = seq;
+        Received r = new Received(entry, raw, c.head, text);
+        c.entries.add(r);
+        if (author.equals(user())) {
+            acked.add(r.userSeq());
+            userSeq = Math.max(userSeq, r.userSeq());
+        }
+        notifyAll();
+    }
+
+    /** An invitee gets the key with its invitation, after the history it replays: read that history now. */
+    private void decryptEarlier(Channel c) {
+        for (int i = 0; i < c.entries.size(); i++) {
+            Received r = c.entries.get(i);
+            if (r.entry() instanceof Comms m && r.text() == null) {
+                try {
+                    c.entries.set(i, new Received(m, r.canonical(), r.headAfter(), ChannelCrypto.openText(c.key, m)));
+                } catch (CryptoException e) {
+                    problems.add(user() + ": " + c.name + " entry " + r.seq() + " does not decrypt: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Waits until the channel has reached {@code seq}; false on timeout. */
+    synchronized boolean awaitSeq(String channel, long seq, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (seq(channel) < seq) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    /** Waits until our own entry with {@code userSeq} was echoed; false on timeout. */
+    synchronized boolean awaitAck(long userSeq, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!acked.contains(userSeq)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    /** Waits until {@code n} of our own entries were echoed; false on timeout. */
+    synchronized boolean awaitAckCount(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (acked.size() < n) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+}
