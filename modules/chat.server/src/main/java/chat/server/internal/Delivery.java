@@ -28,6 +28,9 @@ final class Delivery implements AppendCallback {
         ChannelState ch = hub.channel(e.channel());
         ch.durable = new DurableHead(e.seq(), e.head());
         boolean joins = e.kind() == EntryKind.CREATE || e.kind() == EntryKind.INVITE;
+        if (joins) {
+            hub.joined(e.channel(), e.subject());
+        }
         for (String member : ch.memberSnapshot) {
             UserState user = hub.user(member);
             boolean newcomer = joins && member.equals(e.subject());

@@ -90,9 +90,18 @@ public final class Hub {
     /** Adds a member; caller holds the channel's monitor. */
     void addMember(ChannelState ch, String user) {
         ch.addMember(user);
-        channelsOfUser.get(user).add(ch.name);
     }
 
+    /**
+     * Records that {@code user}'s joining of {@code channel} is durable: from now on a sync
+     * of theirs replays the channel. Not earlier, or a sync in between would replay a
+     * channel's history without the invitation that carries the key to read it.
+     */
+    void joined(String channel, String user) {
+        channelsOfUser.computeIfAbsent(user, k -> ConcurrentHashMap.newKeySet()).add(channel);
+    }
+
+    /** The channels whose durable history includes {@code user}'s joining. */
     java.util.Set<String> channelsOf(String user) {
         return channelsOfUser.getOrDefault(user, java.util.Set.of());
     }
