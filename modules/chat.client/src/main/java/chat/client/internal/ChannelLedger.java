@@ -25,8 +25,9 @@ import java.util.Set;
 /**
  * One channel as this device has verified it: members, the channel key, every chain head,
  * each author's last userSeq, the history. {@link #apply} checks a delivered entry
- * against all of it (docs/protocol.md, "Client verification rules") and either applies
- * it or names what is wrong; nothing is applied half-way.
+ * against all of it (docs/protocol.md, "Client verification rules", in the order given
+ * there, so an entry breaking several rules is named by the first) and either applies it
+ * or names what is wrong; nothing is applied half-way.
  */
 final class ChannelLedger {
 
@@ -51,7 +52,8 @@ final class ChannelLedger {
     private long lastSeq;
     private long lastTimestamp;
     private byte[] key;
-    private long gapReported = -1;
+    /** The seq after which the chain is broken and has been reported (a gap or a rejected entry), else -1. */
+    private long reportedAt = -1;
     long readUpTo;
 
     ChannelLedger(String name) {
@@ -69,6 +71,14 @@ final class ChannelLedger {
 
     byte[] key() {
         return key;
+    }
+
+    /**
+     * True when the entry right after what we hold was reported already, missing or
+     * rejected: what arrives beyond it cannot be applied and is not reported again.
+     */
+    boolean problemReported() {
+        return reportedAt == lastSeq + 1;
     }
 
     boolean isMember(String user) {
@@ -107,11 +117,11 @@ final class ChannelLedger {
                     : reject(seq, Alarm.Kind.REWRITTEN, "entry #" + seq + " arrived again with different content");
         }
         if (seq != lastSeq + 1) {
-            if (gapReported == lastSeq + 1) {
-                return new Outcome.Duplicate();
+            if (problemReported()) {
+                return new Outcome.Duplicate(); // beyond a break already reported: ignored, not reported again
             }
-            gapReported = lastSeq + 1;
-            return reject(seq, Alarm.Kind.GAP, "expected entry #" + (lastSeq + 1) + ", the server sent #" + seq
+            // named by the first missing entry, as the gap found at replayFinished is
+            return reject(lastSeq + 1, Alarm.Kind.GAP, "expected entry #" + (lastSeq + 1) + ", the server sent #" + seq
                     + ": entries #" + (lastSeq + 1) + ".." + (seq - 1) + " are missing");
         }
         String author = Entries.author(entry);
@@ -127,6 +137,14 @@ final class ChannelLedger {
         if (!signed) {
             return reject(seq, Alarm.Kind.BAD_SIGNATURE, "the signature of " + author + " on entry #" + seq
                     + " does not verify");
+        }
+        Outcome membership = switch (entry) {
+            case AddUser a -> checkAddUser(a, seq, directory);
+            case Comms c -> checkComms(c, seq);
+            default -> throw new IllegalArgumentException(entry.type());
+        };
+        if (membership != null) {
+            return membership;
         }
         long epoch = entry instanceof AddUser a ? a.epoch() : ((Comms) entry).epoch();
         if (epoch != EPOCH) {
@@ -150,10 +168,6 @@ final class ChannelLedger {
         HistoryItem item;
         switch (entry) {
             case AddUser a -> {
-                Outcome problem = checkAddUser(a, seq, directory);
-                if (problem != null) {
-                    return problem;
-                }
                 byte[] unwrapped = null;
                 if (a.invitee().equals(me.name())) {
                     try {
@@ -170,10 +184,6 @@ final class ChannelLedger {
                 item = new HistoryItem.Joined(seq, Instant.ofEpochMilli(timestamp), a.inviter(), a.invitee());
             }
             case Comms c -> {
-                if (!members.contains(c.userID())) {
-                    return reject(seq, Alarm.Kind.NOT_MEMBER, c.userID() + " posted entry #" + seq
-                            + " without being a member");
-                }
                 if (key == null) {
                     return reject(seq, Alarm.Kind.UNDECRYPTABLE, "no channel key to read entry #" + seq);
                 }
@@ -197,6 +207,18 @@ final class ChannelLedger {
         return new Outcome.Applied(item);
     }
 
+    /** Rules 3a and 4: a message is never a channel's first entry, and only members post. */
+    private Outcome checkComms(Comms c, long seq) {
+        if (seq == 1) {
+            return reject(seq, Alarm.Kind.BAD_CREATE, "the channel's first entry is a message, not a creation");
+        }
+        if (!members.contains(c.userID())) {
+            return reject(seq, Alarm.Kind.NOT_MEMBER, c.userID() + " posted entry #" + seq + " without being a member");
+        }
+        return null;
+    }
+
+    /** Rules 3a and 3b: a creation only at #1, an invitation by a member of someone new from the directory. */
     private Outcome checkAddUser(AddUser a, long seq, Directory directory) {
         if (a.isCreate()) {
             if (seq != 1) {
@@ -230,6 +252,9 @@ final class ChannelLedger {
     }
 
     private Outcome reject(long seq, Alarm.Kind kind, String detail) {
+        if (seq == lastSeq + 1) {
+            reportedAt = seq;
+        }
         return new Outcome.Rejected(new Alarm(name, seq, kind, detail));
     }
 

@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +73,12 @@ public final class ClientCore implements ChatClient, Session.Listener {
     private final Map<Long, CompletableFuture<Long>> futures = new HashMap<>();
     private final Map<Long, String> tags = new HashMap<>();
     private final List<Alarm> alarms = new ArrayList<>();
+    /**
+     * Channels this device does not hold yet whose first delivered entry was rejected: kept
+     * for the session (never stored) so that the rest of a bad delivery is judged against
+     * the same ledger and a gap is reported once, not once per entry.
+     */
+    private final Map<String, ChannelLedger> unverified = new HashMap<>();
     private final CountDownLatch firstReplay = new CountDownLatch(1);
     private Session session;
     private boolean ready;
@@ -184,12 +189,13 @@ public final class ClientCore implements ChatClient, Session.Listener {
         ChannelLedger ledger = state.ledgers.get(channel);
         boolean fresh = ledger == null;
         if (fresh) {
-            ledger = new ChannelLedger(channel);
+            ledger = unverified.computeIfAbsent(channel, ChannelLedger::new);
         }
         ChannelLedger.Outcome outcome = ledger.apply(entry, json, directory, me, false);
         switch (outcome) {
             case ChannelLedger.Outcome.Applied applied -> {
                 if (fresh) {
+                    unverified.remove(channel);
                     state.ledgers.put(channel, ledger);
                 }
                 try {
@@ -197,12 +203,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "could not record an entry locally: {0}", e.toString());
                 }
-                String tag = null;
-                if (Entries.author(entry).equals(me.name())) {
-                    tag = tags.remove(entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq());
-                }
-                emit(channel, applied.item(), tag);
-                acknowledge(entry, applied.item().seq());
+                PendingOp answered = ownPending(entry);
+                emit(channel, applied.item(), answered == null ? null : tags.remove(answered.userSeq()));
+                acknowledge(entry, answered, applied.item().seq());
             }
             case ChannelLedger.Outcome.Duplicate d -> {
             }
@@ -219,29 +222,48 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
     }
 
-    private void acknowledge(Message entry, long channelSeq) {
+    /**
+     * The pending command that {@code entry} is the echo of, or null. Matched on the signed
+     * content, not on userSeq alone: another device of ours may have used the same userSeq
+     * at the same time, and its entry must not acknowledge ours (ours is then refused as
+     * stale and signed again).
+     */
+    private PendingOp ownPending(Message entry) {
+        if (!Entries.author(entry).equals(me.name())) {
+            return null;
+        }
+        long userSeq = entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq();
+        byte[] unstamped = null;
+        for (PendingOp op : state.pending) {
+            if (op.userSeq() == userSeq) {
+                if (unstamped == null) {
+                    unstamped = codec.encode(entry instanceof AddUser a ? a.withStamp(null) : ((Comms) entry).withStamp(null));
+                }
+                return Arrays.equals(unstamped, op.message()) ? op : null;
+            }
+        }
+        return null;
+    }
+
+    private void acknowledge(Message entry, PendingOp op, long channelSeq) {
         if (!Entries.author(entry).equals(me.name())) {
             return;
         }
         long userSeq = entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq();
         state.lastUserSeq = Math.max(state.lastUserSeq, userSeq);
-        for (Iterator<PendingOp> it = state.pending.iterator(); it.hasNext(); ) {
-            PendingOp op = it.next();
-            if (op.userSeq() == userSeq) {
-                it.remove();
-                try {
-                    state.donePending(userSeq);
-                } catch (IOException e) {
-                    LOG.log(Level.WARNING, "could not update the outbox: {0}", e.toString());
-                }
-                CompletableFuture<Long> f = futures.remove(userSeq);
-                if (f != null) {
-                    events.run(() -> f.complete(channelSeq));
-                }
-                notifyAll();
-                return;
-            }
+        if (op == null || !state.pending.remove(op)) {
+            return;
         }
+        try {
+            state.donePending(userSeq);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not update the outbox: {0}", e.toString());
+        }
+        CompletableFuture<Long> f = futures.remove(userSeq);
+        if (f != null) {
+            events.run(() -> f.complete(channelSeq));
+        }
+        notifyAll();
     }
 
     private void replayFinished(Session from, ReplayFinished r) {
@@ -257,13 +279,14 @@ public final class ClientCore implements ChatClient, Session.Listener {
             } else if (claimed.seq() == ledger.lastSeq() && !Arrays.equals(claimed.head(), ledger.head(ledger.lastSeq()))) {
                 raise(new Alarm(ledger.name, claimed.seq(), Alarm.Kind.FORK, "the server's chain head at #"
                         + claimed.seq() + " differs from ours: it holds a different history"));
-            } else if (claimed.seq() > ledger.lastSeq()) {
+            } else if (claimed.seq() > ledger.lastSeq() && !ledger.problemReported()) {
                 raise(new Alarm(ledger.name, ledger.lastSeq() + 1, Alarm.Kind.GAP, "the server claims entries up to #"
                         + claimed.seq() + " but delivered only up to #" + ledger.lastSeq()));
             }
         }
         r.heads().forEach((channel, head) -> {
-            if (!state.ledgers.containsKey(channel) && head.seq() > 0) {
+            // a channel whose delivered entries were rejected has had its alarm already
+            if (!state.ledgers.containsKey(channel) && !unverified.containsKey(channel) && head.seq() > 0) {
                 raise(new Alarm(channel, 1, Alarm.Kind.GAP, "the server lists channel " + channel
                         + " up to #" + head.seq() + " but delivered none of it"));
             }
@@ -304,6 +327,11 @@ public final class ClientCore implements ChatClient, Session.Listener {
                     long last = e.lastUserSeq() == null ? state.lastUserSeq : e.lastUserSeq();
                     state.lastUserSeq = Math.max(state.lastUserSeq, last);
                     resign(op);
+                } else if (e.code().endsConnection()) {
+                    // not accepted (shutting down, internal error...): it stays queued and is sent
+                    // again after the reconnection, like anything sent while disconnected
+                    LOG.log(Level.INFO, "the server did not take userSeq {0} ({1}); it stays queued", op.userSeq(),
+                            e.code().wireName());
                 } else {
                     fail(op, new CommandException(e.code().wireName(), e.message()));
                 }

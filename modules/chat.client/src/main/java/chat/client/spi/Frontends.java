@@ -9,8 +9,10 @@ import java.lang.module.ResolutionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -35,11 +37,35 @@ public final class Frontends {
     /** Loads the frontends of the boot layer and of {@code pluginsDir} (if it exists). */
     public static Frontends load(Path pluginsDir) throws FrontendException {
         ModuleLayer layer = pluginLayer(pluginsDir);
-        Map<String, Frontend> found = new TreeMap<>();
-        for (Frontend f : ServiceLoader.load(layer, Frontend.class)) {
-            found.putIfAbsent(f.name(), f);
+        List<Frontend> found = new ArrayList<>();
+        try {
+            for (Frontend f : ServiceLoader.load(layer, Frontend.class)) {
+                f.name(); // a plugin built against another version of this API fails here, not later
+                found.add(f);
+            }
+        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+            // a plugin whose provider cannot be instantiated (its constructor threw, it is not public...)
+            throw new FrontendException("cannot load a frontend" + (pluginsDir == null ? "" : " (plugins in " + pluginsDir
+                    + ")") + ": " + describe(e));
         }
-        return new Frontends(found);
+        return of(found);
+    }
+
+    /** The frontends {@code found}, by name; the first of two with the same name wins (plugins come first). */
+    static Frontends of(Iterable<? extends Frontend> found) {
+        Map<String, Frontend> byName = new TreeMap<>();
+        for (Frontend f : found) {
+            byName.putIfAbsent(f.name(), f);
+        }
+        return new Frontends(byName);
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder out = new StringBuilder(e instanceof ServiceConfigurationError ? e.getMessage() : e.toString());
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            out.append(": ").append(cause);
+        }
+        return out.toString();
     }
 
     private static ModuleLayer pluginLayer(Path pluginsDir) throws FrontendException {
@@ -70,8 +96,9 @@ public final class Frontends {
         return new ArrayList<>(byName.keySet());
     }
 
+    /** Every frontend found, by name, sorted by name. */
     public Map<String, Frontend> all() {
-        return Map.copyOf(byName);
+        return Collections.unmodifiableMap(byName);
     }
 
     /** The frontend named {@code name}, or the default when {@code name} is null. */

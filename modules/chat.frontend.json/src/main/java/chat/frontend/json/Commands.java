@@ -25,11 +25,14 @@ final class Commands {
 
     private final ChatClient client;
     private final EventWriter out;
+    private final CompletableFuture<?> gaveUp;
     private CompletableFuture<?> membership = CompletableFuture.completedFuture(null);
 
-    Commands(ChatClient client, EventWriter out) {
+    /** {@code gaveUp} completes if the client stops connecting: then nothing waits for an acknowledgement any more. */
+    Commands(ChatClient client, EventWriter out, CompletableFuture<?> gaveUp) {
         this.client = client;
         this.out = out;
+        this.gaveUp = gaveUp;
     }
 
     /** Runs {@code line}; false when the frontend is to stop (quit). */
@@ -44,7 +47,7 @@ final class Commands {
         JsonValue id = command.id();
         String tag = id == null ? null : Jcs.canonicalString(id);
         try {
-            membership.handle((v, e) -> null).join();
+            CompletableFuture.anyOf(membership, gaveUp).handle((v, e) -> null).join();
         } catch (CancellationException ignored) {
             // nothing to wait for
         }

@@ -7,11 +7,14 @@ import chat.protocol.json.JsonParser;
 import chat.protocol.json.JsonValue;
 import chat.protocol.json.ObjectBuilder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 /** Turns client events into JSON lines (docs/frontends.md lists them). */
 final class EventTranslator {
 
     private final EventWriter out;
+    /** Completed when the client gives up connecting (connectionFailed): nothing pending will be acknowledged. */
+    final CompletableFuture<Void> gaveUp = new CompletableFuture<>();
 
     EventTranslator(EventWriter out) {
         this.out = out;
@@ -30,8 +33,10 @@ final class EventTranslator {
             case ClientEvent.Disconnected d -> out.write(ObjectBuilder.create().put("event", "disconnected")
                     .put("reason", d.reason()).put("retryInMs", d.retryIn().toMillis()), null);
             case ClientEvent.Reconnected r -> out.write(ObjectBuilder.create().put("event", "reconnected"), null);
-            case ClientEvent.ConnectionFailed f -> out.write(ObjectBuilder.create().put("event", "connectionFailed")
-                    .put("reason", f.reason()), null);
+            case ClientEvent.ConnectionFailed f -> {
+                gaveUp.complete(null); // before the line: a script that reacts to it finds the frontend not waiting
+                out.write(ObjectBuilder.create().put("event", "connectionFailed").put("reason", f.reason()), null);
+            }
             case ClientEvent.ServerNotice n -> out.write(ObjectBuilder.create().put("event", "notice")
                     .put("code", n.code()).put("message", n.message()), null);
         }

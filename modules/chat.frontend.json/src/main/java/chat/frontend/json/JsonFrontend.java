@@ -57,7 +57,7 @@ public final class JsonFrontend implements Frontend {
             Arrays.fill(password, '\0');
         }
         try (client) {
-            Commands commands = new Commands(client, out);
+            Commands commands = new Commands(client, out, events.gaveUp);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
@@ -68,9 +68,11 @@ public final class JsonFrontend implements Frontend {
                     break;
                 }
             }
-            if (!client.awaitPending(DRAIN_TIMEOUT)) {
-                stderr.println("chat: " + client.pendingCount() + " command(s) not acknowledged within "
-                        + DRAIN_TIMEOUT.toSeconds() + " s; they stay queued and are sent at the next start");
+            // after connectionFailed nothing more will be acknowledged: no point waiting
+            if (!client.awaitPending(events.gaveUp.isDone() ? Duration.ZERO : DRAIN_TIMEOUT)) {
+                stderr.println("chat: " + client.pendingCount() + " command(s) not acknowledged"
+                        + (events.gaveUp.isDone() ? " (the client stopped connecting)" : " within "
+                        + DRAIN_TIMEOUT.toSeconds() + " s") + "; they stay queued and are sent at the next start");
                 return ExitStatus.FAILURE;
             }
             return ExitStatus.OK;

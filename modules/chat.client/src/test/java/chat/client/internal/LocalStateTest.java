@@ -1,0 +1,167 @@
+package chat.client.internal;
+
+import static chat.client.internal.TestChannel.ALICE;
+import static chat.client.internal.TestChannel.BOB;
+import static chat.client.internal.TestChannel.DIRECTORY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** This device's state: what was applied and queued is there again after close and reopen, and only sealed. */
+class LocalStateTest {
+
+    @TempDir
+    Path bundle;
+
+    /** Applies and records the channel's history as the client does. */
+    private static ChannelLedger record(LocalState state, TestChannel ch) throws IOException {
+        ChannelLedger ledger = state.ledgers.computeIfAbsent(ch.name, ChannelLedger::new);
+        for (TestChannel.Delivered d : ch.history()) {
+            if (d.seq() <= ledger.lastSeq()) {
+                continue;
+            }
+            assertThat(ledger.apply(TestChannel.decode(d.bytes()), d.bytes(), DIRECTORY, BOB, false))
+                    .isInstanceOf(ChannelLedger.Outcome.Applied.class);
+            state.recordEntry(ledger, d.bytes());
+        }
+        return ledger;
+    }
+
+    private static PendingOp op(long userSeq, String text) {
+        return new PendingOp(PendingOp.Kind.SEND, "general", text, null, userSeq,
+                ("{\"signed\":" + userSeq + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String describe(PendingOp op) {
+        return op.kind() + " " + op.channel() + " " + op.argument() + " " + op.userSeq() + " "
+                + new String(op.message(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void whatWasAppliedQueuedAndReadIsThereAgainAfterReopening() throws IOException {
+        TestChannel general = TestChannel.withHistory("general");
+        TestChannel random = TestChannel.withHistory("random");
+        ChannelLedgerTest.Snapshot generalBefore;
+        ChannelLedgerTest.Snapshot randomBefore;
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.persistent()).isTrue();
+            generalBefore = ChannelLedgerTest.Snapshot.of(record(state, general));
+            randomBefore = ChannelLedgerTest.Snapshot.of(record(state, random));
+            state.ledgers.get("general").readUpTo = 3;
+            PendingOp first = op(5, "queued one");
+            PendingOp second = op(6, "queued two");
+            PendingOp third = op(7, "queued three");
+            for (PendingOp op : List.of(first, second, third)) {
+                state.putPending(op, null);
+                state.pending.add(op);
+            }
+            state.donePending(5);
+            PendingOp resigned = second.resigned(8, "{\"signed\":8}".getBytes(StandardCharsets.UTF_8));
+            state.putPending(resigned, 6L);
+            state.saveMeta();
+        }
+
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.ledgers).containsOnlyKeys("general", "random");
+            assertThat(ChannelLedgerTest.Snapshot.of(state.ledgers.get("general"))).isEqualTo(generalBefore);
+            assertThat(ChannelLedgerTest.Snapshot.of(state.ledgers.get("random"))).isEqualTo(randomBefore);
+            for (long seq = 0; seq <= 4; seq++) {
+                assertThat(state.ledgers.get("general").head(seq)).isEqualTo(general.head(seq));
+            }
+            assertThat(state.ledgers.get("general").readUpTo).isEqualTo(3);
+            assertThat(state.ledgers.get("random").readUpTo).isZero();
+            assertThat(state.pending).extracting(LocalStateTest::describe)
+                    .containsExactly(describe(op(7, "queued three")), "SEND general queued two 8 {\"signed\":8}");
+            assertThat(state.lastUserSeq).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void newEntriesAfterReopeningAreAppendedAndKept() throws IOException {
+        TestChannel general = TestChannel.withHistory("general");
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            record(state, general);
+        }
+        general.accept(general.messageEntry(ALICE, "later"));
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.ledgers.get("general").lastSeq()).isEqualTo(4);
+            record(state, general);
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.ledgers.get("general").lastSeq()).isEqualTo(5);
+            assertThat(state.ledgers.get("general").head(5)).isEqualTo(general.head(5));
+        }
+    }
+
+    @Test
+    void aTornChannelFileLosesOnlyItsTailWhichTheServerSendsAgain() throws IOException {
+        TestChannel general = TestChannel.withHistory("general");
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            record(state, general);
+        }
+        Path log;
+        try (Stream<Path> files = Files.list(bundle.resolve("state/channels"))) {
+            log = files.findFirst().orElseThrow();
+        }
+        try (var ch = java.nio.channels.FileChannel.open(log, StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - 3);
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            ChannelLedger ledger = state.ledgers.get("general");
+            assertThat(ledger.lastSeq()).isEqualTo(3);
+            record(state, general);
+            assertThat(ledger.lastSeq()).isEqualTo(4);
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.ledgers.get("general").head(4)).isEqualTo(general.head(4));
+        }
+    }
+
+    @Test
+    void theStateFolderHoldsNoPlaintextAndIsPrivate() throws IOException {
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            record(state, TestChannel.withHistory("general"));
+            PendingOp op = op(9, "a queued secret");
+            state.putPending(op, null);
+            state.saveMeta();
+        }
+        try (Stream<Path> files = Files.walk(bundle.resolve("state"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String raw = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertThat(raw).as(f.toString()).doesNotContain("hello bob", "hello alice", "a queued secret", "general");
+            }
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(bundle.resolve("state")))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void aSecondClientOnTheSameBundleKeepsItsStateInMemory() throws IOException {
+        TestChannel general = TestChannel.withHistory("general");
+        try (LocalState first = LocalState.open(bundle, BOB, DIRECTORY)) {
+            record(first, general);
+            try (LocalState second = LocalState.open(bundle, BOB, DIRECTORY)) {
+                assertThat(second.persistent()).isFalse();
+                assertThat(second.ledgers).isEmpty();
+                record(second, TestChannel.withHistory("other"));
+                second.putPending(op(3, "memory only"), null);
+                second.saveMeta();
+            }
+            general.accept(general.messageEntry(ALICE, "still recorded by the first"));
+            record(first, general);
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.ledgers).containsOnlyKeys("general");
+            assertThat(state.ledgers.get("general").lastSeq()).isEqualTo(5);
+            assertThat(state.pending).isEmpty();
+        }
+    }
+}
