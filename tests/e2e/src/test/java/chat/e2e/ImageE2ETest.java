@@ -38,6 +38,7 @@ class ImageE2ETest {
             "chat.server", Set.of("chat.server"),
             "chat.client", Set.of("chat.client", "chat.client.spi"),
             "chat.frontend.json", Set.of(),
+            "chat.frontend.cli", Set.of(),
             "chat.launcher", Set.of()));
 
     @Test

@@ -1,0 +1,394 @@
+package chat.frontend.cli;
+
+import chat.client.Alarm;
+import chat.client.ChannelInfo;
+import chat.client.ChatClient;
+import chat.client.ClientEvent;
+import chat.client.CommandException;
+import chat.client.HistoryItem;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.jline.utils.AttributedString;
+
+/**
+ * What the person sees of the chat, and the state behind it: the current channel, how far
+ * each channel has been accounted for, unread counts elsewhere, alarms not yet looked at,
+ * and the connection. Client events and commands both end up here.
+ *
+ * <p>Events up to Ready are the login's replay: its entries are in the history and the
+ * unread counts that {@link #start} shows, so only its alarms are kept. After that, an
+ * entry is shown once: {@code accounted} holds, per channel, the newest channelSeq
+ * already shown or counted, and older events are dropped.
+ *
+ * <p>Locking: every method is synchronized on the view (the client's event thread, the
+ * input thread and the status ticker all call in). The view calls the screen while
+ * holding its lock; the screen takes the line reader's lock; nothing that holds the
+ * reader's lock calls the view (completion asks the client), so locks are always taken
+ * in that order.
+ */
+final class ChatView {
+
+    /** How many entries /join shows of a channel's history. */
+    static final int RECENT = 20;
+    /** The client has emitted Ready when login returns; its event thread delivers it at once. */
+    private static final Duration READY_WAIT = Duration.ofSeconds(5);
+
+    private final Screen screen;
+    private final LineFormat format;
+    private final Clock clock;
+    private final String me;
+    private ChatClient client;
+    private boolean ready;
+    private boolean started;
+    /** Volatile as well, for {@link #currentNow}; written only under the lock. */
+    private volatile String current;
+    private LocalDate lastDay;
+    private final Map<String, Long> accounted = new HashMap<>();
+    private final Map<String, Integer> unread = new TreeMap<>();
+    private final List<Alarm> early = new ArrayList<>();
+    private int unseenAlarms;
+    private StatusLine.Connection connection = new StatusLine.Connection.Online();
+
+    ChatView(Screen screen, LineFormat format, Clock clock, String me) {
+        this.screen = screen;
+        this.format = format;
+        this.clock = clock;
+        this.me = me;
+    }
+
+    // ------------------------------------------------------------------ events
+
+    synchronized void accept(ClientEvent event) {
+        switch (event) {
+            case ClientEvent.Ready r -> {
+                ready = true;
+                notifyAll();
+            }
+            case ClientEvent.MessageReceived m -> {
+                if (!started || !fresh(m.channel(), m.seq())) {
+                    return;
+                }
+                if (m.channel().equals(current)) {
+                    dayBreak(m.timestamp());
+                    screen.show(format.message(m.from(), m.text(), m.timestamp(), m.mine()));
+                } else {
+                    screen.show(format.elsewhere(m.channel(), m.from(), m.text(), m.timestamp()));
+                    if (!m.mine()) {
+                        unread.merge(m.channel(), 1, Integer::sum);
+                        refresh();
+                    }
+                }
+            }
+            case ClientEvent.MemberAdded a -> {
+                if (!started || !fresh(a.channel(), a.seq())) {
+                    return;
+                }
+                boolean here = a.channel().equals(current);
+                if (here) {
+                    dayBreak(a.timestamp());
+                }
+                screen.show(format.joined(a.channel(), a.user(), a.by(), a.timestamp(), !here));
+                if (!here && a.user().equals(me) && !a.by().equals(me)) {
+                    screen.show(format.hint("   /join " + a.channel() + " to switch to it"));
+                }
+            }
+            case ClientEvent.AlarmRaised a -> {
+                if (!started) {
+                    early.add(a.alarm());
+                    return;
+                }
+                screen.show(format.alarm(a.alarm()));
+                unseenAlarms++;
+                refresh();
+            }
+            case ClientEvent.Disconnected d -> {
+                boolean wasOnline = connection instanceof StatusLine.Connection.Online;
+                connection = new StatusLine.Connection.Offline(d.reason(), clock.instant().plus(d.retryIn()));
+                if (started && wasOnline) {
+                    screen.show(format.notice("connection lost: " + withoutCode(d.reason()) + "; reconnecting"));
+                }
+                refresh();
+            }
+            case ClientEvent.Reconnected r -> {
+                connection = new StatusLine.Connection.Online();
+                if (started) {
+                    int queued = client.pendingCount();
+                    screen.show(format.notice(queued == 0 ? "reconnected"
+                            : "reconnected; sending " + queued + " queued " + plural(queued, "command")));
+                }
+                refresh();
+            }
+            case ClientEvent.ConnectionFailed f -> {
+                connection = new StatusLine.Connection.Failed(f.reason());
+                screen.showError(format.error("Stopped reconnecting: " + withoutCode(f.reason())
+                        + ". Messages stay queued; leave with /quit and check the server."));
+                refresh();
+            }
+            case ClientEvent.ServerNotice n -> screen.show(format.notice("server: " + n.message()));
+        }
+    }
+
+    /** "the server is shutting down (shuttingDown)": the protocol's code is for programs, not people. */
+    static String withoutCode(String reason) {
+        return reason.replaceFirst("\\s*\\([a-z]+[A-Z][A-Za-z]*\\)$", "");
+    }
+
+    private boolean fresh(String channel, long seq) {
+        if (seq <= accounted.getOrDefault(channel, 0L)) {
+            return false;
+        }
+        accounted.put(channel, seq);
+        return true;
+    }
+
+    private void dayBreak(Instant at) {
+        LocalDate day = format.day(at);
+        if (!day.equals(lastDay)) {
+            screen.show(format.dayLine(day));
+            lastDay = day;
+        }
+    }
+
+    // ------------------------------------------------------------------ after login
+
+    /**
+     * Login and replay are done: shows the channels, enters the most recently active one,
+     * shows the alarms of the replay. Waits (a little) for the replay's events to have
+     * come through, so that its alarms are shown here, in order.
+     */
+    synchronized void start(ChatClient chat) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_WAIT.toNanos();
+        while (!ready && System.nanoTime() < deadline) {
+            TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+        }
+        this.client = chat;
+        List<ChannelInfo> channels = chat.channels();
+        for (ChannelInfo c : channels) {
+            accounted.put(c.name(), c.lastSeq());
+            if (c.unread() > 0) {
+                unread.put(c.name(), c.unread());
+            }
+        }
+        started = true;
+        if (channels.isEmpty()) {
+            screen.show(format.info("You have no channels yet."));
+            screen.show(format.hint("/create NAME starts a channel (or wait for an invitation); /help lists commands."));
+        } else {
+            listChannels();
+        }
+        mostRecent(channels).ifPresent(c -> enter(c, RECENT));
+        for (Alarm a : early) {
+            screen.show(format.alarm(a));
+        }
+        unseenAlarms += early.size();
+        early.clear();
+        refresh();
+    }
+
+    private Optional<String> mostRecent(List<ChannelInfo> channels) {
+        Map<String, Instant> last = new HashMap<>();
+        for (ChannelInfo c : channels) {
+            try {
+                List<HistoryItem> newest = client.history(c.name(), 1);
+                last.put(c.name(), newest.isEmpty() ? Instant.MIN : newest.get(0).timestamp());
+            } catch (CommandException e) {
+                last.put(c.name(), Instant.MIN);
+            }
+        }
+        return last.entrySet().stream().max(Map.Entry.<String, Instant>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).map(Map.Entry::getKey);
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    synchronized String current() {
+        return current;
+    }
+
+    /** The current channel without waiting for the lock: for completion, which must not take it. */
+    String currentNow() {
+        return current;
+    }
+
+    /** Whether this device knows {@code channel} (it is a member, or was). */
+    synchronized Optional<ChannelInfo> channel(String name) {
+        return client.channels().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** Switches to {@code channel}: its members, its last {@code limit} entries, marked read. */
+    synchronized void enter(String channel, int limit) {
+        ChannelInfo info = channel(channel).orElse(null);
+        if (info == null) {
+            screen.showError(format.error("You have no channel #" + channel + ". /channels lists yours."));
+            return;
+        }
+        if (current != null && !current.equals(channel)) {
+            client.markRead(current);
+        }
+        current = channel;
+        unread.remove(channel);
+        lastDay = null;
+        screen.show(format.header("#" + channel + "  " + members(info)));
+        List<HistoryItem> items = history(channel, limit);
+        long earlier = items.isEmpty() ? info.lastSeq() : items.get(0).seq() - 1;
+        if (earlier > 0) {
+            screen.show(format.hint("(" + earlier + " earlier " + plural(earlier, "entry", "entries")
+                    + ": /history shows them all)"));
+        }
+        items.forEach(this::showEntry);
+        long last = items.isEmpty() ? 0 : items.get(items.size() - 1).seq();
+        accounted.merge(channel, Math.max(last, info.lastSeq()), Math::max);
+        client.markRead(channel);
+        refresh();
+    }
+
+    /**
+     * A channel being created becomes the current one at once, so its creation and what is
+     * typed next show there; returns the channel that was current before.
+     */
+    synchronized String enterNew(String channel) {
+        String before = current;
+        if (current != null) {
+            client.markRead(current);
+        }
+        current = channel;
+        lastDay = null;
+        refresh();
+        return before;
+    }
+
+    /** The creation of {@code channel} was refused: back to where we were. */
+    synchronized void leaveNew(String channel, String before) {
+        if (channel.equals(current)) {
+            current = before;
+            refresh();
+        }
+    }
+
+    synchronized void showHistory(int limit) {
+        if (current == null) {
+            screen.showError(format.error("You are not in a channel. /join NAME or /create NAME first."));
+            return;
+        }
+        List<HistoryItem> items = history(current, limit);
+        screen.show(format.header("History of #" + current + ": " + items.size() + " "
+                + plural(items.size(), "entry", "entries")));
+        lastDay = null;
+        items.forEach(this::showEntry);
+        client.markRead(current);
+    }
+
+    private List<HistoryItem> history(String channel, int limit) {
+        try {
+            return client.history(channel, limit);
+        } catch (CommandException e) {
+            screen.showError(format.error(Refusal.explain(e, channel, null)));
+            return List.of();
+        }
+    }
+
+    private void showEntry(HistoryItem item) {
+        dayBreak(item.timestamp());
+        screen.show(switch (item) {
+            case HistoryItem.Text t -> format.message(t.author(), t.text(), t.timestamp(), t.mine());
+            case HistoryItem.Joined j -> format.joined(current, j.member(), j.author(), j.timestamp(), false);
+        });
+    }
+
+    synchronized void listChannels() {
+        List<ChannelInfo> channels = client.channels();
+        if (channels.isEmpty()) {
+            screen.show(format.info("You have no channels yet: /create NAME starts one."));
+            return;
+        }
+        screen.show(format.header("Your channels:"));
+        int width = channels.stream().mapToInt(c -> c.name().length()).max().orElse(0) + 1;
+        for (ChannelInfo c : channels) {
+            int count = c.name().equals(current) ? 0 : unread.getOrDefault(c.name(), c.unread());
+            String line = (c.name().equals(current) ? " * " : "   ") + padded("#" + c.name(), width) + "  "
+                    + c.members().size() + " " + plural(c.members().size(), "member")
+                    + (count > 0 ? ", " + count + " unread" : "") + (c.name().equals(current) ? "  (current)" : "");
+            screen.show(format.info(line));
+        }
+    }
+
+    synchronized void listMembers() {
+        if (current == null) {
+            screen.showError(format.error("You are not in a channel. /join NAME or /create NAME first."));
+            return;
+        }
+        channel(current).ifPresentOrElse(c -> screen.show(format.info("#" + current + ": " + members(c))),
+                () -> screen.show(format.info("#" + current + " is being created.")));
+    }
+
+    synchronized void listAlarms() {
+        List<Alarm> alarms = client.alarms();
+        if (alarms.isEmpty()) {
+            screen.show(format.info("No alarms: nothing suspicious has happened since you logged in."));
+        } else {
+            screen.show(format.header(alarms.size() + " " + plural(alarms.size(), "alarm")
+                    + " since you logged in (each is evidence that the server or a member misbehaved):"));
+            alarms.forEach(a -> screen.show(format.alarm(a)));
+        }
+        unseenAlarms = 0;
+        refresh();
+    }
+
+    synchronized void tell(AttributedString line) {
+        screen.show(line);
+    }
+
+    synchronized void complain(String sentence) {
+        screen.showError(format.error(sentence));
+    }
+
+    synchronized void markRead() {
+        if (current != null && client != null) {
+            client.markRead(current);
+        }
+    }
+
+    /** Redraws the status bar and the prompt; the ticker calls it while offline to count down. */
+    synchronized void refresh() {
+        if (!started) {
+            return; // the login screen has no status bar; start() draws the first one
+        }
+        StatusLine line = new StatusLine(me, current, unread, unseenAlarms, connection);
+        Instant now = clock.instant();
+        if (screen.hasStatus()) {
+            screen.status(line.bar(now));
+        }
+        screen.prompt(line.prompt(!screen.hasStatus(), now));
+    }
+
+    synchronized boolean online() {
+        return connection instanceof StatusLine.Connection.Online;
+    }
+
+    private String members(ChannelInfo c) {
+        List<String> names = c.members().stream().map(m -> m.equals(me) ? m + " (you)" : m).toList();
+        return c.members().size() + " " + plural(c.members().size(), "member") + ": " + String.join(", ", names);
+    }
+
+    private static String padded(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+
+    static String plural(long n, String one) {
+        return plural(n, one, one + "s");
+    }
+
+    static String plural(long n, String one, String many) {
+        return n == 1 ? one : many;
+    }
+}

@@ -1,0 +1,141 @@
+package chat.frontend.cli;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One line the person typed, understood: a message for the current channel or one of the
+ * slash commands. {@link #parse} is the only place that reads the syntax; {@link Usage}
+ * says what was wrong in a sentence.
+ */
+sealed interface Command {
+
+    /** Text for the current channel; a line starting with "//" sends the rest from its second '/'. */
+    record Send(String text) implements Command {
+    }
+
+    record Create(String channel) implements Command {
+    }
+
+    record Join(String channel) implements Command {
+    }
+
+    record Invite(List<String> users) implements Command {
+        public Invite {
+            users = List.copyOf(users);
+        }
+    }
+
+    record Channels() implements Command {
+    }
+
+    record Members() implements Command {
+    }
+
+    /** The last {@code limit} entries of the current channel, all of them when limit is 0. */
+    record History(int limit) implements Command {
+    }
+
+    record Alarms() implements Command {
+    }
+
+    record Help() implements Command {
+    }
+
+    record Quit() implements Command {
+    }
+
+    /** A line that is not a valid command; the message is for the person. */
+    final class Usage extends Exception {
+        Usage(String message) {
+            super(message);
+        }
+    }
+
+    /** The commands with their arguments and what they do: for /help and for completion. */
+    enum Syntax {
+        CREATE("/create", "NAME", "create a channel and switch to it"),
+        JOIN("/join", "NAME", "switch to a channel: shows its recent history"),
+        INVITE("/invite", "USER...", "add people to the current channel"),
+        CHANNELS("/channels", "", "your channels, with unread counts"),
+        MEMBERS("/members", "", "who is in the current channel"),
+        HISTORY("/history", "[N]", "print the last N entries of the channel (default: all)"),
+        ALARMS("/alarms", "", "list the alarms (evidence that the server misbehaved)"),
+        HELP("/help", "", "this list"),
+        QUIT("/quit", "", "leave (Ctrl-D and Ctrl-C too)");
+
+        final String word;
+        final String arguments;
+        final String description;
+
+        Syntax(String word, String arguments, String description) {
+            this.word = word;
+            this.arguments = arguments;
+            this.description = description;
+        }
+
+        static List<String> words() {
+            return Arrays.stream(values()).map(s -> s.word).toList();
+        }
+    }
+
+    static Command parse(String line) throws Usage {
+        if (!line.startsWith("/")) {
+            return new Send(line);
+        }
+        if (line.startsWith("//")) {
+            return new Send(line.substring(1));
+        }
+        String[] words = line.strip().split("\\s+");
+        String word = words[0].toLowerCase(Locale.ROOT);
+        List<String> args = Arrays.asList(words).subList(1, words.length);
+        return switch (word) {
+            case "/create" -> new Create(channel(args, Syntax.CREATE));
+            case "/join", "/j" -> new Join(channel(args, Syntax.JOIN));
+            case "/invite" -> {
+                if (args.isEmpty()) {
+                    throw usage(Syntax.INVITE);
+                }
+                yield new Invite(args);
+            }
+            case "/channels", "/list" -> none(args, Syntax.CHANNELS, new Channels());
+            case "/members", "/names", "/who" -> none(args, Syntax.MEMBERS, new Members());
+            case "/history" -> new History(limit(args));
+            case "/alarms" -> none(args, Syntax.ALARMS, new Alarms());
+            case "/help", "/?" -> new Help();
+            case "/quit", "/exit", "/q" -> new Quit();
+            default -> throw new Usage("There is no command " + words[0] + ". /help lists them; to send a line"
+                    + " that starts with '/', begin it with '//'.");
+        };
+    }
+
+    private static String channel(List<String> args, Syntax syntax) throws Usage {
+        if (args.size() != 1) {
+            throw usage(syntax);
+        }
+        String name = args.get(0);
+        return name.startsWith("#") ? name.substring(1) : name;
+    }
+
+    private static int limit(List<String> args) throws Usage {
+        if (args.isEmpty()) {
+            return 0;
+        }
+        if (args.size() == 1 && args.get(0).matches("[0-9]{1,6}") && Integer.parseInt(args.get(0)) > 0) {
+            return Integer.parseInt(args.get(0));
+        }
+        throw usage(Syntax.HISTORY);
+    }
+
+    private static Command none(List<String> args, Syntax syntax, Command command) throws Usage {
+        if (!args.isEmpty()) {
+            throw new Usage(syntax.word + " takes no arguments.");
+        }
+        return command;
+    }
+
+    private static Usage usage(Syntax syntax) {
+        return new Usage("Usage: " + syntax.word + " " + syntax.arguments + " (" + syntax.description + ").");
+    }
+}

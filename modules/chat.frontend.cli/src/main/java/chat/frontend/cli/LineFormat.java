@@ -1,0 +1,187 @@
+package chat.frontend.cli;
+
+import chat.client.Alarm;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
+
+/**
+ * How each kind of line looks, irssi-style: {@code 14:02 <bob> hello}. Times are local
+ * (HH:mm); the day is a line of its own when it changes. Everything that came from other
+ * people or from the server passes through {@link #clean} first: a message must not be
+ * able to move the cursor, recolour the screen or reorder text with control characters.
+ * Screens without colour print the same text without the styles.
+ */
+final class LineFormat {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEEE d MMMM uuuu", Locale.ENGLISH);
+    /** How much of a message for another channel its one-line notice shows. */
+    static final int NOTICE_TEXT = 60;
+
+    static final AttributedStyle DIM = AttributedStyle.DEFAULT.faint();
+    static final AttributedStyle ERROR = AttributedStyle.DEFAULT.foreground(AttributedStyle.RED);
+    static final AttributedStyle ALARM = AttributedStyle.BOLD.foreground(AttributedStyle.RED);
+    static final AttributedStyle MINE = AttributedStyle.BOLD;
+    static final AttributedStyle HEADER = AttributedStyle.BOLD;
+
+    private final String me;
+    private final ZoneId zone;
+
+    LineFormat(String me, ZoneId zone) {
+        this.me = me;
+        this.zone = zone;
+    }
+
+    ZoneId zone() {
+        return zone;
+    }
+
+    LocalDate day(Instant at) {
+        return at.atZone(zone).toLocalDate();
+    }
+
+    /** {@code 14:02 <bob> text}; further lines of the text are indented under the first. */
+    AttributedString message(String from, String text, Instant at, boolean mine) {
+        AttributedStringBuilder b = new AttributedStringBuilder();
+        b.style(DIM).append(time(at)).style(AttributedStyle.DEFAULT).append(' ');
+        int start = b.length();
+        name(b, from, mine);
+        b.append(' ');
+        String indent = " ".repeat(b.length() - start + 6);
+        String[] lines = clean(text).split("\n", -1);
+        b.append(lines[0]);
+        for (int i = 1; i < lines.length; i++) {
+            b.append('\n').append(indent).append(lines[i]);
+        }
+        return b.toAttributedString();
+    }
+
+    /** One dim line for a message in a channel other than the one shown: {@code 14:02 [#random] <bob> hey}. */
+    AttributedString elsewhere(String channel, String from, String text, Instant at) {
+        String first = clean(text).replace('\n', ' ');
+        if (first.length() > NOTICE_TEXT) {
+            first = first.substring(0, NOTICE_TEXT - 3) + "...";
+        }
+        AttributedStringBuilder b = new AttributedStringBuilder();
+        b.style(DIM).append(time(at)).append(" [#").append(channel).append("] ");
+        b.style(DIM.foreground(NameColours.colour(from))).append('<').append(from).append('>');
+        b.style(DIM).append(' ').append(first);
+        return b.toAttributedString();
+    }
+
+    /** A member joined: {@code 14:03 -- alice added bob --}, or created the channel. */
+    AttributedString joined(String channel, String member, String by, Instant at, boolean elsewhere) {
+        String what = member.equals(by) ? who(by) + " created #" + channel
+                : who(by) + " added " + (member.equals(me) ? "you" : member) + (elsewhere ? " to #" + channel : "");
+        return new AttributedStringBuilder().style(DIM).append(time(at)).append(" -- ").append(what).append(" --")
+                .toAttributedString();
+    }
+
+    AttributedString dayLine(LocalDate day) {
+        return new AttributedStringBuilder().style(DIM).append("--- ").append(DAY.format(day)).append(" ---")
+                .toAttributedString();
+    }
+
+    AttributedString header(String text) {
+        return new AttributedString(clean(text), HEADER);
+    }
+
+    /** Something about the connection or the session: {@code -- reconnected --}. */
+    AttributedString notice(String text) {
+        return new AttributedString("-- " + clean(text) + " --", DIM);
+    }
+
+    AttributedString info(String text) {
+        return new AttributedString(clean(text));
+    }
+
+    AttributedString hint(String text) {
+        return new AttributedString(clean(text), DIM);
+    }
+
+    /** A refused command or a failure: says what happened in a sentence. */
+    AttributedString error(String text) {
+        return new AttributedString("! " + clean(text), ERROR);
+    }
+
+    /** Loud on purpose: the server (or a member) misbehaved, and the person must see it. */
+    AttributedString alarm(Alarm alarm) {
+        StringBuilder s = new StringBuilder("!! ALARM");
+        if (!alarm.channel().isEmpty()) {
+            s.append(" in #").append(alarm.channel());
+            if (alarm.seq() > 0) {
+                s.append(" at entry ").append(alarm.seq());
+            }
+        }
+        s.append(": ").append(describe(alarm.kind())).append(" - ").append(alarm.detail());
+        return new AttributedString(clean(s.toString()), ALARM);
+    }
+
+    static String describe(Alarm.Kind kind) {
+        return switch (kind) {
+            case GAP -> "entries are missing";
+            case REWRITTEN -> "an entry was rewritten";
+            case BAD_SIGNATURE -> "a signature does not verify";
+            case NOT_MEMBER -> "an entry by someone who is not a member";
+            case BAD_CREATE -> "a malformed channel creation";
+            case BAD_INVITE -> "an impossible invitation";
+            case REPLAYED -> "an entry was replayed or reordered";
+            case FORK -> "the server shows people different histories";
+            case TIMESTAMP -> "the server's clock went backwards";
+            case UNDECRYPTABLE -> "an entry does not decrypt";
+            case SHORTER_HISTORY -> "the history got shorter";
+            case CHANNEL_WITHHELD -> "the server withholds a channel";
+            case WRONG_EPOCH -> "an entry uses a key that is not the channel's current one";
+        };
+    }
+
+    private String time(Instant at) {
+        return TIME.format(at.atZone(zone));
+    }
+
+    private String who(String user) {
+        return user.equals(me) ? "you" : user;
+    }
+
+    private void name(AttributedStringBuilder b, String from, boolean mine) {
+        if (mine || from.equals(me)) {
+            b.style(MINE).append('<').append(from).append('>').style(AttributedStyle.DEFAULT);
+        } else {
+            b.style(NameColours.of(from)).append('<').append(from).append('>').style(AttributedStyle.DEFAULT);
+        }
+    }
+
+    /**
+     * Text from others, made harmless for a terminal: control characters (escape sequences
+     * included) and bidirectional overrides become U+FFFD; tabs become spaces; line breaks
+     * stay (the caller indents them).
+     */
+    static String clean(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            String replacement = null;
+            if (c == '\t') {
+                replacement = "    ";
+            } else if (c == '\r') {
+                replacement = "";
+            } else if (c != '\n' && (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
+                    || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f)) {
+                replacement = "\uFFFD";
+            }
+            if (replacement != null && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(replacement != null ? replacement : String.valueOf(c));
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+}

@@ -1,0 +1,51 @@
+package chat.frontend.cli;
+
+import chat.client.CommandException;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Turns a refused command into a sentence a person understands. The codes are the
+ * protocol's error names (the server's refusals) or {@code local} (the client refused
+ * before sending, and its message is already a sentence).
+ */
+final class Refusal {
+
+    private Refusal() {
+    }
+
+    /**
+     * The sentence for a refusal of a command about {@code channel} (and {@code user}, for
+     * an invitation; may be null).
+     */
+    static String explain(Throwable failure, String channel, String user) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (!(cause instanceof CommandException refused)) {
+            return "That failed: " + sentence(String.valueOf(cause.getMessage()));
+        }
+        String message = refused.getMessage() == null ? refused.code() : refused.getMessage();
+        return switch (refused.code()) {
+            case "notMember" -> "You are not a member of #" + channel + ".";
+            case "channelExists" -> "Channel #" + channel + " already exists. If someone else made it, ask them to"
+                    + " /invite you.";
+            case "noSuchChannel" -> "There is no channel #" + channel + ". /channels lists yours; /create "
+                    + channel + " makes it.";
+            case "alreadyMember" -> (user == null ? "They are" : user + " is") + " already a member of #" + channel + ".";
+            case "unknownInvitee" -> "There is no user " + (user == null ? "of that name" : user)
+                    + " in the directory.";
+            case "limitExceeded" -> "The server does not take that: " + sentence(message);
+            case "wrongEpoch", "badView" -> "The channel changed while this was on its way; please try again.";
+            case CommandException.LOCAL -> sentence(message);
+            default -> "The server refused that: " + sentence(message);
+        };
+    }
+
+    /** Starts with a capital letter and ends with a full stop. */
+    static String sentence(String text) {
+        if (text.isEmpty()) {
+            return text;
+        }
+        String s = Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        return s.endsWith(".") || s.endsWith("!") || s.endsWith("?") ? s : s + ".";
+    }
+}

@@ -1,0 +1,46 @@
+package chat.frontend.cli;
+
+import org.jline.reader.Completer;
+import org.jline.utils.AttributedString;
+
+/**
+ * Where the chat is shown and typed: a terminal a person uses ({@link TerminalScreen}) or
+ * plain lines in and out for scripts and pipes ({@link PlainScreen}). Every method may be
+ * called from any thread; {@link #readLine} and {@link #readSecret} from one at a time.
+ */
+sealed interface Screen extends AutoCloseable permits TerminalScreen, PlainScreen {
+
+    /** A person at a terminal: prompts, a hidden password, colours where the terminal has them. */
+    boolean interactive();
+
+    /** Shows a line (text with '\n' shows as several) above the line being typed, which stays as it was. */
+    void show(AttributedString line);
+
+    /** Shows a problem; without a terminal it goes to standard error. */
+    void showError(AttributedString line);
+
+    /** The next line typed; null at the end of the input, on Ctrl-D or on Ctrl-C. */
+    String readLine();
+
+    /** Asks for a secret without echoing it; null when there is nobody to ask or they gave up. */
+    char[] readSecret(String prompt);
+
+    /** The text before the input line, changed at once even while someone is typing. */
+    void prompt(AttributedString prompt);
+
+    /** Whether {@link #status} shows anything; without a status bar the caller shows its state in the prompt. */
+    boolean hasStatus();
+
+    /** The status bar at the bottom of the screen. */
+    void status(AttributedString line);
+
+    /** Whether the screen changed its width since the status bar was drawn (it is then drawn again). */
+    boolean resized();
+
+    /** What Tab completes from now on. */
+    void completeWith(Completer completer);
+
+    /** Puts the terminal back as it was. */
+    @Override
+    void close();
+}

@@ -1,0 +1,233 @@
+package chat.frontend.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.client.Alarm;
+import chat.client.spi.ExitStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The frontend as a person uses it: keystrokes into a JLine terminal, the screen read
+ * back. The client behind it is a {@link FakeClient}, so other people's actions happen
+ * exactly when the test says.
+ */
+class CliTerminalTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T12:34:00Z"), ZoneOffset.UTC);
+    private static final String ENTER = "\r";
+
+    private final TerminalHarness term = new TerminalHarness();
+
+    @AfterEach
+    void close() throws Exception {
+        term.close();
+    }
+
+    private FakeClient loggedInTo(String... channels) {
+        FakeContext context = new FakeContext(CLOCK, "pa", c -> {
+            for (String ch : channels) {
+                c.channelFrom("bob", ch, List.of("alice"));
+            }
+        });
+        term.start(context, CLOCK);
+        term.await(() -> context.client != null, "the login");
+        return context.client;
+    }
+
+    @Test
+    void wrongThenRightPasswordThenCreateInviteJoinAndSend() throws Exception {
+        FakeContext context = new FakeContext(CLOCK, null, c -> { });
+        term.start(context, CLOCK);
+        int at = term.awaitText("Password for alice: ");
+        term.type("nope" + ENTER);
+        at = term.awaitText("Wrong password for alice (2 tries left).", at);
+        term.awaitText("Password for alice: ", at);
+        term.type("pa" + ENTER);
+        at = term.awaitText("You have no channels yet.", at);
+        assertThat(term.text()).doesNotContain("nope", "pa\n").contains("/create NAME starts a channel");
+        FakeClient client = context.client;
+
+        term.type("/create general" + ENTER);
+        at = term.awaitText("12:34 -- you created #general --", at);
+        term.type("/invite bob" + ENTER);
+        at = term.awaitText("12:34 -- you added bob --", at);
+
+        client.channelFrom("bob", "random", List.of("alice", "carol"));
+        at = term.awaitText("-- bob added you to #random --", at);
+        term.type("/join random" + ENTER);
+        at = term.awaitText("#random  3 members: bob, alice (you), carol", at);
+        term.type("hi bob" + ENTER);
+        term.awaitText("12:34 <alice> hi bob", at);
+        assertThat(client.sent()).containsExactly("random:hi bob");
+
+        term.type("\u0004");
+        assertThat(term.awaitExit()).isEqualTo(ExitStatus.OK);
+    }
+
+    @Test
+    void aMessageArrivingWhileTypingLeavesTheTypedTextAndCursorAsTheyWere() throws Exception {
+        FakeClient client = loggedInTo("general", "random");
+        term.awaitText("#general  2 members");
+        term.type("hel");
+        term.awaitBuffer("hel");
+        int before = term.text().length();
+
+        client.deliver("general", "bob", "are you there?");
+        int at = term.awaitText("12:34 <bob> are you there?", before);
+        // The line is drawn again under the message: prompt, the typed text, cursor after it.
+        term.awaitText("general> hel", at);
+        assertThat(term.screen.reader().getBuffer().toString()).isEqualTo("hel");
+        assertThat(term.screen.reader().getBuffer().cursor()).isEqualTo(3);
+
+        client.deliver("random", "bob", "lunch?");
+        at = term.awaitText("12:34 [#random] <bob> lunch?", at);
+        term.awaitText("general> hel", at);
+        assertThat(term.screen.reader().getBuffer().toString()).isEqualTo("hel");
+        assertThat(term.screen.reader().getBuffer().cursor()).isEqualTo(3);
+        assertThat(client.sent()).isEmpty();
+
+        term.type("lo" + ENTER);
+        term.awaitText("12:34 <alice> hello", at);
+        assertThat(client.sent()).containsExactly("general:hello");
+    }
+
+    @Test
+    void otherChannelsShowOneLineAndCountUnreadInTheStatusBar() {
+        FakeClient client = loggedInTo("general", "random");
+        int at = term.awaitText("#general  2 members");
+        client.deliver("random", "bob", "one");
+        client.deliver("random", "bob", "two");
+        at = term.awaitText("[#random] <bob> two", at);
+        term.awaitStatus(" alice | #general | #random 2 ");
+    }
+
+    @Test
+    void anAlarmIsLoudAndStaysInTheStatusBarUntilAlarmsIsRun() {
+        FakeClient client = loggedInTo("general");
+        int at = term.awaitText("#general  2 members");
+        client.raise(new Alarm("general", 5, Alarm.Kind.GAP,
+                "the server claims entries up to #7 but delivered only up to #4"));
+        at = term.awaitText("!! ALARM in #general at entry 5: entries are missing - the server claims entries up"
+                + " to #7 but delivered only up to #4", at);
+        // Bold red: ESC[1;31m (or the same attributes in another order).
+        assertThat(term.raw()).containsPattern("\u001b\\[(1;31|31;1)m!! ALARM");
+        term.awaitStatus(" alice | #general |  !! 1 alarm: /alarms ");
+        client.raise(new Alarm("general", 6, Alarm.Kind.REWRITTEN, "entry 6 came again with other content"));
+        term.awaitStatus("!! 2 alarms: /alarms");
+
+        term.type("/alarms" + ENTER);
+        at = term.awaitText("2 alarms since you logged in", at);
+        term.awaitStatus(" alice | #general ");
+        assertThat(term.screen.statusShown().toString()).doesNotContain("alarm");
+    }
+
+    @Test
+    void connectionLossAndReconnectionShowInTheStatusBarAndAsLines() {
+        FakeClient client = loggedInTo("general");
+        int at = term.awaitText("#general  2 members");
+        client.disconnect("the server is shutting down (shuttingDown)", Duration.ofSeconds(30));
+        at = term.awaitText("-- connection lost: the server is shutting down; reconnecting --", at);
+        term.awaitStatus("| offline, retrying in ");
+        client.reconnect();
+        term.awaitText("-- reconnected --", at);
+        term.awaitStatus(" alice | #general ");
+        assertThat(term.screen.statusShown().toString()).doesNotContain("offline");
+    }
+
+    @Test
+    void refusedCommandsSaySoInSentences() {
+        loggedInTo("general");
+        int at = term.awaitText("#general  2 members");
+        term.type("/invite dave" + ENTER);
+        at = term.awaitText("There is no user dave in the directory.", at);
+        term.type("/invite bob" + ENTER);
+        at = term.awaitText("bob is already a member of #general.", at);
+        term.type("/create general" + ENTER);
+        at = term.awaitText("Channel #general already exists.", at);
+        term.type("/join nowhere" + ENTER);
+        at = term.awaitText("You have no channel #nowhere.", at);
+        term.type("/frobnicate" + ENTER);
+        term.awaitText("There is no command /frobnicate.", at);
+        assertThat(term.text()).doesNotContain("unknownInvitee", "alreadyMember", "channelExists");
+    }
+
+    @Test
+    void tabCompletesCommandsChannelsAndUsers() {
+        loggedInTo("general", "random");
+        term.awaitText("#general  2 members");
+        term.type("/inv\t");
+        term.awaitBuffer("/invite ");
+        term.type("ca\t");
+        term.awaitBuffer("/invite carol ");
+        term.type("\u0015/join ra\t"); // Ctrl-U clears the line first
+        term.awaitBuffer("/join random ");
+    }
+
+    @Test
+    void upArrowRecallsWhatWasTyped() {
+        FakeClient client = loggedInTo("general");
+        term.awaitText("#general  2 members");
+        term.type("first" + ENTER);
+        term.awaitText("<alice> first");
+        term.type("\u001bOA"); // Up, as an xterm in keypad mode sends it
+        term.awaitBuffer("first");
+        assertThat(client.sent()).containsExactly("general:first");
+    }
+
+    @Test
+    void quotesBackslashesAndExclamationMarksAreSentAsTyped() {
+        FakeClient client = loggedInTo("general");
+        term.awaitText("#general  2 members");
+        String text = "don't \"quote\" me \\o/ hi!! !$ 100% #1";
+        term.type(text + ENTER);
+        term.awaitText("<alice> don't");
+        assertThat(client.sent()).containsExactly("general:" + text);
+    }
+
+    @Test
+    void ctrlCLeavesCleanly() throws Exception {
+        loggedInTo("general");
+        term.awaitText("#general  2 members");
+        term.awaitBuffer(""); // Ctrl-C is a signal: it reaches the line reader only while it reads
+        term.type("\u0003");
+        assertThat(term.awaitExit()).isEqualTo(ExitStatus.OK);
+        term.awaitText("Bye.");
+    }
+
+    @Test
+    void threeWrongPasswordsExitWithTheAuthCode() throws Exception {
+        FakeContext context = new FakeContext(CLOCK, null, c -> { });
+        term.start(context, CLOCK);
+        int at = 0;
+        for (String left : List.of("(2 tries left)", "(1 try left)")) {
+            at = term.awaitText("Password for alice: ", at);
+            term.type("nope" + ENTER);
+            at = term.awaitText("Wrong password for alice " + left + ".", at);
+        }
+        term.awaitText("Password for alice: ", at);
+        term.type("nope" + ENTER);
+        term.awaitText("Wrong password for alice. Not logged in.", at);
+        assertThat(term.awaitExit()).isEqualTo(ExitStatus.AUTH);
+        assertThat(context.attempts).isEqualTo(3);
+    }
+
+    @Test
+    void historyPrintsEveryEntryOfTheChannel() {
+        FakeClient client = loggedInTo("general");
+        for (int i = 1; i <= 30; i++) {
+            client.deliver("general", "bob", "message " + i);
+        }
+        int at = term.awaitText("<bob> message 30");
+        term.type("/history" + ENTER);
+        at = term.awaitText("History of #general: 32 entries", at);
+        at = term.awaitText("--- Wednesday 25 November 2026 ---", at);
+        at = term.awaitText("12:34 -- bob created #general --", at);
+        term.awaitText("<bob> message 30", at);
+    }
+}

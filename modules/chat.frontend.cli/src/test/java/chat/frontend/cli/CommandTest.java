@@ -1,0 +1,56 @@
+package chat.frontend.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CommandTest {
+
+    @Test
+    void linesWithoutASlashAreMessages() throws Exception {
+        assertThat(Command.parse("hello there")).isEqualTo(new Command.Send("hello there"));
+        assertThat(Command.parse("  spaced  ")).isEqualTo(new Command.Send("  spaced  "));
+        assertThat(Command.parse("//shrug")).isEqualTo(new Command.Send("/shrug"));
+        assertThat(Command.parse("// ")).isEqualTo(new Command.Send("/ "));
+    }
+
+    @Test
+    void commandsAndTheirArguments() throws Exception {
+        assertThat(Command.parse("/create general")).isEqualTo(new Command.Create("general"));
+        assertThat(Command.parse("/create #general")).isEqualTo(new Command.Create("general"));
+        assertThat(Command.parse("/join  random ")).isEqualTo(new Command.Join("random"));
+        assertThat(Command.parse("/JOIN random")).isEqualTo(new Command.Join("random"));
+        assertThat(Command.parse("/invite bob carol")).isEqualTo(new Command.Invite(List.of("bob", "carol")));
+        assertThat(Command.parse("/channels")).isEqualTo(new Command.Channels());
+        assertThat(Command.parse("/members")).isEqualTo(new Command.Members());
+        assertThat(Command.parse("/history")).isEqualTo(new Command.History(0));
+        assertThat(Command.parse("/history 50")).isEqualTo(new Command.History(50));
+        assertThat(Command.parse("/alarms")).isEqualTo(new Command.Alarms());
+        assertThat(Command.parse("/help")).isEqualTo(new Command.Help());
+        assertThat(Command.parse("/quit")).isEqualTo(new Command.Quit());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "/create|Usage: /create NAME (create a channel and switch to it).",
+        "/create a b|Usage: /create NAME (create a channel and switch to it).",
+        "/join|Usage: /join NAME (switch to a channel: shows its recent history).",
+        "/invite|Usage: /invite USER... (add people to the current channel).",
+        "/history 0|Usage: /history [N] (print the last N entries of the channel (default: all)).",
+        "/history -3|Usage: /history [N] (print the last N entries of the channel (default: all)).",
+        "/history lots|Usage: /history [N] (print the last N entries of the channel (default: all)).",
+        "/history 9999999|Usage: /history [N] (print the last N entries of the channel (default: all)).",
+        "/channels now|/channels takes no arguments.",
+        "/members all|/members takes no arguments.",
+        "/frobnicate|There is no command /frobnicate. /help lists them; to send a line that starts with '/',"
+                + " begin it with '//'.",
+        "/|There is no command /. /help lists them; to send a line that starts with '/', begin it with '//'.",
+    })
+    void malformedCommandsAreExplained(String line, String message) {
+        assertThatThrownBy(() -> Command.parse(line)).isInstanceOf(Command.Usage.class).hasMessage(message);
+    }
+}

@@ -1,0 +1,76 @@
+package chat.frontend.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.client.Alarm;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import org.jline.utils.AttributedStyle;
+import org.junit.jupiter.api.Test;
+
+class LineFormatTest {
+
+    private final LineFormat format = new LineFormat("alice", ZoneId.of("Europe/Paris"));
+    private final Instant noon = Instant.parse("2026-11-25T11:00:00Z");
+
+    @Test
+    void messagesShowLocalTimeAndTheSender() {
+        assertThat(format.message("bob", "hi", noon, false).toString()).isEqualTo("12:00 <bob> hi");
+        assertThat(format.day(Instant.parse("2026-11-25T23:30:00Z"))).isEqualTo(LocalDate.of(2026, 11, 26));
+        assertThat(format.dayLine(LocalDate.of(2026, 11, 26)).toString()).isEqualTo("--- Thursday 26 November 2026 ---");
+    }
+
+    @Test
+    void furtherLinesOfAMessageAreIndentedUnderItsText() {
+        assertThat(format.message("bob", "one\ntwo", noon, false).toString())
+                .isEqualTo("12:00 <bob> one\n            two");
+    }
+
+    @Test
+    void ownNameIsBoldOthersHaveTheirColour() {
+        var mine = format.message("alice", "x", noon, true);
+        assertThat(mine.styleAt(mine.toString().indexOf('<'))).isEqualTo(LineFormat.MINE);
+        var theirs = format.message("bob", "x", noon, false);
+        assertThat(theirs.styleAt(theirs.toString().indexOf('<'))).isEqualTo(NameColours.of("bob"));
+    }
+
+    @Test
+    void controlCharactersFromOthersCannotReachTheTerminal() {
+        assertThat(LineFormat.clean("a\u001b[2Jb\u0007c\u009bd")).isEqualTo("a\uFFFD[2Jb\uFFFDc\uFFFDd");
+        assertThat(LineFormat.clean("evil\u202Etxt.exe")).isEqualTo("evil\uFFFDtxt.exe");
+        assertThat(LineFormat.clean("tab\there\r\nnext")).isEqualTo("tab    here\nnext");
+        assertThat(LineFormat.clean("plain text, unchanged")).isEqualTo("plain text, unchanged");
+        assertThat(format.message("bob", "\u001b]0;owned\u0007", noon, false).toString()).doesNotContain("\u001b");
+    }
+
+    @Test
+    void otherChannelsGetOneShortLine() {
+        String text = "x".repeat(100) + "\nsecond line";
+        assertThat(format.elsewhere("random", "bob", text, noon).toString())
+                .isEqualTo("12:00 [#random] <bob> " + "x".repeat(LineFormat.NOTICE_TEXT - 3) + "...");
+    }
+
+    @Test
+    void membershipLines() {
+        assertThat(format.joined("general", "alice", "alice", noon, false).toString())
+                .isEqualTo("12:00 -- you created #general --");
+        assertThat(format.joined("general", "bob", "alice", noon, false).toString())
+                .isEqualTo("12:00 -- you added bob --");
+        assertThat(format.joined("random", "alice", "bob", noon, true).toString())
+                .isEqualTo("12:00 -- bob added you to #random --");
+    }
+
+    @Test
+    void alarmsNameTheChannelTheEntryAndWhatIsWrong() {
+        var line = format.alarm(new Alarm("general", 5, Alarm.Kind.FORK, "heads differ"));
+        assertThat(line.toString()).isEqualTo("!! ALARM in #general at entry 5: the server shows people different"
+                + " histories - heads differ");
+        assertThat(line.styleAt(0)).isEqualTo(AttributedStyle.BOLD.foreground(AttributedStyle.RED));
+        assertThat(format.alarm(new Alarm("", 0, Alarm.Kind.FORK, "key changed")).toString())
+                .isEqualTo("!! ALARM: the server shows people different histories - key changed");
+        for (Alarm.Kind kind : Alarm.Kind.values()) {
+            assertThat(LineFormat.describe(kind)).isNotBlank();
+        }
+    }
+}

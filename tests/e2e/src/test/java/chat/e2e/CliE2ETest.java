@@ -1,0 +1,231 @@
+package chat.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The default {@code cli} frontend of the built image, used as a person uses it: in a
+ * pseudo-terminal (script), on a real screen (tmux, when installed), and in a pipe as a
+ * script uses it; the other people are json-frontend clients of the same server.
+ */
+class CliE2ETest {
+
+    private static final ChatImage CHAT = ChatImage.fromSystemProperty();
+    private static final String ENTER = "\r";
+
+    @TempDir
+    static Path keysRoot;
+    private static Path keys;
+
+    @TempDir
+    Path tmp;
+
+    private ServerProcess server;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeAll
+    static void generate() {
+        keys = keysRoot.resolve("keys");
+        ChatImage.Result r = CHAT.run(List.of("generate", "--dir", keys.toString(), "--users-file", "-"),
+                "alice:pa\nbob:pb\ncarol:pc\n", Map.of());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        // Each test gets fresh bundles (their local state is per device) and a fresh server.
+        for (String user : List.of("alice", "bob", "carol")) {
+            copy(keys.resolve("users").resolve(user), tmp.resolve("users").resolve(user));
+        }
+        server = ServerProcess.start(CHAT, keys.resolve("server"), tmp.resolve("data"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : open.reversed()) {
+            c.close();
+        }
+        server.close();
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        java.nio.file.Files.createDirectories(to);
+        try (var files = java.nio.file.Files.list(from)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
+    private Path bundle(String user) {
+        return tmp.resolve("users").resolve(user);
+    }
+
+    private String address() {
+        return server.address().getHostString() + ":" + server.address().getPort();
+    }
+
+    private List<String> client(String user) {
+        return List.of("client", "--dir", bundle(user).toString(), "--server", address());
+    }
+
+    private CliJsonUser json(String user, String password) throws InterruptedException {
+        CliJsonUser u = CliJsonUser.start(CHAT, bundle(user), server.address(), password);
+        open.add(u);
+        return u;
+    }
+
+    private CliPty pty(String user, Map<String, String> env) {
+        CliPty p = CliPty.start(CHAT, client(user), env);
+        open.add(p);
+        return p;
+    }
+
+    @Test
+    void wrongThenRightPasswordThenCreateInviteJoinAndSendInATerminal() throws Exception {
+        CliPty alice = pty("alice", Map.of());
+        int at = alice.await("Password for alice: ");
+        alice.type("wrong" + ENTER);
+        at = alice.await("Wrong password for alice (2 tries left).", at);
+        at = alice.await("Password for alice: ", at);
+        alice.type("pa" + ENTER);
+        at = alice.await("You have no channels yet.", at);
+        assertThat(alice.text()).doesNotContain("wrong");
+
+        alice.type("/create general" + ENTER);
+        at = alice.await("-- you created #general --", at);
+        alice.type("/invite bob" + ENTER);
+        at = alice.await("-- you added bob --", at);
+
+        CliJsonUser bob = json("bob", "pb");
+        bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"hi alice\"}");
+        at = alice.await("<bob> hi alice", at);
+        bob.command("{\"cmd\":\"create\",\"channel\":\"random\"}");
+        bob.command("{\"cmd\":\"invite\",\"channel\":\"random\",\"user\":\"alice\"}");
+        at = alice.await("-- bob added you to #random --", at);
+
+        alice.type("/join random" + ENTER);
+        at = alice.await("#random  2 members: bob, alice (you)", at);
+        alice.type("lunch?" + ENTER);
+        at = alice.await("<alice> lunch?", at);
+        bob.await("\"channel\":\"random\"", "\"from\":\"alice\"", "\"text\":\"lunch?\"");
+
+        alice.type("/quit" + ENTER);
+        assertThat(alice.awaitExit()).isZero();
+    }
+
+    @Test
+    void threeWrongPasswordsExitThree() throws Exception {
+        CliPty alice = pty("alice", Map.of());
+        int at = 0;
+        for (int i = 0; i < 3; i++) {
+            at = alice.await("Password for alice: ", at) + 1;
+            alice.type("nope" + ENTER);
+        }
+        alice.await("Wrong password for alice. Not logged in.", at);
+        assertThat(alice.awaitExit()).isEqualTo(3);
+    }
+
+    @Test
+    void aMessageArrivingMidTypingLeavesTheLineAndCursorOnTheRealScreen() throws Exception {
+        assumeTrue(CliTmux.available(), "tmux is not installed");
+        CliTmux tmux = new CliTmux();
+        open.add(tmux);
+        tmux.start("CHAT_PASSWORD=pa TERM=xterm-256color " + CHAT.launcher() + " " + String.join(" ", client("alice")));
+        tmux.await("You have no channels yet.");
+        tmux.type("/create general");
+        tmux.press("Enter");
+        tmux.await("#general is ready");
+        tmux.type("/invite bob");
+        tmux.press("Enter");
+        tmux.await("-- you added bob --");
+        CliJsonUser bob = json("bob", "pb");
+
+        tmux.type("hel");
+        tmux.await("#general> hel");
+        bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"are you there?\"}");
+        tmux.await("<bob> are you there?");
+
+        List<String> screen = tmux.screen();
+        int message = indexOf(screen, "<bob> are you there?");
+        int input = indexOf(screen, "#general> hel");
+        assertThat(input).as(String.join("\n", screen)).isGreaterThan(message);
+        assertThat(screen.get(input).strip()).isEqualTo("#general> hel");
+        assertThat(tmux.cursor()).containsExactly("#general> hel".length(), input);
+        assertThat(screen.get(29)).startsWith(" alice | #general");
+
+        tmux.type("lo");
+        tmux.press("Enter");
+        tmux.await("<alice> hello");
+        bob.await("\"from\":\"alice\"", "\"text\":\"hello\"");
+    }
+
+    private static int indexOf(List<String> screen, String fragment) {
+        for (int i = 0; i < screen.size(); i++) {
+            if (screen.get(i).contains(fragment)) {
+                return i;
+            }
+        }
+        throw new AssertionError("'" + fragment + "' is not on the screen:\n" + String.join("\n", screen));
+    }
+
+    @Test
+    void aScriptInAPipeGetsPlainLines() throws Exception {
+        ChatImage.Result r = CHAT.run(client("alice"), "/create x\nhello\n/invite bob\n/quit\n",
+                Map.of("CHAT_PASSWORD", "pa"));
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).contains("-- you created #x --", "<alice> hello", "-- you added bob --")
+                .doesNotContain("\u001b");
+        assertThat(r.stderr()).isEmpty();
+
+        ChatImage.Result again = CHAT.run(client("alice"), "/history\n", Map.of("CHAT_PASSWORD", "pa"));
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).contains("History of #x: 3 entries").containsPattern("\\d\\d:\\d\\d <alice> hello");
+    }
+
+    @Test
+    void aDumbTerminalGetsPlainLinesAndAHiddenPassword() throws Exception {
+        CliPty alice = pty("alice", Map.of("TERM", "dumb"));
+        int at = alice.await("Password for alice: ");
+        alice.type("pa" + ENTER);
+        at = alice.await("You have no channels yet.", at);
+        alice.type("/create x" + ENTER);
+        at = alice.await("-- you created #x --", at);
+        alice.type("/quit" + ENTER);
+        assertThat(alice.awaitExit()).isZero();
+        assertThat(alice.text()).doesNotContain("pa\n");
+        assertThat(alice.raw().substring(alice.raw().indexOf("You have no channels"))).doesNotContain("\u001b");
+    }
+
+    @Test
+    void loginFailuresSaySoAndExitWithTheDocumentedCodes() throws Exception {
+        ChatImage.Result wrong = CHAT.run(client("alice"), "", Map.of("CHAT_PASSWORD", "nope"));
+        assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(3);
+        assertThat(wrong.stderr()).contains("Wrong password for alice. Not logged in.");
+
+        ChatImage.Result none = CHAT.run(client("alice"), "", Map.of());
+        assertThat(none.exitCode()).as(none.toString()).isEqualTo(2);
+        assertThat(none.stderr()).contains("set CHAT_PASSWORD or use --password-file FILE");
+
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        ChatImage.Result unreachable = CHAT.run(List.of("client", "--dir", bundle("alice").toString(), "--server",
+                "127.0.0.1:" + closed), "", Map.of("CHAT_PASSWORD", "pa"));
+        assertThat(unreachable.exitCode()).as(unreachable.toString()).isEqualTo(4);
+        assertThat(unreachable.stderr()).contains("Cannot reach the server at 127.0.0.1:" + closed
+                + ": connection refused. Is it running?");
+    }
+}
