@@ -75,6 +75,11 @@ final class ClientCommand implements Runnable {
             throw CliException.failure(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        for (String warning : frontends.warnings()) {
+            err.println("chat: warning: " + warning);
+        }
+        err.flush();
         if (listFrontends) {
             frontends.all().forEach((name, f) -> out.printf("%-10s %s%n", name, f.description()));
             out.flush();
@@ -106,7 +111,7 @@ final class ClientCommand implements Runnable {
             code = selected.run(context);
         } catch (CliException e) {
             throw e;
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             throw new CliException(ExitCodes.FAILURE, "frontend " + selected.name() + " failed: " + e, e);
         }
         if (code != 0) {

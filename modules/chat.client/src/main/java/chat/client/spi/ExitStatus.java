@@ -10,6 +10,8 @@ public final class ExitStatus {
     public static final int USAGE = 2;
     public static final int AUTH = 3;
     public static final int UNREACHABLE = 4;
+    /** Stopped by Ctrl-C (SIGINT) or end of input before logging in. */
+    public static final int INTERRUPTED = 130;
 
     private ExitStatus() {
     }

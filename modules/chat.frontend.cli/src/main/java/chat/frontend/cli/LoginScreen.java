@@ -21,8 +21,6 @@ import java.util.function.Consumer;
 final class LoginScreen {
 
     static final int TRIES = 3;
-    /** The exit code of {@code chat} for an interrupted run (Ctrl-C), as its --help lists. */
-    static final int INTERRUPTED = 130;
 
     /** Logged in, or the exit code to leave with (the reason has been shown). */
     sealed interface Outcome {
@@ -63,7 +61,7 @@ final class LoginScreen {
             char[] password = screen.readSecret("Password for " + user + ": ");
             if (password == null) {
                 screen.show(format.info("Login cancelled."));
-                return new Outcome.Failed(INTERRUPTED);
+                return new Outcome.Failed(ExitStatus.INTERRUPTED);
             }
             if (password.length == 0) {
                 continue;
