@@ -58,13 +58,20 @@ public final class JsonFrontend implements Frontend {
         }
         try (client) {
             Commands commands = new Commands(client, out, events.gaveUp);
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.isBlank()) {
+            LineInput in = new LineInput(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                    LineInput.MAX_CHARS);
+            LineInput.Line line;
+            while ((line = in.next()) != null) {
+                if (line instanceof LineInput.Line.TooLong tooLong) {
+                    out.error("badCommand", "line of " + tooLong.chars() + " characters exceeds the limit of "
+                            + LineInput.MAX_CHARS, null);
                     continue;
                 }
-                if (!commands.run(line)) {
+                String text = ((LineInput.Line.Text) line).text();
+                if (text.isBlank()) {
+                    continue;
+                }
+                if (!commands.run(text)) {
                     break;
                 }
             }

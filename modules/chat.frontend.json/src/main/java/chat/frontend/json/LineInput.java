@@ -1,0 +1,57 @@
+package chat.frontend.json;
+
+import java.io.IOException;
+import java.io.Reader;
+
+/**
+ * Reads standard input line by line with a bound on the line length, so a script that
+ * sends megabytes without a newline costs a bounded buffer: the over-long line is skipped
+ * up to its newline and reported, and the next line is read normally.
+ */
+final class LineInput {
+
+    /** The longest command line: a message text may be 64 KiB of UTF-8, in JSON escapes up to six times that. */
+    static final int MAX_CHARS = 512 * 1024;
+
+    /** A line, or the fact that one was too long. */
+    sealed interface Line {
+        record Text(String text) implements Line {
+        }
+
+        record TooLong(long chars) implements Line {
+        }
+    }
+
+    private final Reader in;
+    private final int max;
+    private final StringBuilder line = new StringBuilder();
+
+    LineInput(Reader in, int max) {
+        this.in = in;
+        this.max = max;
+    }
+
+    /** The next line without its terminator, or null at the end of input. */
+    Line next() throws IOException {
+        line.setLength(0);
+        long length = 0;
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            length++;
+            if (length <= max) {
+                line.append((char) c);
+            }
+        }
+        if (c == -1 && length == 0) {
+            return null;
+        }
+        if (length > max) {
+            return new Line.TooLong(length);
+        }
+        int end = line.length();
+        if (end > 0 && line.charAt(end - 1) == '\r') {
+            line.setLength(end - 1);
+        }
+        return new Line.Text(line.toString());
+    }
+}
