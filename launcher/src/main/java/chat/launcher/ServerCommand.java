@@ -62,6 +62,10 @@ final class ServerCommand implements Runnable {
             description = "Frames queued for one client before it counts as too slow and is disconnected (default: ${DEFAULT-VALUE}).")
     int queueLength;
 
+    @Option(names = "--max-channels-per-user", paramLabel = "N", defaultValue = "1000",
+            description = "Channels one user may be a member of; creating or inviting beyond it is refused (default: ${DEFAULT-VALUE}, at most 4000).")
+    int maxChannelsPerUser;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "SEVERE, WARNING, INFO, FINE or ALL (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -84,7 +88,7 @@ final class ServerCommand implements Runnable {
         try {
             config = new ServerConfig(dir, data != null ? data : dir.resolve("data"), HostPort.parse(listen, "--listen"),
                     ProtocolLimits.DEFAULT.withMaxFrameBytes(maxFrameBytes), maxConnections, maxPerUser,
-                    seconds(handshakeSeconds), seconds(idleSeconds), queueLength);
+                    seconds(handshakeSeconds), seconds(idleSeconds), queueLength, maxChannelsPerUser);
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }

@@ -12,7 +12,6 @@ import chat.protocol.json.JsonException;
 import chat.protocol.json.JsonParser;
 import chat.protocol.json.ObjectBuilder;
 import chat.protocol.json.ObjectReader;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The end-to-end layer of a channel: wrapping the channel key to a member with HPKE, and
@@ -81,8 +80,9 @@ public final class ChannelCrypto {
             ObjectReader r = ObjectReader.of(JsonParser.withDefaults().parseObject(plain), "plaintext");
             return r.string("text");
         } catch (JsonException e) {
-            throw new MalformedInputException("decrypted message is not {\"text\": ...}: "
-                    + new String(plain, 0, Math.min(plain.length, 40), StandardCharsets.UTF_8), e);
+            // Never quote the plaintext: this message may reach logs and alarms.
+            throw new MalformedInputException("the decrypted message (" + plain.length
+                    + " bytes) is not the JSON object {\"text\": ...}");
         }
     }
 }

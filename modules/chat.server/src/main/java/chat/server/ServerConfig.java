@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param handshakeTimeout   time from accept to a completed handshake
  * @param idleTimeout        time without any frame from an authenticated client
  * @param outboundQueue      frames waiting for one connection before it counts as too slow
+ * @param maxChannelsPerUser channels one user may be a member of; creations and invitations
+ *                           beyond it are refused, so no member can flood another's replay
  */
 public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress listen, ProtocolLimits limits,
                            int maxConnections, int maxConnectionsPerUser, Duration handshakeTimeout,
-                           Duration idleTimeout, int outboundQueue) {
+                           Duration idleTimeout, int outboundQueue, int maxChannelsPerUser) {
 
     public static final int DEFAULT_PORT = 8989;
     public static final int DEFAULT_MAX_CONNECTIONS = 16_384;
@@ -30,6 +32,9 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
     public static final int DEFAULT_OUTBOUND_QUEUE = 8192;
+    public static final int DEFAULT_MAX_CHANNELS_PER_USER = 1000;
+    /** Above this a user's sync and replayFinished would exceed the JSON limits (4096 members per object). */
+    public static final int MAX_CHANNELS_PER_USER = 4000;
     /** The journal stores entries of up to 2 MiB; frames carrying entries must fit. */
     public static final int MAX_FRAME_BYTES = 2 * 1024 * 1024;
 
@@ -41,6 +46,11 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
         positive(maxConnections, "max connections");
         positive(maxConnectionsPerUser, "max connections per user");
         positive(outboundQueue, "outbound queue length");
+        positive(maxChannelsPerUser, "max channels per user");
+        if (maxChannelsPerUser > MAX_CHANNELS_PER_USER) {
+            throw new IllegalArgumentException("max channels per user " + maxChannelsPerUser + " exceeds "
+                    + MAX_CHANNELS_PER_USER + " (a sync names every channel in one object)");
+        }
         if (limits.maxFrameBytes() > MAX_FRAME_BYTES) {
             throw new IllegalArgumentException("max frame bytes " + limits.maxFrameBytes()
                     + " exceeds what the journal stores per entry (" + MAX_FRAME_BYTES + ")");
@@ -56,17 +66,17 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
     public static ServerConfig defaults(Path bundleDir) {
         return new ServerConfig(bundleDir, bundleDir.resolve("data"), new InetSocketAddress("127.0.0.1", DEFAULT_PORT),
                 ProtocolLimits.DEFAULT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_USER,
-                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_OUTBOUND_QUEUE);
+                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_OUTBOUND_QUEUE, DEFAULT_MAX_CHANNELS_PER_USER);
     }
 
     public ServerConfig withListen(InetSocketAddress address) {
         return new ServerConfig(bundleDir, dataDir, address, limits, maxConnections, maxConnectionsPerUser,
-                handshakeTimeout, idleTimeout, outboundQueue);
+                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(bundleDir, dir, listen, limits, maxConnections, maxConnectionsPerUser,
-                handshakeTimeout, idleTimeout, outboundQueue);
+                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser);
     }
 
     private static void positive(int value, String what) {

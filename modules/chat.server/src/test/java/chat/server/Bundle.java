@@ -71,6 +71,6 @@ final class Bundle {
     static ServerConfig with(ServerConfig c, int maxConnections, int maxPerUser, Duration handshake, Duration idle,
                              int queue) {
         return new ServerConfig(c.bundleDir(), c.dataDir(), c.listen(), c.limits(), maxConnections, maxPerUser,
-                handshake, idle, queue);
+                handshake, idle, queue, c.maxChannelsPerUser());
     }
 }

@@ -298,7 +298,7 @@ class DurabilityTest {
 
         ServerConfig noBundle = config.withDataDir(tmp.resolve("third"));
         ServerConfig missing = new ServerConfig(tmp.resolve("nowhere"), noBundle.dataDir(), noBundle.listen(),
-                noBundle.limits(), 10, 10, noBundle.handshakeTimeout(), noBundle.idleTimeout(), 10);
+                noBundle.limits(), 10, 10, noBundle.handshakeTimeout(), noBundle.idleTimeout(), 10, 10);
         assertThatThrownBy(() -> start(missing))
                 .isInstanceOf(ServerException.class)
                 .hasMessageContaining("cannot load the server bundle")

@@ -28,7 +28,14 @@ public final class Acceptor implements Runnable {
                 socket = server.accept();
             } catch (IOException e) {
                 if (!server.isClosed()) {
+                    // e.g. out of file descriptors: pause instead of spinning on the error
                     LOG.log(Level.WARNING, "accept failed: {0}", e.toString());
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
                 continue;
             }

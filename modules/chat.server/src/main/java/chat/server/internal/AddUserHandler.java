@@ -38,6 +38,7 @@ final class AddUserHandler {
         UserState user = conn.userState();
         synchronized (user) {
             Checks.userSeq(user, m.userSeq());
+            Checks.roomFor(conn, user.name);
             ChannelState fresh = new ChannelState(m.channelID(), genesis);
             synchronized (fresh) {
                 if (!hub.register(fresh)) {
@@ -65,6 +66,7 @@ final class AddUserHandler {
                 if (ch.isMember(m.invitee())) {
                     throw new Rejection(ErrorCode.ALREADY_MEMBER, m.invitee() + " is a member of " + ch.name + " already");
                 }
+                Checks.roomFor(conn, m.invitee());
                 Checks.epochAndView(ch, m.epoch(), m.view());
                 hub.addMember(ch, m.invitee());
                 hub.accept(ch, user, m.userSeq(), EntryKind.INVITE, m.invitee(), m::withStamp);

@@ -32,6 +32,19 @@ final class Checks {
         return ch;
     }
 
+    /**
+     * {@code user} may join one more channel. Counted over accepted joins, durable or not;
+     * invitations to different channels at the same instant may pass it by a few, which
+     * the hard maximum (ServerConfig.MAX_CHANNELS_PER_USER) leaves room for.
+     */
+    static void roomFor(Connection conn, String user) throws Rejection {
+        int limit = conn.context().config().maxChannelsPerUser();
+        if (conn.hub().membershipCount(user) >= limit) {
+            throw new Rejection(ErrorCode.LIMIT_EXCEEDED, user + " is a member of " + limit
+                    + " channels already, the server's limit");
+        }
+    }
+
     /** Caller holds the user's monitor. */
     static void userSeq(UserState user, long userSeq) throws Rejection {
         if (userSeq <= user.lastUserSeq) {

@@ -30,7 +30,14 @@ public final class Connection implements Runnable {
 
     private static final System.Logger LOG = System.getLogger("chat.server");
     /** Control items (replays, close) may exceed the queue length by this much, so they are never refused. */
-    private static final int CONTROL_SLACK = 1024;
+    private static final int CONTROL_SLACK = 5000;
+    /**
+     * Bytes queued for one connection before it counts as too slow. Counting frames alone
+     * would let a client that stops reading pile up thousands of 1 MiB frames.
+     */
+    static final long MAX_QUEUED_BYTES = 16L << 20;
+    /** Longest error message text sent or logged; errors may quote what the client sent. */
+    static final int MAX_ERROR_CHARS = 300;
 
     private final Socket socket;
     private final ServerContext context;
@@ -40,7 +47,8 @@ public final class Connection implements Runnable {
     private final String peer;
     private Principal user;
     private UserState userState;
-    private Thread writer;
+    private volatile Thread writer;
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private boolean synced;
 
     public Connection(Socket socket, ServerContext context) {
@@ -85,7 +93,7 @@ public final class Connection implements Runnable {
                     context.config().idleTimeout().toSeconds());
             close(ErrorCode.IDLE_TIMEOUT, "no frame for " + context.config().idleTimeout().toSeconds() + " s");
         } catch (ProtocolException e) {
-            LOG.log(Level.INFO, "{0}: {1}: connection ended: {2}", peer, who(), e.getMessage());
+            LOG.log(Level.INFO, "{0}: {1}: connection ended: {2}", peer, who(), LogText.clip(e.getMessage()));
             close(e.code(), e.getMessage());
         } catch (IOException e) {
             if (!closed.get()) {
@@ -112,7 +120,7 @@ public final class Connection implements Runnable {
             try {
                 request = codec.decode(json);
             } catch (ProtocolException e) {
-                LOG.log(Level.INFO, "{0}: {1}: rejected: {2}", peer, who(), e.getMessage());
+                LOG.log(Level.INFO, "{0}: {1}: rejected: {2}", peer, who(), LogText.clip(e.getMessage()));
                 send(ErrorMessage.of(e.code(), e.getMessage()));
                 continue;
             }
@@ -160,6 +168,10 @@ public final class Connection implements Runnable {
     }
 
     void send(Message message) {
+        if (message instanceof ErrorMessage e && e.message().length() > MAX_ERROR_CHARS) {
+            message = new ErrorMessage(e.code(), LogText.clip(e.message(), MAX_ERROR_CHARS), e.channelID(), e.userSeq(),
+                    e.lastUserSeq());
+        }
         offerData(new Outgoing.Frame(codec().encode(message)));
     }
 
@@ -179,23 +191,46 @@ public final class Connection implements Runnable {
         if (closed.get()) {
             return;
         }
-        if (queue.size() >= context.config().outboundQueue() || !queue.offer(item)) {
-            LOG.log(Level.WARNING, "{0}: {1} reads too slowly ({2} frames queued), disconnecting",
-                    peer, who(), queue.size());
-            abort();
+        long bytes = item.bytes();
+        if (queue.size() >= context.config().outboundQueue() || queuedBytes.get() + bytes > MAX_QUEUED_BYTES) {
+            tooSlow();
+            return;
+        }
+        queuedBytes.addAndGet(bytes);
+        if (!queue.offer(item)) {
+            tooSlow();
         }
     }
 
     private void offerControl(Outgoing item) {
-        if (!closed.get() && !queue.offer(item)) {
-            abort();
+        if (closed.get()) {
+            return;
         }
+        queuedBytes.addAndGet(item.bytes());
+        if (!queue.offer(item)) {
+            tooSlow();
+        }
+    }
+
+    /** The writer took {@code item} off the queue. */
+    void dequeued(Outgoing item) {
+        queuedBytes.addAndGet(-item.bytes());
+    }
+
+    /**
+     * A client that lets its queue fill is cut off without a final error: it is not reading,
+     * so it would never see one, and waiting for it would hold the memory.
+     */
+    private void tooSlow() {
+        LOG.log(Level.WARNING, "{0}: {1} reads too slowly ({2} frames, {3} bytes queued), disconnecting",
+                peer, who(), queue.size(), queuedBytes.get());
+        abort();
     }
 
     /** Ends the connection after sending {@code code}: used for errors that end it, and for shutdown. */
     void close(ErrorCode code, String message) {
         if (writer == null) {
-            Handshake.sendPlain(socket, codec(), ErrorMessage.of(code, message));
+            // Still in the handshake, whose thread may be writing: never write from here.
             abort();
             return;
         }

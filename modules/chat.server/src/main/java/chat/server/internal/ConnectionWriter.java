@@ -47,9 +47,11 @@ final class ConnectionWriter implements Runnable {
         try {
             while (true) {
                 Outgoing item = queue.take();
+                conn.dequeued(item);
                 boolean more = handle(item);
                 Outgoing next;
                 while (more && buffer.size() < FrameBuffer.FLUSH_AT && (next = queue.poll()) != null) {
+                    conn.dequeued(next);
                     more = handle(next);
                 }
                 buffer.writeTo(out);
@@ -102,7 +104,16 @@ final class ConnectionWriter implements Runnable {
     private void replay(String channel, long afterSeq) throws IOException {
         DurableHead head = conn.hub().channel(channel).durable;
         long from = Math.min(Math.max(afterSeq, lastSent.getOrDefault(channel, 0L)), head.seq());
-        try (EntryCursor cursor = conn.hub().store.read(channel, from, head.seq())) {
+        EntryCursor opened;
+        try {
+            opened = conn.hub().store.read(channel, from, head.seq());
+        } catch (IllegalStateException closedAtShutdown) {
+            // The journal closed under a replay queued during shutdown: skip it; the client
+            // replays this channel from its cursor after the restart. What follows
+            // (shuttingDown) still goes out.
+            return;
+        }
+        try (EntryCursor cursor = opened) {
             while (cursor.hasNext()) {
                 StoredEntry entry = cursor.next();
                 send(entry.payload());

@@ -33,6 +33,9 @@ final class Delivery implements AppendCallback {
         }
         for (String member : ch.memberSnapshot) {
             UserState user = hub.user(member);
+            if (user == null) {
+                continue; // a member the current directory no longer lists: nobody to deliver to
+            }
             boolean newcomer = joins && member.equals(e.subject());
             for (Connection conn : user.live) {
                 if (newcomer) {

@@ -48,7 +48,7 @@ final class Dispatcher {
                 case Pong p -> {
                 }
                 case ErrorMessage e -> LOG.log(Level.INFO, "{0}: {1} reports {2}: {3}", conn.peer(), conn.user().name(),
-                        e.code().wireName(), e.message());
+                        e.code().wireName(), LogText.clip(e.message()));
                 case InitConn m -> unexpected(m);
                 case InitKey m -> unexpected(m);
                 case InitConfirm m -> unexpected(m);
@@ -56,9 +56,13 @@ final class Dispatcher {
             }
         } catch (ProtocolException e) {
             LOG.log(Level.INFO, "{0}: {1}: {2} rejected ({3}): {4}", conn.peer(), conn.user().name(), request.type(),
-                    e.code().wireName(), e.getMessage());
+                    e.code().wireName(), LogText.clip(e.getMessage()));
             Long last = e instanceof Rejection r ? r.lastUserSeq : null;
             conn.send(new ErrorMessage(e.code(), e.getMessage(), channel, userSeq, last));
+        } catch (RuntimeException e) {
+            // A bug, not the client's fault: say so, end this connection, keep the server going.
+            LOG.log(Level.ERROR, conn.peer() + ": " + conn.user().name() + ": " + request.type() + " failed", e);
+            conn.close(ErrorCode.INTERNAL_ERROR, "the server failed on this request; nothing was accepted");
         }
     }
 

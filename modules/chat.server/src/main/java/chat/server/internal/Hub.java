@@ -31,6 +31,7 @@ public final class Hub {
     private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
     private final Map<String, UserState> users = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<String>> channelsOfUser = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> memberships = new ConcurrentHashMap<>();
     private final Delivery delivery;
 
     Hub(Directory directory, EntryStore store, MessageCodec codec, Consumer<Throwable> onStorageFailure) {
@@ -56,7 +57,7 @@ public final class Hub {
             ChannelState ch = new ChannelState(stored.name(), ChainHash.genesis(stored.name()));
             synchronized (ch) {
                 for (String member : stored.members()) {
-                    ch.addMember(member);
+                    addMember(ch, member);
                     channelsOfUser.computeIfAbsent(member, k -> ConcurrentHashMap.newKeySet()).add(ch.name);
                 }
                 ch.assignedSeq = stored.headSeq();
@@ -90,6 +91,13 @@ public final class Hub {
     /** Adds a member; caller holds the channel's monitor. */
     void addMember(ChannelState ch, String user) {
         ch.addMember(user);
+        memberships.computeIfAbsent(user, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    }
+
+    /** Channels {@code user} has joined (accepted joins, durable or not). */
+    int membershipCount(String user) {
+        java.util.concurrent.atomic.AtomicInteger n = memberships.get(user);
+        return n == null ? 0 : n.get();
     }
 
     /**

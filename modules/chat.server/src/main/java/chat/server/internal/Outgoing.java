@@ -5,6 +5,17 @@ import chat.storage.StoredEntry;
 /** What a connection's writer is asked to do, in order. */
 sealed interface Outgoing {
 
+    /** Bytes this item holds in memory while queued, for the per-connection byte budget. */
+    default long bytes() {
+        return switch (this) {
+            case Frame f -> f.json().length;
+            case Entry e -> e.entry().payload().length;
+            case Close c -> c.json() == null ? 0 : c.json().length;
+            case ReplayChannel r -> 64;
+            case ReplayDone d -> 64;
+        };
+    }
+
     /** A message already encoded (an error, a pong). */
     record Frame(byte[] json) implements Outgoing {
     }

@@ -50,8 +50,12 @@ public final class ChannelJournal {
     public static ChannelJournal open(StoreOptions options, FileOpener opener) throws StorageException {
         StoreLayout layout;
         try {
+            boolean fresh = !Files.isDirectory(options.directory());
             Files.createDirectories(options.directory());
             layout = new StoreLayout(options.directory().toRealPath());
+            if (fresh && layout.root().getParent() != null) {
+                Durability.fsyncDirectory(layout.root().getParent()); // its name survives a power cut
+            }
         } catch (IOException e) {
             throw new StoreIOException("cannot create the data directory " + options.directory(), e);
         }

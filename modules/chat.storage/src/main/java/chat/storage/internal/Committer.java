@@ -59,13 +59,22 @@ final class Committer implements Runnable {
         try {
             List<Pending> batch;
             while (!(batch = queue.take(maxBatch)).isEmpty()) {
-                if (failure == null && write(batch)) {
-                    publish(batch);
-                    if (failure == null && sinceCheckpoint >= checkpointEvery) {
-                        checkpoint();
+                try {
+                    if (failure == null && write(batch)) {
+                        publish(batch);
+                        if (failure == null && sinceCheckpoint >= checkpointEvery) {
+                            checkpoint();
+                        }
+                    } else {
+                        batch.forEach(this::notifyFailed);
                     }
-                } else {
-                    batch.forEach(this::notifyFailed);
+                } catch (Throwable t) {
+                    // Anything unforeseen (an Error out of a callback, a bug): the committer must
+                    // not die silently with appends waiting on it. Fail-stop and keep draining,
+                    // so every waiting and later append hears of the failure.
+                    if (failure == null) {
+                        fail(new StoreIOException("the journal committer broke", new java.io.IOException(t)));
+                    }
                 }
             }
             if (failure == null && sinceCheckpoint > 0) {
@@ -122,6 +131,13 @@ final class Committer implements Runnable {
                 pending.callback().durable(pending.entry());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "an append callback threw for " + pending.entry(), e);
+            } catch (Error e) {
+                // e.g. OutOfMemoryError: the entry is durable, but whoever waits for its
+                // callback may not have been told; stop taking appends rather than go on unsure.
+                LOG.log(Level.ERROR, "an append callback failed for " + pending.entry(), e);
+                if (failure == null) {
+                    fail(new StoreIOException("an append callback failed: " + e, new java.io.IOException(e)));
+                }
             }
         }
     }

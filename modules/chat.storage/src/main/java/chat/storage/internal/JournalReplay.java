@@ -70,10 +70,13 @@ final class JournalReplay {
                     continue;
                 }
                 long dropped = channel.size() - torn.offset();
+                // Later segments go first: a crash between the two steps must never leave a
+                // cut segment followed by records written after what the cut removed.
+                long[] later = deleteSegments(segments.subList(i + 1, segments.size()));
                 channel.truncate(torn.offset());
                 channel.force(true);
                 end = new JournalPosition(number, torn.offset());
-                cutLater(segments.subList(i + 1, segments.size()), number, torn.offset(), torn.reason(), dropped);
+                logCut(number, torn.offset(), torn.reason(), dropped, later);
                 break;
             }
         }
@@ -110,19 +113,31 @@ final class JournalReplay {
     /** Deletes the given segments and logs the whole cut. */
     private void cutLater(List<Integer> later, int cutSegment, long offset, String reason, long dropped)
             throws IOException {
-        long laterBytes = 0;
-        int deleted = 0;
-        for (int number : later) {
-            var path = layout.segment(number);
+        logCut(cutSegment, offset, reason, dropped, deleteSegments(later));
+    }
+
+    /**
+     * Deletes segments, highest number first, then fsyncs the folder, so a crash midway
+     * leaves a shorter journal, never one with a hole. Returns {count, bytes} deleted.
+     */
+    private long[] deleteSegments(List<Integer> segments) throws IOException {
+        long bytes = 0;
+        long deleted = 0;
+        for (int k = segments.size() - 1; k >= 0; k--) {
+            var path = layout.segment(segments.get(k));
             if (Files.exists(path)) {
-                laterBytes += Files.size(path);
+                bytes += Files.size(path);
                 Files.delete(path);
                 deleted++;
             }
         }
         Durability.fsyncDirectory(layout.journalDir());
+        return new long[] {deleted, bytes};
+    }
+
+    private void logCut(int cutSegment, long offset, String reason, long dropped, long[] later) {
         LOG.log(Level.WARNING, "journal cut at " + layout.segment(cutSegment) + " offset " + offset
                 + " (" + reason + "): dropped " + dropped + " bytes there"
-                + (deleted == 0 ? "" : " and " + deleted + " later segment(s) of " + laterBytes + " bytes"));
+                + (later[0] == 0 ? "" : " and " + later[0] + " later segment(s) of " + later[1] + " bytes"));
     }
 }

@@ -37,8 +37,12 @@ final class Recovery {
 
     static Result run(StoreLayout layout, IndexFiles index) throws StorageException {
         try {
+            boolean fresh = !Files.isDirectory(layout.journalDir()) || !Files.isDirectory(layout.indexDir());
             Files.createDirectories(layout.journalDir());
             Files.createDirectories(layout.indexDir());
+            if (fresh) {
+                Durability.fsyncDirectory(layout.root()); // the new folders' names are durable too
+            }
             List<Integer> segments = layout.segmentNumbers();
             for (int i = 0; i < segments.size(); i++) {
                 if (segments.get(i) != i + 1) {
