@@ -68,6 +68,15 @@ public interface ChatClient extends AutoCloseable {
 
     boolean connected();
 
+    /**
+     * True when queued commands are kept on disk and survive a restart; false for a second
+     * client on the same bundle at the same time (the first holds the state folder), whose
+     * queue lives in memory only.
+     */
+    default boolean queuesDurably() {
+        return true;
+    }
+
     /** Commands sent or queued and not yet acknowledged. */
     int pendingCount();
 

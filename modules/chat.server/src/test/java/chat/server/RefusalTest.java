@@ -249,6 +249,16 @@ class RefusalTest {
         Comms ahead = Entries.comms(bundle.user("alice").signing(), "room", 0, "alice", alice.state().nextUserSeq(),
                 new View(now.seq() + 5, now.head()), alice.state().key("room"), "from the future");
         refused(alice, ahead, ErrorCode.BAD_VIEW);
+        // A head the channel never had: accepted, it would make every other member's client
+        // raise a fork alarm and stop the channel.
+        byte[] wrongHead = now.head().clone();
+        wrongHead[0] ^= 1;
+        Comms forged = Entries.comms(bundle.user("alice").signing(), "room", 0, "alice", alice.state().nextUserSeq(),
+                new View(now.seq(), wrongHead), alice.state().key("room"), "a view of nothing");
+        refused(alice, forged, ErrorCode.BAD_VIEW);
+        Comms genesisLie = Entries.comms(bundle.user("alice").signing(), "room", 0, "alice", alice.state().nextUserSeq(),
+                new View(0, ChainHash.genesis("elsewhere")), alice.state().key("room"), "a view of nothing");
+        refused(alice, genesisLie, ErrorCode.BAD_VIEW);
         Comms epoch = Entries.comms(bundle.user("alice").signing(), "room", 1, "alice", alice.state().nextUserSeq(),
                 alice.state().view("room"), alice.state().key("room"), "next epoch");
         refused(alice, epoch, ErrorCode.WRONG_EPOCH);

@@ -58,6 +58,28 @@ class ClientE2ETest {
     // ------------------------------------------------------------------ chatting
 
     @Test
+    void someoneInvitedIntoAChannelWithHistoryReadsItAllWithoutAlarms() {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob")) {
+            f.startServer();
+            ClientProcess alice = f.client("alice");
+            alice.ok("create", "{\"cmd\":\"create\",\"channel\":\"late\"}");
+            alice.ok("b1", send("late", "before bob 1"));
+            alice.ok("b2", send("late", "before bob 2"));
+            ClientProcess bob = f.client("bob");
+            alice.ok("invite", "{\"cmd\":\"invite\",\"channel\":\"late\",\"user\":\"bob\"}");
+            // the key comes with bob's invitation (#4), after the messages (#2, #3): he reads them all the same
+            assertThat(bob.await("a message from before bob joined", message("before bob 1")).num("seq")).isEqualTo(2);
+            assertThat(bob.await("the second one", message("before bob 2")).num("seq")).isEqualTo(3);
+            bob.await("bob's invitation", event("member", "channel", "late", "user", "bob", "seq", 4));
+            alice.ok("after", send("late", "after bob"));
+            bob.await("a message after", message("after bob"));
+            bob.ok("reply", send("late", "bob can post"));
+            alice.await("bob's post", message("bob can post"));
+            assertNoAlarms(alice, bob);
+        }
+    }
+
+    @Test
     void membersChatAndAnOutsiderCanNeitherReadNorPost() throws IOException {
         try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob", "carol")) {
             f.startServer();

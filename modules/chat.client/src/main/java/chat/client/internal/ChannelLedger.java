@@ -34,7 +34,17 @@ final class ChannelLedger {
     static final long EPOCH = 0;
 
     sealed interface Outcome {
-        record Applied(HistoryItem item) implements Outcome {
+        /**
+         * The entry was verified and chained. {@code item} is what to show for it (null for
+         * a message sent before we joined: it is read once our invitation brings the key);
+         * {@code revealed} are such earlier messages that this entry (our invitation) made
+         * readable, oldest first; {@code alarms} are problems that did not stop the channel
+         * (a message that does not decrypt).
+         */
+        record Applied(HistoryItem item, List<HistoryItem> revealed, List<Alarm> alarms) implements Outcome {
+            Applied(HistoryItem item) {
+                this(item, List.of(), List.of());
+            }
         }
 
         record Duplicate() implements Outcome {
@@ -52,6 +62,14 @@ final class ChannelLedger {
     private long lastSeq;
     private long lastTimestamp;
     private byte[] key;
+    /** Messages chained before we joined, waiting for the key our invitation brings (rule 8). */
+    private final List<Comms> awaitingKey = new ArrayList<>();
+    private boolean keylessReported;
+    /** Our own entries: userSeq -> (channelSeq, SHA-256 of the unstamped entry), to recognise a command already accepted. */
+    private final Map<Long, OwnEntry> own = new HashMap<>();
+
+    record OwnEntry(long seq, byte[] unstampedHash) {
+    }
     /** The seq after which the chain is broken and has been reported (a gap or a rejected entry), else -1. */
     private long reportedAt = -1;
     long readUpTo;
@@ -166,6 +184,8 @@ final class ChannelLedger {
             return reject(seq, Alarm.Kind.TIMESTAMP, "entry #" + seq + " is stamped before entry #" + lastSeq);
         }
         HistoryItem item;
+        List<HistoryItem> revealed = List.of();
+        List<Alarm> alarms = new ArrayList<>();
         switch (entry) {
             case AddUser a -> {
                 byte[] unwrapped = null;
@@ -173,39 +193,103 @@ final class ChannelLedger {
                     try {
                         unwrapped = ChannelCrypto.unwrapKey(a, me.agreement());
                     } catch (CryptoException e) {
-                        return reject(seq, Alarm.Kind.UNDECRYPTABLE, "the channel key " + a.inviter()
-                                + " wrapped for us in entry #" + seq + " does not open: " + e.getMessage());
+                        alarms.add(new Alarm(name, seq, Alarm.Kind.UNDECRYPTABLE, "the channel key " + a.inviter()
+                                + " wrapped for us in entry #" + seq + " does not open: " + e.getMessage()));
+                        keylessReported = true;
                     }
                 }
                 members.add(a.invitee());
+                item = new HistoryItem.Joined(seq, Instant.ofEpochMilli(timestamp), a.inviter(), a.invitee());
                 if (unwrapped != null) {
                     key = unwrapped;
+                    revealed = reveal(me, alarms);
                 }
-                item = new HistoryItem.Joined(seq, Instant.ofEpochMilli(timestamp), a.inviter(), a.invitee());
             }
             case Comms c -> {
-                if (key == null) {
-                    return reject(seq, Alarm.Kind.UNDECRYPTABLE, "no channel key to read entry #" + seq);
+                if (key == null && !members.contains(me.name()) && !keylessReported) {
+                    // Sent before we joined: verified and chained now, read once our invitation brings the key.
+                    awaitingKey.add(c);
+                    item = null;
+                } else {
+                    item = read(c, me, alarms);
                 }
-                String text;
-                try {
-                    text = ChannelCrypto.openText(key, c);
-                } catch (CryptoException e) {
-                    return reject(seq, Alarm.Kind.UNDECRYPTABLE, "entry #" + seq + " from " + c.userID()
-                            + " does not decrypt: " + e.getMessage());
-                }
-                item = new HistoryItem.Text(seq, Instant.ofEpochMilli(timestamp), c.userID(), text,
-                        c.userID().equals(me.name()));
             }
             default -> throw new IllegalArgumentException(entry.type());
         }
         lastUserSeq.put(author, userSeq);
+        if (author.equals(me.name())) {
+            own.put(userSeq, new OwnEntry(seq, unstampedHash(entry)));
+        }
         lastTimestamp = timestamp;
         pushHead(Sha256.hash(head(lastSeq), canonical));
         lastSeq = seq;
-        history.add(item);
-        return new Outcome.Applied(item);
+        if (item != null) {
+            history.add(item);
+        }
+        if (!revealed.isEmpty()) {
+            history.addAll(revealed);
+            history.sort(java.util.Comparator.comparingLong(HistoryItem::seq));
+        }
+        return new Outcome.Applied(item, revealed, List.copyOf(alarms));
     }
+
+    /**
+     * A verified, chained message as we show it. One that does not decrypt (sealed under
+     * another key, or by a member who lost theirs) is shown as such with an alarm, and the
+     * channel goes on: rule 8 failing is the author's fault, not the server's, and must not
+     * let one member stop the channel for everyone.
+     */
+    private HistoryItem read(Comms c, IdentityKeys me, List<Alarm> alarms) {
+        long seq = c.stamp().channelSeq();
+        Instant at = Instant.ofEpochMilli(c.stamp().timestamp());
+        boolean mine = c.userID().equals(me.name());
+        if (key == null) {
+            if (!keylessReported) {
+                keylessReported = true;
+                alarms.add(new Alarm(name, seq, Alarm.Kind.UNDECRYPTABLE, "we hold no key for channel " + name
+                        + ": its messages cannot be read"));
+            }
+            return new HistoryItem.Text(seq, at, c.userID(), UNREADABLE, mine);
+        }
+        try {
+            return new HistoryItem.Text(seq, at, c.userID(), ChannelCrypto.openText(key, c), mine);
+        } catch (CryptoException e) {
+            alarms.add(new Alarm(name, seq, Alarm.Kind.UNDECRYPTABLE, "entry #" + seq + " from " + c.userID()
+                    + " does not decrypt: " + e.getMessage()));
+            return new HistoryItem.Text(seq, at, c.userID(), UNREADABLE, mine);
+        }
+    }
+
+    /** Reads the messages that waited for our key, oldest first. */
+    private List<HistoryItem> reveal(IdentityKeys me, List<Alarm> alarms) {
+        List<HistoryItem> out = new ArrayList<>(awaitingKey.size());
+        for (Comms c : awaitingKey) {
+            out.add(read(c, me, alarms));
+        }
+        awaitingKey.clear();
+        return out;
+    }
+
+    /**
+     * The channelSeq at which our command {@code unstamped} (the signed entry as we sent it)
+     * was accepted, or -1 if this channel holds no such entry of ours.
+     */
+    long acceptedAt(long userSeq, byte[] unstamped) {
+        OwnEntry e = own.get(userSeq);
+        return e != null && Arrays.equals(e.unstampedHash(), Sha256.hash(unstamped)) ? e.seq() : -1;
+    }
+
+    static byte[] unstampedHash(Message entry) {
+        Message bare = switch (entry) {
+            case AddUser a -> a.withStamp(null);
+            case Comms c -> c.withStamp(null);
+            default -> throw new IllegalArgumentException(entry.type());
+        };
+        return Sha256.hash(chat.protocol.json.Jcs.canonical(chat.protocol.MessageCodec.toJson(bare)));
+    }
+
+    /** What a message that cannot be decrypted shows as; the alarm says why. */
+    static final String UNREADABLE = "[this message could not be decrypted]";
 
     /** Rules 3a and 4: a message is never a channel's first entry, and only members post. */
     private Outcome checkComms(Comms c, long seq) {

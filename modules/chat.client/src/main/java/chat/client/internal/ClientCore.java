@@ -112,6 +112,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         try {
             state = LocalState.open(bundle.dir(), keys, bundle.directory());
         } catch (IOException e) {
+            keys.destroy();
             throw new LoginException(LoginException.Reason.LOCAL_STATE, "cannot open this device's state in "
                     + bundle.dir().resolve("state") + ": " + e.getMessage(), e);
         }
@@ -133,6 +134,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         Session first = Session.open(options, me, directory.server(), codec, this);
         synchronized (this) {
             session = first;
+            first.start(); // only now: what it reads must find it installed as the current session
             sendSync(first);
         }
         try {
@@ -204,8 +206,14 @@ public final class ClientCore implements ChatClient, Session.Listener {
                     LOG.log(Level.WARNING, "could not record an entry locally: {0}", e.toString());
                 }
                 PendingOp answered = ownPending(entry);
-                emit(channel, applied.item(), answered == null ? null : tags.remove(answered.userSeq()));
-                acknowledge(entry, answered, applied.item().seq());
+                for (HistoryItem earlier : applied.revealed()) {
+                    emit(channel, earlier, null);
+                }
+                if (applied.item() != null) {
+                    emit(channel, applied.item(), answered == null ? null : tags.remove(answered.userSeq()));
+                }
+                applied.alarms().forEach(this::raise);
+                acknowledge(entry, answered, ChannelLedger.seqOf(entry));
             }
             case ChannelLedger.Outcome.Duplicate d -> {
             }
@@ -284,6 +292,12 @@ public final class ClientCore implements ChatClient, Session.Listener {
                         + claimed.seq() + " but delivered only up to #" + ledger.lastSeq()));
             }
         }
+        for (ChannelLedger ledger : state.ledgers.values()) {
+            if (!ledger.isMember(me.name())) {
+                raise(new Alarm(ledger.name, 0, Alarm.Kind.NOT_MEMBER, "the server delivered channel " + ledger.name
+                        + ", of which you are not a member"));
+            }
+        }
         r.heads().forEach((channel, head) -> {
             // a channel whose delivered entries were rejected has had its alarm already
             if (!state.ledgers.containsKey(channel) && !unverified.containsKey(channel) && head.seq() > 0) {
@@ -308,10 +322,41 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
     }
 
+    /**
+     * After a replay: a queued command the replay shows accepted (its echo was lost, or its
+     * acknowledgement did not reach the disk before a crash) is acknowledged, not sent
+     * again; the others are sent again as they are, in order.
+     */
     private void resendPending(Session to) {
-        for (PendingOp op : state.pending) {
-            to.sendEncoded(op.message());
+        for (PendingOp op : List.copyOf(state.pending)) {
+            long seq = acceptedAt(op);
+            if (seq > 0) {
+                acknowledgeAccepted(op, seq);
+            } else {
+                to.sendEncoded(op.message());
+            }
         }
+    }
+
+    /** The channelSeq at which {@code op} was accepted, by this device's record, or -1. */
+    private long acceptedAt(PendingOp op) {
+        ChannelLedger ledger = state.ledgers.get(op.channel());
+        return ledger == null ? -1 : ledger.acceptedAt(op.userSeq(), op.message());
+    }
+
+    private void acknowledgeAccepted(PendingOp op, long channelSeq) {
+        state.pending.remove(op);
+        tags.remove(op.userSeq());
+        try {
+            state.donePending(op.userSeq());
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not update the outbox: {0}", e.toString());
+        }
+        CompletableFuture<Long> f = futures.remove(op.userSeq());
+        if (f != null) {
+            events.run(() -> f.complete(channelSeq));
+        }
+        notifyAll();
     }
 
     private void error(ErrorMessage e) {
@@ -326,20 +371,25 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 if (e.code() == ErrorCode.STALE_USER_SEQ) {
                     long last = e.lastUserSeq() == null ? state.lastUserSeq : e.lastUserSeq();
                     state.lastUserSeq = Math.max(state.lastUserSeq, last);
-                    resign(op);
+                    long accepted = acceptedAt(op);
+                    if (accepted > 0) {
+                        acknowledgeAccepted(op, accepted); // it was ours all along: never sign it twice
+                    } else {
+                        resign(op);
+                    }
                 } else if (e.code().endsConnection()) {
                     // not accepted (shutting down, internal error...): it stays queued and is sent
                     // again after the reconnection, like anything sent while disconnected
                     LOG.log(Level.INFO, "the server did not take userSeq {0} ({1}); it stays queued", op.userSeq(),
                             e.code().wireName());
                 } else {
-                    fail(op, new CommandException(e.code().wireName(), e.message()));
+                    fail(op, new CommandException(e.code().wireName(), ServerText.clean(e.message())));
                 }
                 return;
             }
         }
         if (!e.code().endsConnection()) {
-            events.emit(new ClientEvent.ServerNotice(e.code().wireName(), e.message()));
+            events.emit(new ClientEvent.ServerNotice(e.code().wireName(), ServerText.clean(e.message())));
         }
     }
 
@@ -384,6 +434,11 @@ public final class ClientCore implements ChatClient, Session.Listener {
     }
 
     private void raise(Alarm alarm) {
+        for (Alarm known : alarms) {
+            if (known.channel().equals(alarm.channel()) && known.seq() == alarm.seq() && known.kind() == alarm.kind()) {
+                return; // the same evidence again (redelivered after a reconnection): reported once
+            }
+        }
         alarms.add(alarm);
         LOG.log(Level.WARNING, "ALARM {0}", alarm);
         events.emit(new ClientEvent.AlarmRaised(alarm));
@@ -431,6 +486,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
                     return;
                 }
                 session = fresh;
+                fresh.start();
                 sendSync(fresh);
             }
         } catch (chat.client.LoginException e) {
@@ -635,6 +691,11 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 LOG.log(Level.WARNING, "could not save what was read: {0}", e.toString());
             }
         }
+    }
+
+    @Override
+    public boolean queuesDurably() {
+        return state.persistent();
     }
 
     @Override

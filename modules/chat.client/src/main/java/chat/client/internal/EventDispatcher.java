@@ -32,7 +32,7 @@ final class EventDispatcher implements AutoCloseable {
                 try {
                     listener.accept(event);
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "frontend failed on " + event, e);
+                    LOG.log(Level.WARNING, "frontend failed on a " + event.getClass().getSimpleName() + " event", e);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException ignored) {

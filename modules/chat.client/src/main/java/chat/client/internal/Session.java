@@ -38,6 +38,7 @@ final class Session {
 
     private final Socket socket;
     private final FrameReader reader;
+    private final FrameWriter writer;
     private final FrameOpener opener;
     private final FrameSealer sealer;
     private final MessageCodec codec;
@@ -47,10 +48,11 @@ final class Session {
     private volatile long lastReceived = System.nanoTime();
     private volatile boolean synced;
 
-    private Session(Socket socket, FrameReader reader, FrameOpener opener, FrameSealer sealer, MessageCodec codec,
-                    Listener listener) {
+    private Session(Socket socket, FrameReader reader, FrameWriter writer, FrameOpener opener, FrameSealer sealer,
+                    MessageCodec codec, Listener listener) {
         this.socket = socket;
         this.reader = reader;
+        this.writer = writer;
         this.opener = opener;
         this.sealer = sealer;
         this.codec = codec;
@@ -88,7 +90,7 @@ final class Session {
             Message reply = codec.decode(replyBytes);
             if (reply instanceof ErrorMessage error) {
                 throw new LoginException(LoginException.Reason.REFUSED, "the server refused the login: "
-                        + error.message() + " (" + error.code().wireName() + ")");
+                        + ServerText.clean(error.message()) + " (" + error.code().wireName() + ")");
             }
             if (!(reply instanceof InitKey initKey)) {
                 throw new LoginException(LoginException.Reason.REFUSED, "the server answered " + reply.type()
@@ -101,10 +103,7 @@ final class Session {
             writer.write(sealer.seal(codec.encode(result.confirm())));
             writer.flush();
             socket.setSoTimeout(0);
-            Session session = new Session(socket, reader, opener, sealer, codec, listener);
-            Thread.ofVirtual().name("chat-client-reader").start(session::readLoop);
-            Thread.ofVirtual().name("chat-client-writer").start(() -> session.writeLoop(writer));
-            return session;
+            return new Session(socket, reader, writer, opener, sealer, codec, listener);
         } catch (ClientHandshake.ServerKeyMismatchException e) {
             closeQuietly(socket);
             throw new LoginException(LoginException.Reason.SERVER_KEY_MISMATCH, "the server at " + where
@@ -112,12 +111,21 @@ final class Session {
                     + " or someone is in between", e);
         } catch (ProtocolException e) {
             closeQuietly(socket);
-            throw new LoginException(LoginException.Reason.REFUSED, "login failed: " + e.getMessage(), e);
+            throw new LoginException(LoginException.Reason.REFUSED, "login failed: " + ServerText.clean(e.getMessage()), e);
         } catch (IOException e) {
             closeQuietly(socket);
             throw new LoginException(LoginException.Reason.UNREACHABLE, "lost the connection to " + where
                     + " during login: " + e, e);
         }
+    }
+
+    /**
+     * Starts reading and writing. Separate from {@link #open} so the caller can install the
+     * session first: a message or a close read at once must not find another session current.
+     */
+    void start() {
+        Thread.ofVirtual().name("chat-client-reader").start(this::readLoop);
+        Thread.ofVirtual().name("chat-client-writer").start(() -> writeLoop(writer));
     }
 
     private void readLoop() {
@@ -134,7 +142,7 @@ final class Session {
                     json = opener.open(frame);
                 } catch (ProtocolException e) {
                     if (!anyEncrypted && codec.decode(frame) instanceof ErrorMessage error) {
-                        reason = "the server refused the login: " + error.message();
+                        reason = "the server refused the login: " + ServerText.clean(error.message());
                         break;
                     }
                     throw e;
@@ -145,17 +153,17 @@ final class Session {
                 try {
                     message = codec.decode(json);
                 } catch (ProtocolException e) {
-                    reason = "the server sent an invalid message: " + e.getMessage();
+                    reason = "the server sent an invalid message: " + ServerText.clean(e.getMessage());
                     break;
                 }
                 listener.received(this, message, json);
                 if (message instanceof ErrorMessage error && error.code().endsConnection()) {
-                    reason = error.message() + " (" + error.code().wireName() + ")";
+                    reason = ServerText.clean(error.message()) + " (" + error.code().wireName() + ")";
                     break;
                 }
             }
         } catch (ProtocolException e) {
-            reason = "broken connection: " + e.getMessage();
+            reason = "broken connection: " + ServerText.clean(e.getMessage());
         } catch (IOException e) {
             reason = closed.get() ? "closed" : "connection lost: " + e.getMessage();
         } catch (RuntimeException e) {

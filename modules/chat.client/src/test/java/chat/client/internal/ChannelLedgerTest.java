@@ -389,29 +389,89 @@ class ChannelLedgerTest {
 
     // ------------------------------------------------------------------ decryption
 
+    /** Applies an authentic, chained entry that cannot be read: the channel goes on, an alarm names it. */
+    private static Alarm assertAppliedUnreadable(ChannelLedger ledger, TestChannel.Delivered d, long seq) {
+        ChannelLedger.Outcome outcome = apply(ledger, d, BOB);
+        assertThat(outcome).isInstanceOf(ChannelLedger.Outcome.Applied.class);
+        ChannelLedger.Outcome.Applied applied = (ChannelLedger.Outcome.Applied) outcome;
+        assertThat(applied.alarms()).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo(Alarm.Kind.UNDECRYPTABLE);
+            assertThat(a.seq()).isEqualTo(seq);
+        });
+        assertThat(ledger.lastSeq()).isEqualTo(seq);
+        return applied.alarms().getFirst();
+    }
+
     @Test
-    void textUnderAnotherKeyIsUndecryptable() {
+    void textUnderAnotherKeyIsUndecryptableButDoesNotStopTheChannel() {
         TestChannel ch = TestChannel.withHistory("general");
         ChannelLedger bobs = ledgerOf(ch, BOB);
-        Alarm alarm = assertRejected(bobs, ch.peek(ch.comms(ALICE, "secret", ChannelCrypto.newChannelKey(), 0,
-                ch.nextUserSeq(ALICE), ch.view())), Alarm.Kind.UNDECRYPTABLE, 5);
+        Alarm alarm = assertAppliedUnreadable(bobs, ch.accept(ch.comms(ALICE, "secret", ChannelCrypto.newChannelKey(), 0,
+                ch.nextUserSeq(ALICE), ch.view())), 5);
         assertThat(alarm.detail()).contains("does not decrypt");
+        assertThat(bobs.history().getLast()).isInstanceOfSatisfying(HistoryItem.Text.class,
+                t -> assertThat(t.text()).isEqualTo(ChannelLedger.UNREADABLE));
+        assertThat(bobs.head(5)).isEqualTo(ch.head(5));
         assertGenuineStillApplies(bobs, ch, ALICE);
     }
 
     @Test
-    void aChannelKeyThatDoesNotOpenForUsIsUndecryptable() {
+    void aChannelKeyThatDoesNotOpenForUsIsAnAlarmAndItsMessagesAreUnreadable() {
         TestChannel ch = new TestChannel("general");
         ch.accept(ch.createEntry(ALICE));
         ChannelLedger bobs = ledgerOf(ch, BOB);
         // invites bob, but wraps the key to carol's public key
         AddUser misdirected = ch.addUser(ALICE, "bob", CAROL.agreement().publicKey(), ch.key, 0, ch.nextUserSeq(ALICE),
                 ch.view());
-        assertRejected(bobs, ch.peek(misdirected), Alarm.Kind.UNDECRYPTABLE, 2);
-        assertThat(bobs.isMember("bob")).isFalse();
+        assertAppliedUnreadable(bobs, ch.accept(misdirected), 2);
+        assertThat(bobs.isMember("bob")).isTrue();
         assertThat(bobs.key()).isNull();
-        assertThat(apply(bobs, ch.accept(ch.inviteEntry(ALICE, BOB)), BOB)).isInstanceOf(ChannelLedger.Outcome.Applied.class);
-        assertThat(bobs.key()).isEqualTo(ch.key);
+        ChannelLedger.Outcome next = apply(bobs, ch.accept(ch.messageEntry(ALICE, "you cannot read this")), BOB);
+        assertThat(next).isInstanceOf(ChannelLedger.Outcome.Applied.class);
+        assertThat(((ChannelLedger.Outcome.Applied) next).alarms()).as("the missing key was reported once").isEmpty();
+        assertThat(bobs.history().getLast()).isInstanceOfSatisfying(HistoryItem.Text.class,
+                t -> assertThat(t.text()).isEqualTo(ChannelLedger.UNREADABLE));
+    }
+
+    @Test
+    void messagesSentBeforeWeJoinedAreVerifiedAtOnceAndReadWhenOurInvitationBringsTheKey() {
+        TestChannel ch = new TestChannel("late");
+        ch.accept(ch.createEntry(ALICE));
+        ch.accept(ch.messageEntry(ALICE, "before bob 1"));
+        ch.accept(ch.messageEntry(ALICE, "before bob 2"));
+        ChannelLedger bobs = new ChannelLedger("late");
+        for (TestChannel.Delivered d : ch.history()) {
+            ChannelLedger.Outcome o = apply(bobs, d, BOB);
+            assertThat(o).isInstanceOf(ChannelLedger.Outcome.Applied.class);
+            assertThat(((ChannelLedger.Outcome.Applied) o).alarms()).isEmpty();
+        }
+        assertThat(bobs.lastSeq()).isEqualTo(3);
+        assertThat(bobs.history()).hasSize(1); // only the creation can be shown yet
+
+        ChannelLedger.Outcome invited = apply(bobs, ch.accept(ch.inviteEntry(ALICE, BOB)), BOB);
+        ChannelLedger.Outcome.Applied applied = (ChannelLedger.Outcome.Applied) invited;
+        assertThat(applied.alarms()).isEmpty();
+        assertThat(applied.revealed()).extracting(HistoryItem::seq).containsExactly(2L, 3L);
+        assertThat(applied.revealed()).extracting(i -> ((HistoryItem.Text) i).text())
+                .containsExactly("before bob 1", "before bob 2");
+        assertThat(bobs.history()).extracting(HistoryItem::seq).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(bobs.head(4)).isEqualTo(ch.head(4));
+        assertGenuineStillApplies(bobs, ch, ALICE);
+    }
+
+    @Test
+    void ourOwnAcceptedEntriesAreRecognisedByTheirSignedContentOnly() {
+        TestChannel ch = TestChannel.withHistory("general");
+        Comms mine = ch.messageEntry(BOB, "sent once");
+        byte[] unstamped = chat.protocol.json.Jcs.canonical(chat.protocol.MessageCodec.toJson(mine));
+        ChannelLedger bobs = ledgerOf(ch, BOB);
+        assertThat(bobs.acceptedAt(mine.userSeq(), unstamped)).as("not accepted yet").isEqualTo(-1);
+        apply(bobs, ch.accept(mine), BOB);
+        assertThat(bobs.acceptedAt(mine.userSeq(), unstamped)).isEqualTo(5);
+        // another device's entry with the same userSeq but other content is not ours
+        Comms other = ch.comms(BOB, "from the other device", ch.key, 0, mine.userSeq(), ch.view());
+        byte[] otherBytes = chat.protocol.json.Jcs.canonical(chat.protocol.MessageCodec.toJson(other));
+        assertThat(bobs.acceptedAt(mine.userSeq(), otherBytes)).isEqualTo(-1);
     }
 
     // ------------------------------------------------------------------ local state

@@ -23,6 +23,20 @@ record CommandLine(String cmd, ObjectReader args, JsonValue id) {
         }
     }
 
+    /** Whether {@code line} is a well-formed quit command (the same test the command itself passes). */
+    static boolean isQuit(String line) {
+        try {
+            CommandLine command = parse(line);
+            if (!"quit".equals(command.cmd())) {
+                return false;
+            }
+            command.args().only(java.util.Set.of("cmd", "id"));
+            return true;
+        } catch (Invalid | chat.protocol.json.JsonException e) {
+            return false;
+        }
+    }
+
     static CommandLine parse(String line) throws Invalid {
         JsonValue.JsonObject object;
         try {

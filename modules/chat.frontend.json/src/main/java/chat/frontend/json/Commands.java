@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -28,11 +31,47 @@ final class Commands {
     private final CompletableFuture<?> gaveUp;
     private CompletableFuture<?> membership = CompletableFuture.completedFuture(null);
 
-    /** {@code gaveUp} completes if the client stops connecting: then nothing waits for an acknowledgement any more. */
-    Commands(ChatClient client, EventWriter out, CompletableFuture<?> gaveUp) {
+    private final CompletableFuture<?> stopping;
+    /** Once input has ended: the latest time to go on waiting for acknowledgements. */
+    private long drainDeadline;
+
+    /**
+     * {@code gaveUp} completes if the client stops connecting, {@code stopping} when input
+     * has ended (quit or end of file): either way nothing waits for an acknowledgement any
+     * more, so a command queued behind an unacknowledged create runs (and fails, if the
+     * channel is not there) instead of blocking the exit.
+     */
+    Commands(ChatClient client, EventWriter out, CompletableFuture<?> gaveUp, CompletableFuture<?> stopping) {
         this.client = client;
         this.out = out;
         this.gaveUp = gaveUp;
+        this.stopping = stopping;
+    }
+
+    /**
+     * Waits until an earlier create or invite is acknowledged (or refused), or the client
+     * gave up connecting. After the end of input the wait is bounded: a script that pipes
+     * its commands and closes its input still gets them run in order while the server
+     * answers, but a client that stays offline does not keep it waiting for ever.
+     */
+    private void awaitMembership() {
+        CompletableFuture<Object> acknowledged = CompletableFuture.anyOf(membership, gaveUp);
+        try {
+            CompletableFuture.anyOf(acknowledged, stopping).handle((v, e) -> null).join();
+            if (!acknowledged.isDone()) {
+                if (drainDeadline == 0) {
+                    drainDeadline = System.nanoTime() + JsonFrontend.DRAIN_TIMEOUT.toNanos();
+                }
+                long left = drainDeadline - System.nanoTime();
+                if (left > 0) {
+                    acknowledged.handle((v, e) -> null).get(left, TimeUnit.NANOSECONDS);
+                }
+            }
+        } catch (TimeoutException | CancellationException | ExecutionException e) {
+            // waited long enough: the command runs now (and fails if what it needs is not there)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs {@code line}; false when the frontend is to stop (quit). */
@@ -46,11 +85,7 @@ final class Commands {
         }
         JsonValue id = command.id();
         String tag = id == null ? null : Jcs.canonicalString(id);
-        try {
-            CompletableFuture.anyOf(membership, gaveUp).handle((v, e) -> null).join();
-        } catch (CancellationException ignored) {
-            // nothing to wait for
-        }
+        awaitMembership();
         try {
             switch (command.cmd()) {
                 case "create" -> {

@@ -11,6 +11,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The {@code json} frontend for bots and scripts. The password comes from CHAT_PASSWORD or
@@ -21,6 +25,26 @@ public final class JsonFrontend implements Frontend {
 
     /** How long end of input or quit waits for queued commands to be acknowledged. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Reads lines into {@code lines}; an empty element marks the end. Completes {@code stopping} at quit or end of input. */
+    private static void readInput(BlockingQueue<Optional<LineInput.Line>> lines, CompletableFuture<Void> stopping) {
+        LineInput in = new LineInput(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                LineInput.MAX_CHARS);
+        try {
+            LineInput.Line line;
+            while ((line = in.next()) != null) {
+                lines.add(Optional.of(line));
+                if (line instanceof LineInput.Line.Text t && CommandLine.isQuit(t.text())) {
+                    break;
+                }
+            }
+        } catch (java.io.IOException e) {
+            // standard input broke: treat it as its end
+        } finally {
+            lines.add(Optional.empty());
+            stopping.complete(null);
+        }
+    }
 
     @Override
     public String name() {
@@ -56,12 +80,22 @@ public final class JsonFrontend implements Frontend {
         } finally {
             Arrays.fill(password, '\0');
         }
+        if (!client.queuesDurably()) {
+            stderr.println("chat: warning: another client is using this bundle's state folder; this one keeps"
+                    + " its state in memory only (history is downloaded again, queued messages do not survive it)");
+        }
         try (client) {
-            Commands commands = new Commands(client, out, events.gaveUp);
-            LineInput in = new LineInput(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
-                    LineInput.MAX_CHARS);
-            LineInput.Line line;
-            while ((line = in.next()) != null) {
+            // Standard input is read on a thread of its own, so that the end of input or a quit
+            // is seen even while a command waits for an earlier create or invite.
+            CompletableFuture<Void> stopping = new CompletableFuture<>();
+            BlockingQueue<Optional<LineInput.Line>> lines = new LinkedBlockingQueue<>();
+            Thread.ofVirtual().name("chat-json-stdin").start(() -> readInput(lines, stopping));
+            Commands commands = new Commands(client, out, events.gaveUp, stopping);
+            while (true) {
+                LineInput.Line line = lines.take().orElse(null);
+                if (line == null) {
+                    break;
+                }
                 if (line instanceof LineInput.Line.TooLong tooLong) {
                     out.error("badCommand", "line of " + tooLong.chars() + " characters exceeds the limit of "
                             + LineInput.MAX_CHARS, null);
@@ -79,7 +113,9 @@ public final class JsonFrontend implements Frontend {
             if (!client.awaitPending(events.gaveUp.isDone() ? Duration.ZERO : DRAIN_TIMEOUT)) {
                 stderr.println("chat: " + client.pendingCount() + " command(s) not acknowledged"
                         + (events.gaveUp.isDone() ? " (the client stopped connecting)" : " within "
-                        + DRAIN_TIMEOUT.toSeconds() + " s") + "; they stay queued and are sent at the next start");
+                        + DRAIN_TIMEOUT.toSeconds() + " s") + (client.queuesDurably()
+                        ? "; they stay queued and are sent at the next start"
+                        : "; they are lost: another client holds this bundle's state, so this one queued in memory only"));
                 return ExitStatus.FAILURE;
             }
             return ExitStatus.OK;

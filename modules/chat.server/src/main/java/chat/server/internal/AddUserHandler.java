@@ -67,7 +67,7 @@ final class AddUserHandler {
                     throw new Rejection(ErrorCode.ALREADY_MEMBER, m.invitee() + " is a member of " + ch.name + " already");
                 }
                 Checks.roomFor(conn, m.invitee());
-                Checks.epochAndView(ch, m.epoch(), m.view());
+                Checks.epochAndView(conn.hub(), ch, m.epoch(), m.view());
                 hub.addMember(ch, m.invitee());
                 hub.accept(ch, user, m.userSeq(), EntryKind.INVITE, m.invitee(), m::withStamp);
             }

@@ -53,7 +53,7 @@ final class Checks {
     }
 
     /** Caller holds the channel's monitor. */
-    static void epochAndView(ChannelState ch, long epoch, View view) throws Rejection {
+    static void epochAndView(Hub hub, ChannelState ch, long epoch, View view) throws Rejection {
         if (epoch != ch.epoch) {
             throw new Rejection(ErrorCode.WRONG_EPOCH, "channel " + ch.name + " is at key epoch " + ch.epoch
                     + ", not " + epoch);
@@ -61,6 +61,12 @@ final class Checks {
         if (view.seq() > ch.assignedSeq) {
             throw new Rejection(ErrorCode.BAD_VIEW, "viewSeq " + view.seq() + " is ahead of channel " + ch.name
                     + ", which is at " + ch.assignedSeq);
+        }
+        // A view naming a head this channel never had would make every other member's
+        // client raise a fork alarm and stop the channel: one member could stop it for all.
+        byte[] head = hub.headAt(ch, view.seq());
+        if (head != null && !java.util.Arrays.equals(head, view.head())) {
+            throw new Rejection(ErrorCode.BAD_VIEW, "viewHead does not match channel " + ch.name + " at #" + view.seq());
         }
     }
 }

@@ -26,7 +26,7 @@ final class CommsHandler {
                 if (!ch.isMember(me)) {
                     throw new Rejection(ErrorCode.NOT_MEMBER, "you are not a member of channel " + ch.name);
                 }
-                Checks.epochAndView(ch, m.epoch(), m.view());
+                Checks.epochAndView(conn.hub(), ch, m.epoch(), m.view());
                 conn.hub().accept(ch, user, m.userSeq(), EntryKind.MESSAGE, null, m::withStamp);
             }
         }

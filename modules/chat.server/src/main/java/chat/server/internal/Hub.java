@@ -62,6 +62,7 @@ public final class Hub {
                 }
                 ch.assignedSeq = stored.headSeq();
                 ch.assignedHead = stored.headHash();
+                ch.recordHead(stored.headSeq(), stored.headHash());
                 ch.lastTimestamp = lastTimestamp(stored.name(), stored.headSeq());
                 ch.durable = new DurableHead(stored.headSeq(), stored.headHash());
             }
@@ -72,6 +73,22 @@ public final class Hub {
     private long lastTimestamp(String channel, long headSeq) {
         try (EntryCursor cursor = store.read(channel, headSeq - 1, headSeq)) {
             return cursor.hasNext() ? cursor.next().timestamp() : 0;
+        }
+    }
+
+    /**
+     * The chain head after entry {@code seq} of {@code ch}: from memory for the newest
+     * entries, else from the journal; null if it cannot be known (not durable yet and no
+     * longer among the newest, which a working server does not reach). Caller holds the
+     * channel's monitor.
+     */
+    byte[] headAt(ChannelState ch, long seq) {
+        byte[] recent = ch.recentHead(seq, ChainHash.genesis(ch.name));
+        if (recent != null) {
+            return recent;
+        }
+        try (EntryCursor cursor = store.read(ch.name, seq - 1, seq)) {
+            return cursor.hasNext() ? cursor.next().head() : null;
         }
     }
 
@@ -128,6 +145,7 @@ public final class Hub {
         byte[] head = ChainHash.next(ch.assignedHead, bytes);
         ch.assignedSeq = seq;
         ch.assignedHead = head;
+        ch.recordHead(seq, head);
         ch.lastTimestamp = timestamp;
         user.lastUserSeq = userSeq;
         store.append(new StoredEntry(ch.name, seq, timestamp, kind, user.name, subject, userSeq, head, bytes), delivery);
