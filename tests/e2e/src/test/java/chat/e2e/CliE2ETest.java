@@ -208,6 +208,63 @@ class CliE2ETest {
         assertThat(alice.raw().substring(alice.raw().indexOf("You have no channels"))).doesNotContain("\u001b");
     }
 
+    /** Alice logged in on a pty, then the server gone: what she types from now on waits. */
+    private CliPty offline(List<String> frontendArgs) throws InterruptedException {
+        List<String> args = new ArrayList<>(client("alice"));
+        args.addAll(frontendArgs);
+        CliPty alice = CliPty.start(CHAT, args, Map.of("CHAT_PASSWORD", "pa"));
+        open.add(alice);
+        int at = alice.await("You have no channels yet.");
+        server.kill();
+        alice.await("-- connection lost", at);
+        return alice;
+    }
+
+    @Test
+    void offlineWhatWaitsForACreateIsShownInFullAtQuitWhileDisplayCommandsAnswerAtOnce() throws Exception {
+        CliPty alice = offline(List.of("--", "--plain"));
+        int at = alice.await("-- connection lost");
+        alice.type("/create zz" + ENTER);
+        alice.type("hi, anyone?" + ENTER);
+        at = alice.await("(waiting for #zz to be created; it will be sent then)", at);
+        alice.type("/channels" + ENTER);
+        at = alice.await(" * #zz  being created  (current)", at);
+        alice.type("/help" + ENTER);
+        at = alice.await("Anything else is sent to the current channel", at);
+        alice.type("/quit" + ENTER);
+        at = alice.await("1 command not yet confirmed by the server stays queued on this device", at);
+        alice.await("! Not sent to #zz (waiting for the server): hi, anyone?", at);
+        assertThat(alice.awaitExit()).isZero();
+    }
+
+    @Test
+    void ctrlCInPlainModeStillSaysWhatWasNotSent() throws Exception {
+        CliPty alice = offline(List.of("--", "--plain"));
+        int at = alice.await("-- connection lost");
+        alice.type("/create zz" + ENTER);
+        alice.type("hi" + ENTER);
+        at = alice.await("(waiting for #zz to be created; it will be sent then)", at);
+        alice.type("\u0003"); // the pty turns it into SIGINT: the JVM stops, through its shutdown hooks
+        at = alice.await("1 command not yet confirmed by the server stays queued on this device", at);
+        alice.await("! Not sent to #zz (waiting for the server): hi", at);
+        assertThat(alice.awaitExit()).isEqualTo(130);
+    }
+
+    @Test
+    void ctrlCWhileTheTerminalClientWaitsToLeaveLeavesAndSaysWhatWasNotSent() throws Exception {
+        CliPty alice = offline(List.of());
+        int at = alice.await("-- connection lost");
+        alice.type("/create zz" + ENTER);
+        alice.type("hi" + ENTER);
+        at = alice.await("(waiting for #zz to be created; it will be sent then)", at);
+        alice.type("/quit" + ENTER);
+        at = alice.await("(Ctrl-C: leave now)", at);
+        alice.type("\u0003");
+        at = alice.await("! Not sent to #zz (waiting for the server): hi", at);
+        alice.await("Bye.", at);
+        assertThat(alice.awaitExit()).isZero();
+    }
+
     @Test
     void loginFailuresSaySoAndExitWithTheDocumentedCodes() throws Exception {
         ChatImage.Result wrong = CHAT.run(client("alice"), "", Map.of("CHAT_PASSWORD", "nope"));

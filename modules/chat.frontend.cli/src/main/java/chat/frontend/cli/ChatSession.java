@@ -3,20 +3,30 @@ package chat.frontend.cli;
 import chat.client.ChatClient;
 import chat.client.spi.ExitStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jline.utils.AttributedString;
 
 /**
  * A logged-in session: reads lines, runs them as commands, and leaves cleanly. Commands
- * that touch channels go through a {@link CommandChain}, so that "/create x", then a
- * message, works even when typed faster than the server answers (as a script does).
+ * the server must answer go through a {@link CommandChain}, so that "/create x", then a
+ * message, works even when typed faster than the server answers (as a script does);
+ * commands that only show something run at once. Nothing typed is lost silently: a
+ * command still waiting for an earlier one's answer when the session ends is printed in
+ * full, to be typed again.
  */
 final class ChatSession {
 
     /** How long leaving waits for the server to confirm what was sent. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** How often leaving looks whether Ctrl-C cut the wait short. */
+    private static final Duration SLICE = Duration.ofMillis(100);
 
     private final Screen screen;
     private final ChatClient client;
@@ -24,6 +34,9 @@ final class ChatSession {
     private final LineFormat format;
     private final Duration drain;
     private final CommandChain chain = new CommandChain();
+    /** Completed by a Ctrl-C that the screen catches while no line is being read: leave now. */
+    private final CompletableFuture<Void> interrupted = new CompletableFuture<>();
+    private final AtomicBoolean reported = new AtomicBoolean();
 
     ChatSession(Screen screen, ChatClient client, ChatView view, LineFormat format, Duration drain) {
         this.screen = screen;
@@ -35,7 +48,21 @@ final class ChatSession {
 
     int run() throws InterruptedException {
         screen.completeWith(new ChatCompleter(client, view::currentNow));
-        view.start(client);
+        Runnable before = screen.onInterrupt(() -> interrupted.complete(null));
+        try {
+            view.start(client);
+            if (!client.queuesDurably()) {
+                view.complain("Another chat client uses this device's state: this one keeps it in memory only."
+                        + " What it cannot send before you leave is lost.");
+            }
+            chat();
+            return leave();
+        } finally {
+            screen.onInterrupt(before);
+        }
+    }
+
+    private void chat() {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chat-cli-status");
             t.setDaemon(true);
@@ -50,7 +77,7 @@ final class ChatSession {
                 }
             }, 1, 1, TimeUnit.SECONDS);
             String line;
-            while ((line = screen.readLine()) != null) {
+            while (!interrupted.isDone() && (line = screen.readLine()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
@@ -65,7 +92,6 @@ final class ChatSession {
         } finally {
             ticker.shutdownNow();
         }
-        return leave();
     }
 
     /** Runs one command; false for /quit. */
@@ -73,13 +99,14 @@ final class ChatSession {
         switch (command) {
             case Command.Send s -> send(s.text());
             case Command.Create c -> create(c.channel());
-            case Command.Join j -> later(() -> view.enter(j.channel(), ChatView.RECENT));
             case Command.Invite i -> i.users().forEach(this::invite);
-            case Command.Channels c -> later(view::listChannels);
-            case Command.Members m -> later(view::listMembers);
-            case Command.History h -> later(() -> view.showHistory(h.limit()));
-            case Command.Alarms a -> later(view::listAlarms);
-            case Command.Help h -> later(this::help);
+            // These only show something (or switch what is shown): never behind the chain.
+            case Command.Join j -> show(() -> view.enter(j.channel(), ChatView.RECENT));
+            case Command.Channels c -> show(view::listChannels);
+            case Command.Members m -> show(view::listMembers);
+            case Command.History h -> show(() -> view.showHistory(h.limit()));
+            case Command.Alarms a -> show(view::listAlarms);
+            case Command.Help h -> show(this::help);
             case Command.Quit q -> {
                 return false;
             }
@@ -87,21 +114,34 @@ final class ChatSession {
         return true;
     }
 
-    /** A command that only shows something: after what was typed before it, like everything else. */
-    private void later(Runnable action) {
-        chain.submit(() -> {
-            action.run();
-            return CompletableFuture.completedFuture(null);
-        }, false);
+    /**
+     * Runs a command that only shows something, now. For a person that is at once, whatever
+     * waits for the server. A script, while online, gets it after the commands before it
+     * have been answered (as if it were chained: "/invite bob" then "/members" lists bob),
+     * waiting at most as long as leaving would; offline it runs at once.
+     */
+    private void show(Runnable action) {
+        if (!screen.interactive() && client.connected()) {
+            try {
+                CompletableFuture.anyOf(chain.settled(), interrupted).get(drain.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // shown as things are now
+            }
+        }
+        action.run();
     }
 
+    /** A message for the channel current when it was typed. */
     private void send(String text) {
-        chain.submit(() -> {
-            String channel = view.current();
-            if (channel == null) {
-                view.complain("You are not in a channel: /create NAME starts one, /join NAME enters one.");
-                return CompletableFuture.completedFuture(null);
-            }
+        String channel = view.current();
+        if (channel == null) {
+            view.complain("You are not in a channel: /create NAME starts one, /join NAME enters one.");
+            return;
+        }
+        String typed = text.startsWith("/") ? "/" + text : text;
+        chain.submit(new CommandChain.Line(typed, channel), null, this::waiting, () -> {
             boolean offline = !client.connected();
             CompletableFuture<Long> sent = client.send(channel, text).whenComplete((seq, failure) -> {
                 if (failure != null) {
@@ -112,36 +152,47 @@ final class ChatSession {
                 view.tell(format.hint("(offline: queued; it goes to #" + channel + " when the connection is back)"));
             }
             return sent;
-        }, false);
+        });
     }
 
+    /** Switches to the new channel at once, so that what is typed next goes there. */
     private void create(String channel) {
-        chain.submit(() -> {
-            String before = view.enterNew(channel);
-            return client.createChannel(channel).whenComplete((seq, failure) -> {
-                if (failure != null) {
-                    view.leaveNew(channel, before);
-                    view.complain(Refusal.explain(failure, channel, null));
-                } else {
-                    view.tell(format.hint("#" + channel + " is ready: /invite NAME brings people in."));
-                }
-            });
-        }, true);
+        String before = view.enterNew(channel);
+        chain.submit(new CommandChain.Line("/create " + channel, null), "#" + channel + " to be created",
+                this::waiting, () -> client.createChannel(channel).whenComplete((seq, failure) -> {
+                    if (failure != null) {
+                        view.leaveNew(channel, before);
+                        view.complain(Refusal.explain(failure, channel, null));
+                    } else {
+                        view.tell(format.hint("#" + channel + " is ready: /invite NAME brings people in."));
+                    }
+                }));
     }
 
+    /** An invitation to the channel current when it was typed. */
     private void invite(String user) {
-        chain.submit(() -> {
-            String channel = view.current();
-            if (channel == null) {
-                view.complain("You are not in a channel: /join the channel to invite " + user + " to first.");
-                return CompletableFuture.completedFuture(null);
-            }
-            return client.invite(channel, user).whenComplete((seq, failure) -> {
-                if (failure != null) {
-                    view.complain(Refusal.explain(failure, channel, user));
-                }
-            });
-        }, true);
+        String channel = view.current();
+        if (channel == null) {
+            view.complain("You are not in a channel: /join the channel to invite " + user + " to first.");
+            return;
+        }
+        chain.submit(new CommandChain.Line("/invite " + user, channel), user + " to be added to #" + channel,
+                this::waiting, () -> client.invite(channel, user).whenComplete((seq, failure) -> {
+                    if (failure != null) {
+                        view.complain(Refusal.explain(failure, channel, user));
+                    }
+                }));
+    }
+
+    /**
+     * A command waits for an earlier one's answer. A person is told; a script is told only
+     * while offline (online, the answer comes in a moment, and its output stays the same
+     * from one run to the next).
+     */
+    private void waiting(String what) {
+        if (screen.interactive() || !client.connected()) {
+            view.tell(format.hint("(waiting for " + what + "; it will be sent then)"));
+        }
     }
 
     private void help() {
@@ -157,30 +208,87 @@ final class ChatSession {
         }
     }
 
-    /** Leaves: waits a little for acknowledgements and says what stays queued. */
+    /** Leaves: waits a little for acknowledgements, then says what was not sent and what stays queued. */
     private int leave() throws InterruptedException {
-        chain.drain(drain);
-        int pending = client.pendingCount();
-        if (pending > 0 && screen.interactive()) {
-            view.tell(format.hint("Waiting for the server to confirm " + pending + " "
-                    + ChatView.plural(pending, "command") + "..."));
+        int unconfirmed = chain.waiting() + client.pendingCount();
+        // Not after a Ctrl-C, nor once stopped (the stop hook has said everything), nor after
+        // "stopped reconnecting" (nothing more will be confirmed).
+        boolean wait = !interrupted.isDone() && !reported.get() && !view.gaveUp();
+        if (wait && unconfirmed > 0 && screen.interactive()) {
+            view.tell(format.hint("Waiting for the server to confirm " + unconfirmed + " "
+                    + ChatView.plural(unconfirmed, "command") + "... (Ctrl-C: leave now)"));
         }
-        client.awaitPending(drain); // also lets the events already received (echoes) be shown
-        view.markRead();
-        int queued = client.pendingCount();
-        if (queued > 0) {
-            view.tell(format.info(queued + " " + ChatView.plural(queued, "command not yet confirmed by the server stays",
-                    "commands not yet confirmed by the server stay") + " queued on this device; "
-                    + ChatView.plural(queued, "it is", "they are") + " sent the next time you start chat."));
+        if (wait) {
+            settle(System.nanoTime() + drain.toNanos());
         }
-        int dropped = chain.waiting();
-        if (dropped > 0) {
-            view.complain(dropped + " " + ChatView.plural(dropped, "command") + " waiting for the server's answer to"
-                    + " an earlier one could not be sent; please type them again next time.");
+        if (interrupted.isDone() && screen.interactive()) {
+            view.tell(AttributedString.EMPTY); // after the terminal's "^C"
         }
+        report();
         if (screen.interactive()) {
             view.tell(format.hint("Bye."));
         }
         return ExitStatus.OK;
+    }
+
+    /**
+     * Waits until {@code deadline} (System.nanoTime) or a Ctrl-C for the commands that
+     * wait in the chain to be handed over, then for the client to have every command
+     * acknowledged (which also lets the events already received, the echoes, be shown).
+     */
+    private void settle(long deadline) throws InterruptedException {
+        try {
+            CompletableFuture.anyOf(chain.settled(), interrupted).get(deadline - System.nanoTime(),
+                    TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // neither fails
+        } catch (TimeoutException e) {
+            return;
+        }
+        while (!interrupted.isDone()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || client.awaitPending(Duration.ofNanos(Math.min(left, SLICE.toNanos())))) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Says, once, what was not sent (every command still waiting in the chain, in full, so
+     * it can be typed again) and what stays queued; the chain runs nothing after this.
+     */
+    private void report() {
+        if (!reported.compareAndSet(false, true)) {
+            return;
+        }
+        List<CommandChain.Line> unsent = chain.close();
+        view.markRead();
+        int queued = client.pendingCount();
+        if (queued > 0 && client.queuesDurably()) {
+            view.tell(format.info(queued + " " + ChatView.plural(queued, "command not yet confirmed by the server stays",
+                    "commands not yet confirmed by the server stay") + " queued on this device; "
+                    + ChatView.plural(queued, "it is", "they are") + " sent the next time you start chat."));
+        } else if (queued > 0) {
+            view.complain(queued + " " + ChatView.plural(queued, "command", "commands") + " not yet confirmed by the"
+                    + " server " + ChatView.plural(queued, "is", "are") + " lost: this client kept its queue in memory"
+                    + " only (another chat client uses this device's state).");
+        }
+        for (CommandChain.Line line : unsent) {
+            view.complain("Not sent" + (line.channel() == null ? "" : " to #" + line.channel())
+                    + " (waiting for the server): " + line.text());
+        }
+    }
+
+    /**
+     * The program is being stopped under the session (Ctrl-C in plain mode, SIGTERM): no
+     * waiting, but what was not sent is said, as when leaving, and the client is closed.
+     * Called by the {@link StopHook}, on a thread of its own.
+     */
+    void abandon() {
+        if (screen.interactive() && !reported.get()) {
+            view.tell(AttributedString.EMPTY); // after the terminal's "^C"
+        }
+        report();
+        client.close();
     }
 }

@@ -228,6 +228,10 @@ final class ChatView {
     /** Switches to {@code channel}: its members, its last {@code limit} entries, marked read. */
     synchronized void enter(String channel, int limit) {
         ChannelInfo info = channel(channel).orElse(null);
+        if (info == null && channel.equals(current)) {
+            screen.show(format.info("#" + channel + " is being created: the server has not confirmed it yet."));
+            return;
+        }
         if (info == null) {
             screen.showError(format.error("You have no channel #" + channel + ". /channels lists yours."));
             return;
@@ -280,6 +284,10 @@ final class ChatView {
             screen.showError(format.error("You are not in a channel. /join NAME or /create NAME first."));
             return;
         }
+        if (channel(current).isEmpty()) {
+            screen.show(format.info("#" + current + " is being created: the server has not confirmed it yet."));
+            return;
+        }
         List<HistoryItem> items = history(current, limit);
         screen.show(format.header("History of #" + current + ": " + items.size() + " "
                 + plural(items.size(), "entry", "entries")));
@@ -307,18 +315,23 @@ final class ChatView {
 
     synchronized void listChannels() {
         List<ChannelInfo> channels = client.channels();
-        if (channels.isEmpty()) {
+        boolean creating = current != null && channels.stream().noneMatch(c -> c.name().equals(current));
+        if (channels.isEmpty() && !creating) {
             screen.show(format.info("You have no channels yet: /create NAME starts one."));
             return;
         }
         screen.show(format.header("Your channels:"));
-        int width = channels.stream().mapToInt(c -> c.name().length()).max().orElse(0) + 1;
+        int width = Math.max(channels.stream().mapToInt(c -> c.name().length()).max().orElse(0),
+                creating ? current.length() : 0) + 1;
         for (ChannelInfo c : channels) {
             int count = c.name().equals(current) ? 0 : unread.getOrDefault(c.name(), c.unread());
             String line = (c.name().equals(current) ? " * " : "   ") + padded("#" + c.name(), width) + "  "
                     + c.members().size() + " " + plural(c.members().size(), "member")
                     + (count > 0 ? ", " + count + " unread" : "") + (c.name().equals(current) ? "  (current)" : "");
             screen.show(format.info(line));
+        }
+        if (creating) {
+            screen.show(format.info(" * " + padded("#" + current, width) + "  being created  (current)"));
         }
     }
 
@@ -328,7 +341,8 @@ final class ChatView {
             return;
         }
         channel(current).ifPresentOrElse(c -> screen.show(format.info("#" + current + ": " + members(c))),
-                () -> screen.show(format.info("#" + current + " is being created.")));
+                () -> screen.show(format.info("#" + current + " is being created: the server has not confirmed it"
+                        + " yet.")));
     }
 
     synchronized void listAlarms() {
@@ -373,6 +387,11 @@ final class ChatView {
 
     synchronized boolean online() {
         return connection instanceof StatusLine.Connection.Online;
+    }
+
+    /** The client stopped reconnecting: nothing more will be acknowledged in this run. */
+    synchronized boolean gaveUp() {
+        return connection instanceof StatusLine.Connection.Failed;
     }
 
     private String members(ChannelInfo c) {

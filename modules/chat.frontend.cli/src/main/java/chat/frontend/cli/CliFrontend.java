@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.AttributedString;
 
 /**
  * The {@code cli} frontend, the default: an interactive chat in the terminal, or plain
@@ -40,24 +41,44 @@ public final class CliFrontend implements Frontend {
             System.err.println("chat: the cli frontend takes only --plain (after --), got " + args);
             return ExitStatus.USAGE;
         }
+        StopHook stop = new StopHook();
+        stop.install();
         try (Screen screen = open(plain)) {
-            return run(context, screen, Clock.systemDefaultZone(), ChatSession.DRAIN_TIMEOUT);
+            // A Ctrl-C that nothing else catches (a terminal screen while logging in) stops the
+            // program as the JVM does by default: exit code 130, after the stop hook.
+            screen.onInterrupt(() -> Runtime.getRuntime().exit(ExitStatus.INTERRUPTED));
+            return run(context, screen, Clock.systemDefaultZone(), ChatSession.DRAIN_TIMEOUT, stop);
+        } finally {
+            stop.uninstall();
         }
     }
 
     /**
      * Logs in and chats on {@code screen}; the exit code. Times are shown in the clock's
      * zone; leaving waits up to {@code drain} for the server to confirm what was sent.
+     * {@code stop} is told what to do if the program is stopped under the session.
      */
-    static int run(FrontendContext context, Screen screen, Clock clock, Duration drain) throws InterruptedException {
+    static int run(FrontendContext context, Screen screen, Clock clock, Duration drain, StopHook stop)
+            throws InterruptedException {
         LineFormat format = new LineFormat(context.user(), clock.getZone());
         ChatView view = new ChatView(screen, format, clock, context.user());
+        stop.set(() -> {
+            if (screen.interactive()) {
+                screen.show(AttributedString.EMPTY); // after the terminal's "^C" or the password prompt
+            }
+            screen.show(format.info("Login cancelled."));
+        });
         LoginScreen.Outcome outcome = new LoginScreen(screen, context, format).run(view::accept);
         return switch (outcome) {
-            case LoginScreen.Outcome.Failed failed -> failed.exitCode();
+            case LoginScreen.Outcome.Failed failed -> {
+                stop.set(() -> { });
+                yield failed.exitCode();
+            }
             case LoginScreen.Outcome.LoggedIn in -> {
                 try (ChatClient client = in.client()) {
-                    yield new ChatSession(screen, client, view, format, drain).run();
+                    ChatSession session = new ChatSession(screen, client, view, format, drain);
+                    stop.set(session::abandon);
+                    yield session.run();
                 }
             }
         };

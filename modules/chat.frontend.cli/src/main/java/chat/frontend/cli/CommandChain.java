@@ -1,48 +1,86 @@
 package chat.frontend.cli;
 
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Runs the commands that change channels in the order they were typed, without blocking
- * the input line. A create or an invitation must be acknowledged before what follows it
- * can work (a message to a channel whose creation the server has not confirmed would be
- * refused), so the command after one waits for that acknowledgement; messages need only
- * be handed to the client in order, which pipelines them. When nothing is outstanding
- * (the usual case) a command runs at once, on the caller's thread; otherwise it runs on
- * the client's event thread when its turn comes.
+ * Runs the commands that the server must answer (messages, creates, invitations) in the
+ * order they were typed, without blocking the input line. A create or an invitation must
+ * be acknowledged before what follows it can work (the client cannot sign a message for a
+ * channel whose creation the server has not confirmed), so the command after one waits
+ * for that acknowledgement; messages need only be handed to the client in order, which
+ * pipelines them. When nothing is outstanding (the usual case) a command runs at once, on
+ * the caller's thread; otherwise it runs on the client's event thread when its turn comes.
+ * Commands that only show something do not go through the chain at all.
+ *
+ * <p>Every command that had to wait is remembered, as typed, until it is handed to the
+ * client: when the session ends, {@link #close} stops the chain and returns those still
+ * waiting, so that none is lost without the person being told.
  *
  * <p>Invariant: {@code tail} completes once every command submitted so far has been
- * handed to the client, and every create or invite among them has been answered.
+ * handed to the client (or dropped by {@link #close}), and every create or invite among
+ * them has been answered.
  */
 final class CommandChain {
 
+    /**
+     * A command as the person typed it, to show it if it is never sent: {@code text} is the
+     * line to type again; {@code channel} the channel it was for (null for a create).
+     */
+    record Line(String text, String channel) {
+    }
+
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
-    private int waiting;
+    /** What the latest barrier waits for ("#x to be created"): what a command chained now waits for. */
+    private String awaited = "the server";
+    private final List<Line> waiting = new ArrayList<>();
+    private boolean closed;
 
     /**
-     * Runs {@code command} after those before it; {@code barrier} when the commands after it
-     * must wait for its answer. The command's future should include its own reaction to
-     * the answer (a {@code whenComplete} stage), so the next command runs after that
-     * reaction. Returns the command's future.
+     * Runs {@code command} after those before it, and returns its future. {@code barrier},
+     * when not null, makes the commands after this one wait for its answer, and says what
+     * they wait for ({@code "#x to be created"}). When the command cannot run at once,
+     * {@code onWait} is told what it waits for, before it can run. The command's future
+     * should include its own reaction to the answer (a {@code whenComplete} stage), so the
+     * next command runs after that reaction.
      */
-    <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> command, boolean barrier) {
+    <T> CompletableFuture<T> submit(Line line, String barrier, Consumer<String> onWait,
+                                    Supplier<CompletableFuture<T>> command) {
         CompletableFuture<Void> handedOver = new CompletableFuture<>();
         CompletableFuture<T> answered = new CompletableFuture<>();
         CompletableFuture<?> previous;
+        String waitsFor;
         synchronized (this) {
             previous = tail;
-            tail = barrier ? answered : handedOver;
-            waiting++;
+            tail = barrier != null ? answered : handedOver;
+            waitsFor = previous.isDone() ? null : awaited;
+            if (barrier != null) {
+                awaited = barrier;
+            }
+            if (waitsFor != null) {
+                waiting.add(line);
+            }
+        }
+        if (waitsFor != null) {
+            onWait.accept(waitsFor); // before the command can run, so what it shows comes after
         }
         // Runs at once when previous is complete, else on the thread that completes it.
         previous.whenComplete((ignored, failure) -> {
+            boolean dropped;
             synchronized (this) {
-                waiting--;
+                dropped = waitsFor != null && closed;
+                if (waitsFor != null) {
+                    waiting.remove(line); // the first equal one: they are handed over in order
+                }
+            }
+            if (dropped) {
+                handedOver.complete(null);
+                answered.completeExceptionally(new CancellationException("the session ended before its turn"));
+                return;
             }
             CompletableFuture<T> future;
             try {
@@ -62,24 +100,25 @@ final class CommandChain {
         return answered;
     }
 
-    /** Commands typed but not yet handed to the client (waiting for an acknowledgement). */
+    /** How many commands wait for an earlier one's answer (typed, not yet handed to the client). */
     synchronized int waiting() {
-        return waiting;
+        return waiting.size();
     }
 
-    /** Waits until every command submitted so far has been handed over; false on timeout. */
-    boolean drain(Duration timeout) throws InterruptedException {
-        CompletableFuture<?> last;
-        synchronized (this) {
-            last = tail;
-        }
-        try {
-            last.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            return true; // the last one was refused: it has been dealt with
-        } catch (TimeoutException e) {
-            return false;
-        }
+    /**
+     * Completes (normally) once every command submitted so far has been handed over and
+     * every create or invitation among them answered, refused or dropped.
+     */
+    synchronized CompletableFuture<Void> settled() {
+        return tail.handle((value, failure) -> null);
+    }
+
+    /**
+     * Ends the chain: the commands still waiting will not be run when their turn comes.
+     * Returns them, in the order they were typed.
+     */
+    synchronized List<Line> close() {
+        closed = true;
+        return List.copyOf(waiting);
     }
 }

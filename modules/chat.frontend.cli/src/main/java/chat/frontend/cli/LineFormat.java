@@ -1,6 +1,7 @@
 package chat.frontend.cli;
 
 import chat.client.Alarm;
+import java.text.BreakIterator;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -64,10 +65,7 @@ final class LineFormat {
 
     /** One dim line for a message in a channel other than the one shown: {@code 14:02 [#random] <bob> hey}. */
     AttributedString elsewhere(String channel, String from, String text, Instant at) {
-        String first = clean(text).replace('\n', ' ');
-        if (first.length() > NOTICE_TEXT) {
-            first = first.substring(0, NOTICE_TEXT - 3) + "...";
-        }
+        String first = shortened(clean(text).replace('\n', ' '), NOTICE_TEXT);
         AttributedStringBuilder b = new AttributedStringBuilder();
         b.style(DIM).append(time(at)).append(" [#").append(channel).append("] ");
         b.style(DIM.foreground(NameColours.colour(from))).append('<').append(from).append('>');
@@ -158,30 +156,73 @@ final class LineFormat {
     }
 
     /**
+     * {@code text} if it has at most {@code max} characters as a person counts them (a
+     * letter with its accents, an emoji made of several code points: one each), else its
+     * first {@code max - 3} followed by "...". Never cuts inside a character.
+     */
+    static String shortened(String text, int max) {
+        BreakIterator characters = BreakIterator.getCharacterInstance(Locale.ROOT);
+        characters.setText(text);
+        int cut = 0;
+        for (int count = 0; count < max; count++) {
+            int next = characters.next();
+            if (next == BreakIterator.DONE) {
+                return text;
+            }
+            if (count < max - 3) {
+                cut = next;
+            }
+        }
+        return characters.next() == BreakIterator.DONE ? text : text.substring(0, cut) + "...";
+    }
+
+    /**
      * Text from others, made harmless for a terminal: control characters (escape sequences
-     * included) and bidirectional overrides become U+FFFD; tabs become spaces; line breaks
-     * stay (the caller indents them).
+     * included), bidirectional controls (which reorder what follows them) and lone
+     * surrogates (half a character, which a terminal shows as garbage or not at all) become
+     * U+FFFD; tabs become spaces; line breaks stay (the caller indents them), and the
+     * Unicode line and paragraph separators become line breaks.
      */
     static String clean(String text) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             String replacement = null;
-            if (c == '\t') {
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    if (out != null) {
+                        out.append(c).append(text.charAt(i + 1));
+                    }
+                    i++;
+                    continue;
+                }
+                replacement = "\uFFFD";
+            } else if (c == '\t') {
                 replacement = "    ";
             } else if (c == '\r') {
                 replacement = "";
-            } else if (c != '\n' && (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
-                    || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f)) {
+            } else if (c == '\u2028' || c == '\u2029') {
+                replacement = "\n";
+            } else if (c != '\n' && (c < 0x20 || (c >= 0x7f && c <= 0x9f) || isBidiControl(c))) {
                 replacement = "\uFFFD";
             }
             if (replacement != null && out == null) {
                 out = new StringBuilder(text.length()).append(text, 0, i);
             }
             if (out != null) {
-                out.append(replacement != null ? replacement : String.valueOf(c));
+                if (replacement != null) {
+                    out.append(replacement);
+                } else {
+                    out.append(c);
+                }
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /** The marks and embeddings that change the direction of text: ALM, LRM, RLM, LRE...PDF, LRI...PDI. */
+    private static boolean isBidiControl(char c) {
+        return c == 0x061c || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e)
+                || (c >= 0x2066 && c <= 0x2069);
     }
 }

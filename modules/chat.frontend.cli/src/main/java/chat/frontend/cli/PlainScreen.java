@@ -23,6 +23,7 @@ final class PlainScreen implements Screen {
     private final PrintStream out;
     private final PrintStream err;
     private final Console console;
+    private volatile Runnable onInterrupt = () -> { };
 
     /** {@code console} is the terminal to ask the password on, or null when there is none. */
     PlainScreen(InputStream in, PrintStream out, PrintStream err, Console console) {
@@ -61,6 +62,13 @@ final class PlainScreen implements Screen {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public Runnable onInterrupt(Runnable action) {
+        Runnable before = onInterrupt;
+        onInterrupt = action; // Ctrl-C stops the JVM: without a JLine terminal there is no way to catch it
+        return before;
     }
 
     @Override

@@ -22,6 +22,15 @@ sealed interface Screen extends AutoCloseable permits TerminalScreen, PlainScree
     /** The next line typed; null at the end of the input, on Ctrl-D or on Ctrl-C. */
     String readLine();
 
+    /**
+     * What Ctrl-C does from now on while no line is being read (during {@link #readLine} it
+     * ends the line instead): runs {@code action}, on a thread of its own. Returns what it
+     * did before. Only a terminal screen can catch Ctrl-C; elsewhere it stops the program
+     * (the JVM runs its shutdown hooks, see {@link StopHook}) and the action is kept only
+     * to be returned.
+     */
+    Runnable onInterrupt(Runnable action);
+
     /** Asks for a secret without echoing it; null when there is nobody to ask or they gave up. */
     char[] readSecret(String prompt);
 

@@ -33,6 +33,7 @@ final class TerminalScreen implements Screen {
     private volatile String prompt = "> ";
     private volatile AttributedString statusShown = AttributedString.EMPTY;
     private volatile int statusWidth;
+    private volatile Runnable onInterrupt = () -> { };
 
     TerminalScreen(Terminal terminal) {
         this.terminal = terminal;
@@ -46,6 +47,9 @@ final class TerminalScreen implements Screen {
         reader.option(LineReader.Option.HISTORY_IGNORE_DUPS, true);
         reader.option(LineReader.Option.AUTO_LIST, true);
         this.status = canKeepStatusBar(terminal) ? Status.getStatus(terminal) : null;
+        // JLine catches Ctrl-C while it reads a line (and then puts this handler back); otherwise
+        // the terminal's default would stop the process at once, without running shutdown hooks.
+        terminal.handle(Terminal.Signal.INT, signal -> onInterrupt.run());
     }
 
     /** A terminal that can only print lines: JLine's fallback, or TERM=dumb (an editor's shell). */
@@ -92,6 +96,13 @@ final class TerminalScreen implements Screen {
         } catch (UserInterruptException | EndOfFileException e) {
             return null;
         }
+    }
+
+    @Override
+    public Runnable onInterrupt(Runnable action) {
+        Runnable before = onInterrupt;
+        onInterrupt = action;
+        return before;
     }
 
     @Override

@@ -7,6 +7,8 @@ import chat.client.LoginException;
 import chat.client.spi.ExitStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +41,7 @@ class CliPlainTest {
         try (PlainScreen screen = new PlainScreen(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 null)) {
-            exit = CliFrontend.run(context, screen, CLOCK, Duration.ofSeconds(2));
+            exit = CliFrontend.run(context, screen, CLOCK, Duration.ofSeconds(2), new StopHook());
         }
         return context;
     }
@@ -146,6 +149,107 @@ class CliPlainTest {
         assertThat(out()).contains("1 command not yet confirmed by the server stays queued on this device;"
                 + " it is sent the next time you start chat.");
         assertThat(context.client.sent()).containsExactly("general:hello");
+    }
+
+    @Test
+    void offlineAMessageAfterACreateWaitsForItAndIsShownInFullWhenLeavingWhileDisplayCommandsRunAtOnce()
+            throws Exception {
+        FakeContext context = run("/create zz\nhi\n/channels\n/members\n/history\n/help\n/quit\n", "pa", c -> {
+            c.disconnect("connection reset", Duration.ofSeconds(30));
+            c.holdAcknowledgements(true);
+        });
+        assertThat(exit).isEqualTo(ExitStatus.OK);
+        assertThat(out()).startsWith("""
+                You have no channels yet.
+                /create NAME starts a channel (or wait for an invitation); /help lists commands.
+                (waiting for #zz to be created; it will be sent then)
+                Your channels:
+                 * #zz  being created  (current)
+                #zz is being created: the server has not confirmed it yet.
+                #zz is being created: the server has not confirmed it yet.
+                Commands:
+                  /create NAME     create a channel and switch to it
+                """).contains("Anything else is sent to the current channel; //text sends /text.\n")
+                .endsWith("1 command not yet confirmed by the server stays queued on this device; it is sent the"
+                        + " next time you start chat.\n");
+        assertThat(err()).isEqualTo("! Not sent to #zz (waiting for the server): hi\n");
+        assertThat(context.client.sent()).isEmpty(); // the create is queued in the client; the message is not
+    }
+
+    @Test
+    void whatWaitsIsShownAsTypedToBeTypedAgain() throws Exception {
+        run("/create zz\n/invite bob carol\n//shrug\n", "pa", c -> {
+            c.disconnect("connection reset", Duration.ofSeconds(30));
+            c.holdAcknowledgements(true);
+        });
+        assertThat(exit).isEqualTo(ExitStatus.OK);
+        assertThat(out()).contains("""
+                (waiting for #zz to be created; it will be sent then)
+                (waiting for bob to be added to #zz; it will be sent then)
+                (waiting for carol to be added to #zz; it will be sent then)
+                """, "1 command not yet confirmed by the server stays queued");
+        assertThat(err()).isEqualTo("""
+                ! Not sent to #zz (waiting for the server): /invite bob
+                ! Not sent to #zz (waiting for the server): /invite carol
+                ! Not sent to #zz (waiting for the server): //shrug
+                """);
+    }
+
+    @Test
+    void stoppedUnderTheSessionItSaysWhatWasNotSentOnceAndClosesTheClient() throws Exception {
+        PipedOutputStream typing = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(typing);
+        FakeContext context = new FakeContext(CLOCK, "pa", c -> {
+            c.disconnect("connection reset", Duration.ofSeconds(30));
+            c.holdAcknowledgements(true);
+        });
+        StopHook stop = new StopHook();
+        AtomicInteger code = new AtomicInteger(-1);
+        try (PlainScreen screen = new PlainScreen(in, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), null)) {
+            Thread session = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    code.set(CliFrontend.run(context, screen, CLOCK, Duration.ofSeconds(2), stop));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            typing.write("/create zz\nhi\n".getBytes(StandardCharsets.UTF_8));
+            typing.flush();
+            awaitOutput("(waiting for #zz to be created");
+
+            stop.run(); // what the JVM does on Ctrl-C or SIGTERM: the session reads on, as in a real stop
+            assertThat(err()).isEqualTo("! Not sent to #zz (waiting for the server): hi\n");
+            assertThat(out()).contains("1 command not yet confirmed by the server stays queued");
+            assertThat(context.client.closed).isTrue();
+
+            typing.close(); // the end of input: leaving again says nothing more
+            session.join(TerminalHarness.TIMEOUT.toMillis());
+            assertThat(session.isAlive()).isFalse();
+        }
+        assertThat(code.get()).isEqualTo(ExitStatus.OK);
+        assertThat(err()).isEqualTo("! Not sent to #zz (waiting for the server): hi\n");
+    }
+
+    @Test
+    void stoppedWhileLoggingInItSaysSo() throws Exception {
+        StopHook stop = new StopHook();
+        FakeContext context = new FakeContext(CLOCK, "pa", c -> stop.run());
+        try (PlainScreen screen = new PlainScreen(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                null)) {
+            CliFrontend.run(context, screen, CLOCK, Duration.ofSeconds(2), stop);
+        }
+        assertThat(out()).startsWith("Login cancelled.\n");
+    }
+
+    private void awaitOutput(String fragment) throws InterruptedException {
+        long deadline = System.nanoTime() + TerminalHarness.TIMEOUT.toNanos();
+        while (!out().contains(fragment)) {
+            assertThat(System.nanoTime()).as("waiting for '" + fragment + "'; the output is:\n" + out())
+                    .isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     @Test

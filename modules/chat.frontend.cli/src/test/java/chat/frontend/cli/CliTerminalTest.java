@@ -30,12 +30,17 @@ class CliTerminalTest {
     }
 
     private FakeClient loggedInTo(String... channels) {
+        return loggedInTo(Duration.ofSeconds(2), channels);
+    }
+
+    /** Logged in with {@code channels}; leaving waits up to {@code drain}. */
+    private FakeClient loggedInTo(Duration drain, String... channels) {
         FakeContext context = new FakeContext(CLOCK, "pa", c -> {
             for (String ch : channels) {
                 c.channelFrom("bob", ch, List.of("alice"));
             }
         });
-        term.start(context, CLOCK);
+        term.start(context, CLOCK, drain);
         term.await(() -> context.client != null, "the login");
         return context.client;
     }
@@ -198,6 +203,46 @@ class CliTerminalTest {
         term.type("\u0003");
         assertThat(term.awaitExit()).isEqualTo(ExitStatus.OK);
         term.awaitText("Bye.");
+    }
+
+    @Test
+    void aMessageTypedBeforeTheCreateIsConfirmedWaitsForItWhileDisplayCommandsRunAtOnce() {
+        FakeClient client = loggedInTo();
+        int at = term.awaitText("You have no channels yet.");
+        client.holdAcknowledgements(true);
+        term.type("/create zz" + ENTER);
+        term.awaitStatus(" alice | #zz ");
+        term.type("hi" + ENTER);
+        at = term.awaitText("(waiting for #zz to be created; it will be sent then)", at);
+        term.type("/channels" + ENTER);
+        at = term.awaitText(" * #zz  being created  (current)", at);
+        term.type("/help" + ENTER);
+        at = term.awaitText("Commands:", at);
+        assertThat(client.sent()).isEmpty();
+
+        client.releaseHeld(); // the server confirms the creation: the message goes
+        at = term.awaitText("12:34 -- you created #zz --", at);
+        term.awaitText("12:34 <alice> hi", at);
+        assertThat(client.sent()).containsExactly("zz:hi");
+    }
+
+    @Test
+    void ctrlCWhileLeavingStopsWaitingAndSaysWhatWasNotSent() throws Exception {
+        // Leaving would wait far longer than the harness waits for the exit: only Ctrl-C ends it in time.
+        FakeClient client = loggedInTo(Duration.ofMinutes(10), "general");
+        int at = term.awaitText("#general  2 members");
+        client.holdAcknowledgements(true);
+        term.type("/create zz" + ENTER);
+        term.type("hi there" + ENTER);
+        at = term.awaitText("(waiting for #zz to be created; it will be sent then)", at);
+        term.type("/quit" + ENTER);
+        at = term.awaitText("Waiting for the server to confirm 2 commands... (Ctrl-C: leave now)", at);
+        term.type("\u0003");
+        assertThat(term.awaitExit()).isEqualTo(ExitStatus.OK);
+        at = term.awaitText("1 command not yet confirmed by the server stays queued on this device", at);
+        at = term.awaitText("! Not sent to #zz (waiting for the server): hi there", at);
+        term.awaitText("Bye.", at);
+        assertThat(client.sent()).isEmpty();
     }
 
     @Test

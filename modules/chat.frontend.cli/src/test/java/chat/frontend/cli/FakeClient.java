@@ -50,6 +50,7 @@ final class FakeClient implements ChatClient {
     private boolean connected = true;
     private boolean holdAcks;
     private final List<Runnable> held = new ArrayList<>();
+    volatile boolean closed;
 
     FakeClient(String me, List<String> users, Consumer<ClientEvent> listener, Clock clock) {
         this.me = me;
@@ -269,6 +270,7 @@ final class FakeClient implements ChatClient {
 
     @Override
     public void close() {
+        closed = true;
         events.shutdown();
         try {
             events.awaitTermination(10, TimeUnit.SECONDS);

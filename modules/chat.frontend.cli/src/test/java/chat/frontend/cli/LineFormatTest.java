@@ -45,6 +45,34 @@ class LineFormatTest {
     }
 
     @Test
+    void bidiMarksLineSeparatorsAndLoneSurrogatesAreNeutralised() {
+        assertThat(LineFormat.clean("a\u061Cb\u200Ec\u200Fd\u2066e\u2069f")).isEqualTo("a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf");
+        assertThat(LineFormat.clean("one\u2028two\u2029three")).isEqualTo("one\ntwo\nthree");
+        assertThat(format.message("bob", "one\u2028two", noon, false).toString())
+                .isEqualTo("12:00 <bob> one\n            two");
+        assertThat(LineFormat.clean("x\uD83Dy")).isEqualTo("x\uFFFDy"); // a high surrogate alone
+        assertThat(LineFormat.clean("x\uDE00y")).isEqualTo("x\uFFFDy"); // a low surrogate alone
+        assertThat(LineFormat.clean("end\uD83D")).isEqualTo("end\uFFFD");
+        assertThat(LineFormat.clean("\uDE00\uD83D")).isEqualTo("\uFFFD\uFFFD"); // in the wrong order
+        assertThat(LineFormat.clean("smile \uD83D\uDE00 ok")).isEqualTo("smile \uD83D\uDE00 ok");
+        assertThat(LineFormat.clean("\u001b\uD83D\uDE00\uD83D")).isEqualTo("\uFFFD\uD83D\uDE00\uFFFD");
+    }
+
+    @Test
+    void theShortLineNeverCutsACharacterInTwo() {
+        String smile = "\uD83D\uDE00";
+        String line = format.elsewhere("random", "bob", smile.repeat(100), noon).toString();
+        assertThat(line).isEqualTo("12:00 [#random] <bob> " + smile.repeat(LineFormat.NOTICE_TEXT - 3) + "...");
+        assertThat(LineFormat.clean(line)).isEqualTo(line); // no half character left
+        // A family emoji is one character of several code points; an accent stays on its letter.
+        String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
+        assertThat(LineFormat.shortened("ab" + family + "cdef", 6)).isEqualTo("ab" + family + "...");
+        assertThat(LineFormat.shortened("abe\u0301fghi", 6)).isEqualTo("abe\u0301...");
+        assertThat(LineFormat.shortened("abcdef", 6)).isEqualTo("abcdef");
+        assertThat(LineFormat.shortened(smile.repeat(6), 6)).isEqualTo(smile.repeat(6));
+    }
+
+    @Test
     void otherChannelsGetOneShortLine() {
         String text = "x".repeat(100) + "\nsecond line";
         assertThat(format.elsewhere("random", "bob", text, noon).toString())

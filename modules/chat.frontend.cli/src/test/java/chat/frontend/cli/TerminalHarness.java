@@ -46,9 +46,14 @@ final class TerminalHarness implements AutoCloseable {
     }
 
     void start(FakeContext context, Clock clock) {
+        start(context, clock, Duration.ofSeconds(2));
+    }
+
+    /** Runs the frontend; leaving waits up to {@code drain} for acknowledgements. */
+    void start(FakeContext context, Clock clock, Duration drain) {
         runner = Thread.ofPlatform().name("cli-under-test").daemon().start(() -> {
             try {
-                result.set(CliFrontend.run(context, screen, clock, Duration.ofSeconds(2)));
+                result.set(CliFrontend.run(context, screen, clock, drain, new StopHook()));
             } catch (Throwable t) {
                 result.set(t);
             }
