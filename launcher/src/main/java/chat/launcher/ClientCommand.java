@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "Log in as the user of a bundle and chat, through a frontend:",
             "  cli   the interactive terminal client (default)",
-            "  json  one JSON object per line on stdin (commands) and stdout (events), for bots",
+            "  json  JSON lines: commands on stdin, events on stdout, for bots",
             "Frontends dropped into the image's plugins/ folder are found too (--list-frontends).",
             "",
             "The password is asked by the frontend; without a terminal it comes from",
@@ -53,7 +53,7 @@ final class ClientCommand implements Runnable {
     String frontend;
 
     @Option(names = "--password-file", paramLabel = "FILE",
-            description = "Read the password from the first line of FILE ('-' = standard input is not allowed: stdin carries commands).")
+            description = "Read the password from the first line of FILE (keep it 0600). Standard input cannot be used: it carries commands.")
     Path passwordFile;
 
     @Option(names = "--list-frontends", description = "List the frontends found and exit.")
