@@ -27,12 +27,12 @@ import java.util.TreeMap;
  * Anything wrong is recorded in {@link #problems}; tests assert there are none.
  * Thread-safe: guarded by this object's monitor; waits are bounded.
  */
-final class ClientState {
+public final class ClientState {
 
     /** One entry as received, with the head after it and (for comms) its decrypted text. */
-    record Received(Message entry, byte[] canonical, byte[] headAfter, String text) {
+    public record Received(Message entry, byte[] canonical, byte[] headAfter, String text) {
 
-        long seq() {
+        public long seq() {
             return switch (entry) {
                 case AddUser a -> a.stamp().channelSeq();
                 case Comms c -> c.stamp().channelSeq();
@@ -40,11 +40,11 @@ final class ClientState {
             };
         }
 
-        String author() {
+        public String author() {
             return Entries.author(entry);
         }
 
-        long userSeq() {
+        public long userSeq() {
             return switch (entry) {
                 case AddUser a -> a.userSeq();
                 case Comms c -> c.userSeq();
@@ -53,7 +53,7 @@ final class ClientState {
         }
     }
 
-    static final class Channel {
+    public static final class Channel {
         final String name;
         long seq;
         byte[] head;
@@ -66,64 +66,64 @@ final class ClientState {
         }
     }
 
-    final IdentityKeys me;
+    public final IdentityKeys me;
     private final chat.protocol.identity.Directory directory;
     private long userSeq;
     private final Map<String, Channel> channels = new TreeMap<>();
     private final Set<Long> acked = new HashSet<>();
-    final List<String> problems = new ArrayList<>();
+    public final List<String> problems = new ArrayList<>();
 
-    ClientState(IdentityKeys me, chat.protocol.identity.Directory directory) {
+    public ClientState(IdentityKeys me, chat.protocol.identity.Directory directory) {
         this.me = me;
         this.directory = directory;
     }
 
-    String user() {
+    public String user() {
         return me.name();
     }
 
-    synchronized long nextUserSeq() {
+    public synchronized long nextUserSeq() {
         return ++userSeq;
     }
 
-    synchronized void atLeastUserSeq(long seq) {
+    public synchronized void atLeastUserSeq(long seq) {
         userSeq = Math.max(userSeq, seq);
     }
 
-    synchronized View view(String channel) {
+    public synchronized View view(String channel) {
         Channel c = channel(channel);
         return new View(c.seq, c.head.clone());
     }
 
-    synchronized byte[] key(String channel) {
+    public synchronized byte[] key(String channel) {
         return channel(channel).key;
     }
 
-    synchronized void setKey(String channel, byte[] key) {
+    public synchronized void setKey(String channel, byte[] key) {
         channel(channel).key = key;
     }
 
-    synchronized long seq(String channel) {
+    public synchronized long seq(String channel) {
         Channel c = channels.get(channel);
         return c == null ? 0 : c.seq;
     }
 
-    synchronized byte[] head(String channel) {
+    public synchronized byte[] head(String channel) {
         Channel c = channels.get(channel);
         return c == null ? null : c.head.clone();
     }
 
-    synchronized List<Received> entries(String channel) {
+    public synchronized List<Received> entries(String channel) {
         Channel c = channels.get(channel);
         return c == null ? List.of() : List.copyOf(c.entries);
     }
 
-    synchronized Set<String> channelNames() {
+    public synchronized Set<String> channelNames() {
         return Set.copyOf(channels.keySet());
     }
 
     /** Cursors for sync: the last channelSeq held per channel. */
-    synchronized Map<String, Long> cursors() {
+    public synchronized Map<String, Long> cursors() {
         Map<String, Long> out = new LinkedHashMap<>();
         channels.forEach((name, c) -> {
             if (c.seq > 0) {
@@ -133,11 +133,11 @@ final class ClientState {
         return out;
     }
 
-    synchronized Set<Long> acked() {
+    public synchronized Set<Long> acked() {
         return Set.copyOf(acked);
     }
 
-    synchronized List<String> problems() {
+    public synchronized List<String> problems() {
         return List.copyOf(problems);
     }
 
@@ -146,7 +146,7 @@ final class ClientState {
     }
 
     /** Called by the connection's reader for every addUser or comms received. */
-    synchronized void received(Message entry, byte[] raw) {
+    public synchronized void received(Message entry, byte[] raw) {
         String channel;
         long seq;
         switch (entry) {
@@ -226,7 +226,7 @@ final class ClientState {
     }
 
     /** Waits until the channel has reached {@code seq}; false on timeout. */
-    synchronized boolean awaitSeq(String channel, long seq, Duration timeout) throws InterruptedException {
+    public synchronized boolean awaitSeq(String channel, long seq, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (seq(channel) < seq) {
             long left = deadline - System.nanoTime();
@@ -239,7 +239,7 @@ final class ClientState {
     }
 
     /** Waits until our own entry with {@code userSeq} was echoed; false on timeout. */
-    synchronized boolean awaitAck(long userSeq, Duration timeout) throws InterruptedException {
+    public synchronized boolean awaitAck(long userSeq, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!acked.contains(userSeq)) {
             long left = deadline - System.nanoTime();
@@ -252,7 +252,7 @@ final class ClientState {
     }
 
     /** Waits until {@code n} of our own entries were echoed; false on timeout. */
-    synchronized boolean awaitAckCount(int n, Duration timeout) throws InterruptedException {
+    public synchronized boolean awaitAckCount(int n, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (acked.size() < n) {
             long left = deadline - System.nanoTime();

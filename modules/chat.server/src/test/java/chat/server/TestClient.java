@@ -33,22 +33,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A small blocking client for tests: connects, runs the handshake, and (unless told not
+ * A small blocking client for tests (the server's own, and the image tests in tests/e2e,
+ * which take it from this module's test jar): connects, runs the handshake, and (unless told not
  * to) reads on its own thread, feeding channel entries to its {@link ClientState} and
  * everything else (errors, replayFinished, pongs, the end of the stream) to a queue the
  * test takes from with a timeout. The helpers build valid signed entries from the
  * state's userSeq and chain heads.
  */
-final class TestClient implements AutoCloseable {
+public final class TestClient implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(30);
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
     /** The end of the server's stream: {@code cause} is null for a clean end of stream. */
-    record Closed(Exception cause) {
+    public record Closed(Exception cause) {
     }
 
     /** The server refused the handshake with an error in clear. */
-    static final class Refused extends Exception {
+    public static final class Refused extends Exception {
         final ErrorMessage error;
 
         Refused(ErrorMessage error) {
@@ -68,6 +69,7 @@ final class TestClient implements AutoCloseable {
     private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private final Object sendLock = new Object();
     private Thread reader;
+    private volatile boolean closed;
 
     private TestClient(Socket socket, ClientState state, Directory directory, FrameReader frames, FrameWriter out,
                        FrameSealer sealer, FrameOpener opener) {
@@ -80,11 +82,17 @@ final class TestClient implements AutoCloseable {
         this.opener = opener;
     }
 
-    static TestClient connect(ChatServer server, Bundle bundle, String user) throws Exception {
+    /** Connects and logs in with a reader thread. */
+    public static TestClient connect(InetSocketAddress address, ClientState state, Directory directory)
+            throws IOException, ProtocolException, Refused {
+        return connect(address, state, directory, 0, true);
+    }
+
+    public static TestClient connect(ChatServer server, Bundle bundle, String user) throws Exception {
         return connect(server.address(), new ClientState(bundle.user(user), bundle.directory), bundle.directory, 0, true);
     }
 
-    static TestClient connect(ChatServer server, Bundle bundle, ClientState state) throws Exception {
+    public static TestClient connect(ChatServer server, Bundle bundle, ClientState state) throws Exception {
         return connect(server.address(), state, bundle.directory, 0, true);
     }
 
@@ -92,7 +100,7 @@ final class TestClient implements AutoCloseable {
      * Connects and logs in. {@code receiveBuffer} > 0 sets SO_RCVBUF before connecting;
      * {@code read} false starts no reader: nothing is ever read after the handshake.
      */
-    static TestClient connect(InetSocketAddress address, ClientState state, Directory directory, int receiveBuffer,
+    public static TestClient connect(InetSocketAddress address, ClientState state, Directory directory, int receiveBuffer,
                               boolean read) throws IOException, ProtocolException, Refused {
         Socket socket = new Socket();
         try {
@@ -133,15 +141,20 @@ final class TestClient implements AutoCloseable {
         }
     }
 
-    ClientState state() {
+    /** The reader has seen the end of the stream. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public ClientState state() {
         return state;
     }
 
-    String user() {
+    public String user() {
         return state.user();
     }
 
-    Socket socket() {
+    public Socket socket() {
         return socket;
     }
 
@@ -168,6 +181,7 @@ final class TestClient implements AutoCloseable {
         } catch (IOException | ProtocolException | RuntimeException e) {
             events.add(new Closed(e));
         } finally {
+            closed = true;
             // As a real client does once the server has ended the stream.
             try {
                 socket.close();
@@ -179,7 +193,7 @@ final class TestClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ sending
 
-    void send(Message m) throws IOException {
+    public void send(Message m) throws IOException {
         synchronized (sendLock) {
             out.write(sealer.seal(codec.encode(m)));
             out.flush();
@@ -187,7 +201,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Sends raw frame payload bytes as an encrypted frame (for malformed JSON after login). */
-    void sendJson(byte[] json) throws IOException {
+    public void sendJson(byte[] json) throws IOException {
         synchronized (sendLock) {
             out.write(sealer.seal(json));
             out.flush();
@@ -195,7 +209,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Sends bytes as they are, outside the session's encryption (a broken frame, for instance). */
-    void sendUnsealed(byte[] bytes) throws IOException {
+    public void sendUnsealed(byte[] bytes) throws IOException {
         synchronized (sendLock) {
             socket.getOutputStream().write(bytes);
             socket.getOutputStream().flush();
@@ -203,18 +217,18 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Sends sync with the state's cursors and returns the replayFinished that ends the replay. */
-    ReplayFinished sync() throws Exception {
+    public ReplayFinished sync() throws Exception {
         send(new Sync(state.cursors()));
         return next(ReplayFinished.class);
     }
 
-    ReplayFinished sync(Map<String, Long> cursors) throws Exception {
+    public ReplayFinished sync(Map<String, Long> cursors) throws Exception {
         send(new Sync(cursors));
         return next(ReplayFinished.class);
     }
 
     /** Creates a channel: a fresh key, epoch 0, view 0 and the genesis head. */
-    AddUser create(String channel) throws Exception {
+    public AddUser create(String channel) throws Exception {
         synchronized (sendLock) {
             byte[] key = ChannelCrypto.newChannelKey();
             state.setKey(channel, key);
@@ -225,7 +239,7 @@ final class TestClient implements AutoCloseable {
         }
     }
 
-    AddUser invite(String channel, String invitee) throws Exception {
+    public AddUser invite(String channel, String invitee) throws Exception {
         synchronized (sendLock) {
             Principal p = directory.user(invitee).orElseThrow();
             AddUser m = Entries.addUser(state.me.signing(), channel, 0, user(), invitee, p.agreementKey(),
@@ -235,7 +249,7 @@ final class TestClient implements AutoCloseable {
         }
     }
 
-    Comms say(String channel, String text) throws Exception {
+    public Comms say(String channel, String text) throws Exception {
         synchronized (sendLock) {
             Comms m = comms(channel, text);
             send(m);
@@ -244,7 +258,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** A valid comms for the channel with the next userSeq, not sent. */
-    Comms comms(String channel, String text) throws MalformedInputException {
+    public Comms comms(String channel, String text) throws MalformedInputException {
         byte[] key = state.key(channel);
         return Entries.comms(state.me.signing(), channel, 0, user(), state.nextUserSeq(), state.view(channel),
                 key != null ? key : ChannelCrypto.newChannelKey(), text);
@@ -253,7 +267,7 @@ final class TestClient implements AutoCloseable {
     // ------------------------------------------------------------------ waiting
 
     /** The next message that is not a channel entry, or {@link Closed}; fails after {@link #WAIT}. */
-    Object nextEvent() throws InterruptedException {
+    public Object nextEvent() throws InterruptedException {
         Object e = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (e == null) {
             throw new AssertionError(user() + ": nothing arrived within " + WAIT);
@@ -261,7 +275,7 @@ final class TestClient implements AutoCloseable {
         return e;
     }
 
-    <T> T next(Class<T> type) throws InterruptedException {
+    public <T> T next(Class<T> type) throws InterruptedException {
         Object e = nextEvent();
         if (!type.isInstance(e)) {
             throw new AssertionError(user() + ": expected " + type.getSimpleName() + ", got " + e);
@@ -269,7 +283,7 @@ final class TestClient implements AutoCloseable {
         return type.cast(e);
     }
 
-    ErrorMessage nextError(ErrorCode expected) throws InterruptedException {
+    public ErrorMessage nextError(ErrorCode expected) throws InterruptedException {
         ErrorMessage e = next(ErrorMessage.class);
         if (e.code() != expected) {
             throw new AssertionError(user() + ": expected error " + expected.wireName() + ", got " + e);
@@ -278,7 +292,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Waits for the end of the stream, skipping nothing: returns the errors that came before it. */
-    java.util.List<ErrorMessage> awaitClosed() throws InterruptedException {
+    public java.util.List<ErrorMessage> awaitClosed() throws InterruptedException {
         java.util.List<ErrorMessage> errors = new java.util.ArrayList<>();
         while (true) {
             Object e = nextEvent();
@@ -293,11 +307,11 @@ final class TestClient implements AutoCloseable {
     }
 
     /** No event is waiting (errors, closes); entries are not events. */
-    boolean noEvents() {
+    public boolean noEvents() {
         return events.isEmpty();
     }
 
-    void awaitAck(Message sent) throws InterruptedException {
+    public void awaitAck(Message sent) throws InterruptedException {
         long userSeq = switch (sent) {
             case AddUser a -> a.userSeq();
             case Comms c -> c.userSeq();
@@ -308,7 +322,7 @@ final class TestClient implements AutoCloseable {
         }
     }
 
-    void awaitSeq(String channel, long seq) throws InterruptedException {
+    public void awaitSeq(String channel, long seq) throws InterruptedException {
         if (!state.awaitSeq(channel, seq, WAIT)) {
             throw new AssertionError(user() + ": " + channel + " did not reach " + seq + " within " + WAIT
                     + " (at " + state.seq(channel) + ")");

@@ -9,6 +9,8 @@ import chat.protocol.ReplayFinished;
 import chat.protocol.identity.Directory;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.identity.UserBundle;
+import chat.server.ClientState;
+import chat.server.TestClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -71,13 +73,13 @@ class ServerE2ETest {
         return keys.resolve("server");
     }
 
-    private static ServerClientState device(String user) {
-        return new ServerClientState(IDENTITIES.get(user), directory);
+    private static ClientState device(String user) {
+        return new ClientState(IDENTITIES.get(user), directory);
     }
 
-    private static ServerTestClient login(ServerProcess server, ServerClientState state, List<AutoCloseable> open)
+    private static TestClient login(ServerProcess server, ClientState state, List<AutoCloseable> open)
             throws Exception {
-        ServerTestClient c = ServerTestClient.connect(server.address(), state, directory);
+        TestClient c = TestClient.connect(server.address(), state, directory);
         open.add(c);
         return c;
     }
@@ -86,10 +88,10 @@ class ServerE2ETest {
      * Each client sends until its connection breaks (or a bound), keeping at most 64 messages
      * unacknowledged so the clients' backlog stays small; returns how many each sent.
      */
-    private static List<Future<Integer>> stream(ExecutorService pool, List<ServerTestClient> clients, String channel) {
+    private static List<Future<Integer>> stream(ExecutorService pool, List<TestClient> clients, String channel) {
         int window = 64;
         List<Future<Integer>> out = new ArrayList<>();
-        for (ServerTestClient c : clients) {
+        for (TestClient c : clients) {
             out.add(pool.submit(() -> {
                 List<Long> sent = new ArrayList<>();
                 try {
@@ -113,9 +115,9 @@ class ServerE2ETest {
         return out;
     }
 
-    private static void awaitAcks(List<ServerTestClient> clients, int n) throws InterruptedException {
-        for (ServerTestClient c : clients) {
-            if (!c.state().awaitAckCount(n, ServerTestClient.WAIT)) {
+    private static void awaitAcks(List<TestClient> clients, int n) throws InterruptedException {
+        for (TestClient c : clients) {
+            if (!c.state().awaitAckCount(n, TestClient.WAIT)) {
                 throw new AssertionError(c.user() + " did not get " + n + " acknowledgements");
             }
         }
@@ -127,10 +129,10 @@ class ServerE2ETest {
      * its chain heads agree; each author's messages are there once each, in the order sent,
      * without gaps; everything acknowledged is there.
      */
-    private static void assertJournalHolds(List<ServerClientState.Received> journal, List<ServerTestClient> before,
+    private static void assertJournalHolds(List<ClientState.Received> journal, List<TestClient> before,
                                            String channel) {
-        for (ServerTestClient c : before) {
-            List<ServerClientState.Received> seen = c.state().entries(channel);
+        for (TestClient c : before) {
+            List<ClientState.Received> seen = c.state().entries(channel);
             assertThat(seen.size()).as(c.user() + " saw no more than the journal holds").isLessThanOrEqualTo(journal.size());
             for (int i = 0; i < seen.size(); i++) {
                 assertThat(journal.get(i).canonical()).as(c.user() + ": entry " + (i + 1)).isEqualTo(seen.get(i).canonical());
@@ -140,7 +142,7 @@ class ServerE2ETest {
             }
             Set<Long> stored = new HashSet<>();
             List<String> texts = new ArrayList<>();
-            for (ServerClientState.Received r : journal) {
+            for (ClientState.Received r : journal) {
                 if (r.author().equals(c.user())) {
                     assertThat(stored.add(r.userSeq())).as(c.user() + " userSeq " + r.userSeq() + " stored once").isTrue();
                     if (r.entry() instanceof Comms) {
@@ -158,25 +160,25 @@ class ServerE2ETest {
     void sigkillInTheMiddleOfAStreamLosesNothingAcknowledgedAndDuplicatesNothing() throws Exception {
         Path data = tmp.resolve("data");
         List<AutoCloseable> open = new ArrayList<>();
-        List<ServerTestClient> clients = new ArrayList<>();
+        List<TestClient> clients = new ArrayList<>();
         try (ServerProcess server = ServerProcess.start(CHAT, serverDir(), data)) {
             for (String u : USERS) {
-                ServerTestClient c = login(server, device(u), open);
+                TestClient c = login(server, device(u), open);
                 c.sync();
                 clients.add(c);
             }
-            ServerTestClient alice = clients.getFirst();
+            TestClient alice = clients.getFirst();
             alice.create("crash");
             alice.invite("crash", "bob");
             alice.invite("crash", "carol");
-            for (ServerTestClient c : clients) {
+            for (TestClient c : clients) {
                 c.awaitSeq("crash", 3);
             }
             try (ExecutorService pool = Executors.newFixedThreadPool(clients.size())) {
                 List<Future<Integer>> sending = stream(pool, clients, "crash");
                 awaitAcks(clients, 200);
                 server.kill();
-                for (ServerTestClient c : clients) {
+                for (TestClient c : clients) {
                     c.awaitClosed();
                 }
                 for (Future<Integer> f : sending) {
@@ -187,21 +189,21 @@ class ServerE2ETest {
 
         try (ServerProcess again = ServerProcess.start(CHAT, serverDir(), data)) {
             assertThat(again.stderr()).doesNotContain("SEVERE", "Exception");
-            ServerClientState fresh = device("carol");
-            ServerTestClient carol = login(again, fresh, open);
+            ClientState fresh = device("carol");
+            TestClient carol = login(again, fresh, open);
             carol.sync();
-            List<ServerClientState.Received> journal = fresh.entries("crash");
+            List<ClientState.Received> journal = fresh.entries("crash");
             assertThat(fresh.problems()).as("contiguous channelSeq, valid signatures, canonical entries").isEmpty();
             assertJournalHolds(journal, clients, "crash");
 
             // The old devices resume from their cursors and end up exactly where the journal is.
-            for (ServerTestClient old : clients) {
-                ServerTestClient resumed = login(again, old.state(), open);
+            for (TestClient old : clients) {
+                TestClient resumed = login(again, old.state(), open);
                 ReplayFinished rf = resumed.sync();
                 assertThat(old.state().problems()).isEmpty();
                 assertThat(old.state().entries("crash").subList(0, journal.size()))
-                        .extracting(ServerClientState.Received::headAfter)
-                        .containsExactlyElementsOf(journal.stream().map(ServerClientState.Received::headAfter).toList());
+                        .extracting(ClientState.Received::headAfter)
+                        .containsExactlyElementsOf(journal.stream().map(ClientState.Received::headAfter).toList());
                 assertThat(rf.heads().get("crash").seq()).isEqualTo(old.state().seq("crash"));
                 assertThat(rf.heads().get("crash").head()).isEqualTo(old.state().head("crash"));
                 assertThat(rf.userSeq()).as("the last userSeq the server has of " + old.user())
@@ -220,10 +222,10 @@ class ServerE2ETest {
     void sigtermShutsDownCleanlyTellsTheClientsAndKeepsEverything() throws Exception {
         Path data = tmp.resolve("data");
         List<AutoCloseable> open = new ArrayList<>();
-        List<ServerTestClient> clients = new ArrayList<>();
+        List<TestClient> clients = new ArrayList<>();
         try (ServerProcess server = ServerProcess.start(CHAT, serverDir(), data)) {
             for (String u : List.of("alice", "bob")) {
-                ServerTestClient c = login(server, device(u), open);
+                TestClient c = login(server, device(u), open);
                 c.sync();
                 clients.add(c);
             }
@@ -235,7 +237,7 @@ class ServerE2ETest {
                 awaitAcks(clients, 100);
                 server.terminate();
                 assertThat(server.awaitExit(Duration.ofSeconds(30))).as(server.stderr()).isZero();
-                for (ServerTestClient c : clients) {
+                for (TestClient c : clients) {
                     List<ErrorMessage> errors = c.awaitClosed();
                     assertThat(errors).as(c.user()).extracting(ErrorMessage::code).containsOnly(ErrorCode.SHUTTING_DOWN);
                     assertThat(errors).as(c.user() + ": told why the connection ends").isNotEmpty();
@@ -249,13 +251,13 @@ class ServerE2ETest {
         }
 
         try (ServerProcess again = ServerProcess.start(CHAT, serverDir(), data)) {
-            ServerClientState fresh = device("alice");
-            ServerTestClient alice = login(again, fresh, open);
+            ClientState fresh = device("alice");
+            TestClient alice = login(again, fresh, open);
             ReplayFinished rf = alice.sync();
-            List<ServerClientState.Received> journal = fresh.entries("term");
+            List<ClientState.Received> journal = fresh.entries("term");
             assertThat(fresh.problems()).isEmpty();
             assertJournalHolds(journal, clients, "term");
-            for (ServerTestClient c : clients) {
+            for (TestClient c : clients) {
                 assertThat(c.state().seq("term")).as(c.user() + " was sent everything accepted before the shutdown")
                         .isEqualTo(journal.size());
             }
@@ -279,7 +281,7 @@ class ServerE2ETest {
             // The first one is unaffected.
             List<AutoCloseable> open = new ArrayList<>();
             try {
-                ServerTestClient alice = login(first, device("alice"), open);
+                TestClient alice = login(first, device("alice"), open);
                 alice.sync();
                 alice.create("solo");
                 alice.awaitSeq("solo", 1);
