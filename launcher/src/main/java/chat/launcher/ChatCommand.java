@@ -1,5 +1,6 @@
 package chat.launcher;
 
+import chat.client.spi.ExitStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -37,7 +38,7 @@ final class ChatCommand implements Runnable {
 
     static int execute(String[] args) {
         CommandLine cli = new CommandLine(new ChatCommand());
-        cli.setExitCodeExceptionMapper(e -> e instanceof CliException c ? c.exitCode() : ExitCodes.FAILURE);
+        cli.setExitCodeExceptionMapper(e -> e instanceof CliException c ? c.exitCode() : ExitStatus.FAILURE);
         cli.setExecutionExceptionHandler(ChatCommand::handle);
         cli.setParameterExceptionHandler(ChatCommand::handleUsage);
         return cli.execute(args);
@@ -55,7 +56,7 @@ final class ChatCommand implements Runnable {
         err.println("chat: unexpected failure: " + e);
         e.printStackTrace(err);
         err.flush();
-        return ExitCodes.FAILURE;
+        return ExitStatus.FAILURE;
     }
 
     private static int handleUsage(CommandLine.ParameterException e, String[] args) {
@@ -64,7 +65,7 @@ final class ChatCommand implements Runnable {
         err.println("chat: " + e.getMessage());
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
-        return ExitCodes.USAGE;
+        return ExitStatus.USAGE;
     }
 
     /** Reads the version Maven wrote into version.properties at build time. */

@@ -1,5 +1,7 @@
 package chat.launcher;
 
+import chat.client.spi.ExitStatus;
+
 /**
  * A failure a command reports to the person who ran it: a sentence, and the exit code.
  * {@link ChatCommand} prints "chat: MESSAGE" on standard error and exits with the code.
@@ -23,10 +25,10 @@ public class CliException extends RuntimeException {
     }
 
     public static CliException usage(String message) {
-        return new CliException(ExitCodes.USAGE, message);
+        return new CliException(ExitStatus.USAGE, message);
     }
 
     public static CliException failure(String message) {
-        return new CliException(ExitCodes.FAILURE, message);
+        return new CliException(ExitStatus.FAILURE, message);
     }
 }

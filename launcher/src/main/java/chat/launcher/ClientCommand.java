@@ -1,5 +1,6 @@
 package chat.launcher;
 
+import chat.client.spi.ExitStatus;
 import chat.client.ChatClient;
 import chat.client.ClientEvent;
 import chat.client.ClientOptions;
@@ -112,7 +113,7 @@ final class ClientCommand implements Runnable {
         } catch (CliException e) {
             throw e;
         } catch (Exception | LinkageError e) {
-            throw new CliException(ExitCodes.FAILURE, "frontend " + selected.name() + " failed: " + e, e);
+            throw new CliException(ExitStatus.FAILURE, "frontend " + selected.name() + " failed: " + e, e);
         }
         if (code != 0) {
             throw new CliException(code, null); // the frontend has said why

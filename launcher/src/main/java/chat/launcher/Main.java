@@ -1,6 +1,6 @@
 package chat.launcher;
 
-/** Entry point of the {@code chat} command; the exit codes are listed in {@link ExitCodes}. */
+/** Entry point of the {@code chat} command; the exit codes are listed in {@link chat.client.spi.ExitStatus}. */
 public final class Main {
 
     private Main() {

@@ -1,5 +1,6 @@
 package chat.launcher;
 
+import chat.client.spi.ExitStatus;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -60,7 +61,7 @@ final class PasswordSource {
         for (int attempt = 1; attempt <= 3; attempt++) {
             char[] first = console.readPassword("Password for %s: ", user);
             if (first == null) {
-                throw new CliException(ExitCodes.INTERRUPTED, "no password entered for " + user);
+                throw new CliException(ExitStatus.INTERRUPTED, "no password entered for " + user);
             }
             if (first.length == 0) {
                 console.printf("The password must not be empty.%n");
@@ -80,7 +81,7 @@ final class PasswordSource {
     static char[] prompt(Console console, String prompt) {
         char[] password = console.readPassword("%s", prompt);
         if (password == null) {
-            throw new CliException(ExitCodes.INTERRUPTED, "no password entered");
+            throw new CliException(ExitStatus.INTERRUPTED, "no password entered");
         }
         return password;
     }
