@@ -280,12 +280,17 @@ final class ChannelLedger {
     }
 
     static byte[] unstampedHash(Message entry) {
+        return Sha256.hash(unstamped(entry));
+    }
+
+    /** The entry as its author signed and sent it: canonical, without the server's stamp. */
+    static byte[] unstamped(Message entry) {
         Message bare = switch (entry) {
             case AddUser a -> a.withStamp(null);
             case Comms c -> c.withStamp(null);
             default -> throw new IllegalArgumentException(entry.type());
         };
-        return Sha256.hash(chat.protocol.json.Jcs.canonical(chat.protocol.MessageCodec.toJson(bare)));
+        return chat.protocol.json.Jcs.canonical(chat.protocol.MessageCodec.toJson(bare));
     }
 
     /** What a message that cannot be decrypted shows as; the alarm says why. */

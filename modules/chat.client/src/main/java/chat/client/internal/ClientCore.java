@@ -245,7 +245,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         for (PendingOp op : state.pending) {
             if (op.userSeq() == userSeq) {
                 if (unstamped == null) {
-                    unstamped = codec.encode(entry instanceof AddUser a ? a.withStamp(null) : ((Comms) entry).withStamp(null));
+                    unstamped = ChannelLedger.unstamped(entry);
                 }
                 return Arrays.equals(unstamped, op.message()) ? op : null;
             }
