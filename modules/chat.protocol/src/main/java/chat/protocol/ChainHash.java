@@ -10,7 +10,7 @@ import chat.protocol.json.ObjectBuilder;
  *   head(0) = SHA-256( JCS({"channelID": C, "purpose": "chat-v1/chain"}) )
  *   head(n) = SHA-256( head(n-1) || JCS(entry n as delivered) )
  * </pre>
- * where "entry n as delivered" is the whole addUser or comms object the server sent,
+ * where "entry n as delivered" is the whole entry object (addUser, comms, member, rotate) the server sent,
  * with its type, signature, channelSeq and timestamp. Two members with equal heads at n
  * have seen the same n entries in the same order, stamped the same way.
  */
@@ -26,13 +26,8 @@ public final class ChainHash {
     }
 
     /** The head after {@code entry}, which must carry its server stamp. */
-    public static byte[] next(byte[] previous, Message entry) {
-        Stamp stamp = switch (entry) {
-            case AddUser a -> a.stamp();
-            case Comms c -> c.stamp();
-            default -> throw new IllegalArgumentException("only addUser and comms are chain entries, not " + entry.type());
-        };
-        if (stamp == null) {
+    public static byte[] next(byte[] previous, ChannelEntry entry) {
+        if (entry.stamp() == null) {
             throw new IllegalArgumentException("a chain entry carries the server's stamp (channelSeq, timestamp)");
         }
         return Sha256.hash(previous, Jcs.canonical(MessageCodec.toJson(entry)));

@@ -8,6 +8,7 @@ import chat.crypto.CryptoRandom;
 import chat.crypto.HpkeSealed;
 import chat.crypto.Hpke;
 import chat.crypto.MalformedInputException;
+import chat.crypto.Sha256;
 import chat.protocol.json.JsonException;
 import chat.protocol.json.JsonParser;
 import chat.protocol.json.ObjectBuilder;
@@ -23,6 +24,9 @@ public final class ChannelCrypto {
     public static final int CHANNEL_KEY_LENGTH = 32;
     public static final String KEY_PURPOSE = "chat-v1/channelkey";
     public static final String AAD_PURPOSE = "chat-v1/comms-aad";
+    public static final String ROTATE_KEY_PURPOSE = "chat-v1/rotatekey";
+    public static final String COMMITMENT_PURPOSE = "chat-v1/keycommit";
+    public static final String PREVIOUS_PURPOSE = "chat-v1/previouskey";
 
     private ChannelCrypto() {
     }
@@ -40,6 +44,59 @@ public final class ChannelCrypto {
     public static HpkeSealed wrapKey(byte[] channelKey, AgreementPublicKey invitee, String channelID, long epoch,
                                      String inviter, String inviteeName) throws MalformedInputException {
         return Hpke.seal(invitee, keyInfo(channelID, epoch, inviter, inviteeName), new byte[0], channelKey);
+    }
+
+    /** HPKE info of a rotate's key for {@code member}: binds it to the channel, the new epoch and the rotator. */
+    public static byte[] rotateKeyInfo(String channelID, long epoch, String rotator, String member) {
+        return ObjectBuilder.create().put("purpose", ROTATE_KEY_PURPOSE).put("channelID", channelID).put("epoch", epoch)
+                .put("rotator", rotator).put("member", member).canonical();
+    }
+
+    /**
+     * The commitment to a channel key: SHA-256 of the canonical JSON
+     * {"purpose":"chat-v1/keycommit","channelID":C,"epoch":E,"key":K}. The entry that starts an
+     * epoch (the create, a rotate) signs it; a key that does not match it is not that epoch's key.
+     */
+    public static byte[] commitment(String channelID, long epoch, byte[] key) {
+        return Sha256.hash(ObjectBuilder.create().put("purpose", COMMITMENT_PURPOSE).put("channelID", channelID)
+                .put("epoch", epoch).put("key", key).canonical());
+    }
+
+    /** The associated data that binds the previous epoch's key, sealed in a rotate, to its place. */
+    private static byte[] previousAad(String channelID, long epoch) {
+        return ObjectBuilder.create().put("purpose", PREVIOUS_PURPOSE).put("channelID", channelID).put("epoch", epoch)
+                .canonical();
+    }
+
+    /** The previous epoch's key sealed under the key of {@code epoch}. */
+    public static Sealed sealPrevious(byte[] newKey, String channelID, long epoch, byte[] previousKey)
+            throws MalformedInputException {
+        byte[] nonce = CryptoRandom.bytes(AesGcm.NONCE_LENGTH);
+        return new Sealed(nonce, AesGcm.of(newKey).seal(nonce, previousAad(channelID, epoch), previousKey));
+    }
+
+    /** Opens the previous epoch's key from a rotate with the key of the rotate's epoch. */
+    public static byte[] openPrevious(byte[] key, Rotate rotate) throws CryptoException {
+        byte[] previous = AesGcm.of(key).open(rotate.previousNonce(), previousAad(rotate.channelID(), rotate.epoch()),
+                rotate.previousKey());
+        if (previous.length != CHANNEL_KEY_LENGTH) {
+            throw new MalformedInputException("previous key must be " + CHANNEL_KEY_LENGTH + " bytes, got " + previous.length);
+        }
+        return previous;
+    }
+
+    /** Opens the key a rotate wrapped for {@code member}; fails if there is none or it was not made for this context. */
+    public static byte[] unwrapKey(Rotate rotate, String member, AgreementKeyPair mine) throws CryptoException {
+        Rotate.WrappedKey wrapped = rotate.keys().get(member);
+        if (wrapped == null) {
+            throw new MalformedInputException("the rotation to epoch " + rotate.epoch() + " holds no key for " + member);
+        }
+        byte[] key = Hpke.open(mine, new HpkeSealed(wrapped.enc(), wrapped.ct()),
+                rotateKeyInfo(rotate.channelID(), rotate.epoch(), rotate.userID(), member), new byte[0]);
+        if (key.length != CHANNEL_KEY_LENGTH) {
+            throw new MalformedInputException("channel key must be " + CHANNEL_KEY_LENGTH + " bytes, got " + key.length);
+        }
+        return key;
     }
 
     /** Opens the key an addUser wrapped for us; fails on anything not made for exactly this context. */

@@ -6,7 +6,7 @@ package chat.protocol;
  * sender. {@code stamp} is null from a client and set by the server when delivered.
  */
 public record Comms(String channelID, long epoch, String userID, long userSeq, View view,
-                    byte[] nonce, byte[] ct, byte[] signature, Stamp stamp) implements Message {
+                    byte[] nonce, byte[] ct, byte[] signature, Stamp stamp) implements ChannelEntry {
 
     public static final String TYPE = "comms";
 
@@ -15,6 +15,12 @@ public record Comms(String channelID, long epoch, String userID, long userSeq, V
         return TYPE;
     }
 
+    @Override
+    public String author() {
+        return userID;
+    }
+
+    @Override
     public Comms withStamp(Stamp s) {
         return new Comms(channelID, epoch, userID, userSeq, view, nonce, ct, signature, s);
     }

@@ -1,12 +1,16 @@
 package chat.protocol;
 
 import chat.crypto.AgreementPublicKey;
+import chat.crypto.Hpke;
 import chat.crypto.HpkeSealed;
 import chat.crypto.MalformedInputException;
 import chat.crypto.SigningKeyPair;
 import chat.crypto.SigningPublicKey;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
-/** Making and checking the signed channel entries, addUser and comms. */
+/** Making and checking the signed channel entries: addUser, comms, member and rotate. */
 public final class Entries {
 
     private Entries() {
@@ -17,11 +21,41 @@ public final class Entries {
                                   String invitee, AgreementPublicKey inviteeKey, byte[] channelKey, long userSeq,
                                   View view) throws MalformedInputException {
         HpkeSealed wrapped = ChannelCrypto.wrapKey(channelKey, inviteeKey, channelID, epoch, inviter, invitee);
+        byte[] commitment = ChannelCrypto.commitment(channelID, epoch, channelKey);
         AddUser unsigned = new AddUser(channelID, epoch, inviter, invitee, userSeq, view, wrapped.enc(),
-                wrapped.ciphertext(), new byte[0], null);
+                wrapped.ciphertext(), commitment, new byte[0], null);
         byte[] signature = inviterKey.sign(SignedForms.addUser(unsigned));
         return new AddUser(channelID, epoch, inviter, invitee, userSeq, view, wrapped.enc(), wrapped.ciphertext(),
-                signature, null);
+                commitment, signature, null);
+    }
+
+    /** A signed leave ({@code subject} equal to {@code author}), removal or promotion to admin. */
+    public static MemberChange member(SigningKeyPair authorKey, String channelID, long epoch, String author,
+                                      String subject, MemberChange.Change change, long userSeq, View view) {
+        MemberChange unsigned = new MemberChange(channelID, epoch, author, subject, change, userSeq, view, new byte[0], null);
+        return new MemberChange(channelID, epoch, author, subject, change, userSeq, view,
+                authorKey.sign(SignedForms.entry(unsigned)), null);
+    }
+
+    /**
+     * A signed rotate to {@code epoch}: {@code newKey} wrapped to each of {@code members}
+     * (user name to agreement key), committed to, and {@code previousKey} sealed under it.
+     */
+    public static Rotate rotate(SigningKeyPair rotatorKey, String channelID, long epoch, String rotator,
+                                Map<String, AgreementPublicKey> members, byte[] newKey, byte[] previousKey,
+                                long userSeq, View view) throws MalformedInputException {
+        SortedMap<String, Rotate.WrappedKey> keys = new TreeMap<>();
+        for (Map.Entry<String, AgreementPublicKey> member : members.entrySet()) {
+            HpkeSealed sealed = Hpke.seal(member.getValue(),
+                    ChannelCrypto.rotateKeyInfo(channelID, epoch, rotator, member.getKey()), new byte[0], newKey);
+            keys.put(member.getKey(), new Rotate.WrappedKey(sealed.enc(), sealed.ciphertext()));
+        }
+        ChannelCrypto.Sealed previous = ChannelCrypto.sealPrevious(newKey, channelID, epoch, previousKey);
+        byte[] commitment = ChannelCrypto.commitment(channelID, epoch, newKey);
+        Rotate unsigned = new Rotate(channelID, epoch, rotator, userSeq, view, keys, commitment, previous.nonce(),
+                previous.ct(), new byte[0], null);
+        return new Rotate(channelID, epoch, rotator, userSeq, view, keys, commitment, previous.nonce(), previous.ct(),
+                rotatorKey.sign(SignedForms.entry(unsigned)), null);
     }
 
     /** A signed comms carrying {@code text} sealed under {@code channelKey}. */
@@ -34,20 +68,8 @@ public final class Entries {
                 senderKey.sign(SignedForms.comms(unsigned)), null);
     }
 
-    public static boolean verify(AddUser m, SigningPublicKey inviterKey) {
-        return inviterKey.verify(SignedForms.addUser(m), m.signature());
-    }
-
-    public static boolean verify(Comms m, SigningPublicKey senderKey) {
-        return senderKey.verify(SignedForms.comms(m), m.signature());
-    }
-
-    /** The user who signed an entry: the inviter of an addUser, the sender of a comms. */
-    public static String author(Message entry) {
-        return switch (entry) {
-            case AddUser a -> a.inviter();
-            case Comms c -> c.userID();
-            default -> throw new IllegalArgumentException(entry.type() + " is not a channel entry");
-        };
+    /** Whether {@code authorKey} signed exactly this entry (any kind). */
+    public static boolean verify(ChannelEntry m, SigningPublicKey authorKey) {
+        return authorKey.verify(SignedForms.entry(m), m.signature());
     }
 }

@@ -36,6 +36,17 @@ public enum ErrorCode {
     CHANNEL_EXISTS("channelExists", false),
     /** No channel has that name. */
     NO_SUCH_CHANNEL("noSuchChannel", false),
+    /** A removal or a promotion to admin signed by a member who is not an admin of the channel. */
+    NOT_ADMIN("notAdmin", false),
+    /** The member named as subject of a removal or promotion is an admin already (promotion) or not a member (removal). */
+    BAD_SUBJECT("badSubject", false),
+    /**
+     * A member left or was removed and the channel waits for a key rotation: until a rotate
+     * is accepted, only member changes and rotates are (messages and invitations are not).
+     */
+    ROTATION_PENDING("rotationPending", false),
+    /** A rotate's keys do not go to exactly the channel's current members. */
+    STALE_MEMBERS("staleMembers", false),
     /** The invitee is a member already. */
     ALREADY_MEMBER("alreadyMember", false),
     /** The invitee is not in the directory. */

@@ -6,7 +6,7 @@ package chat.protocol;
  * {@link MessageCodec} is the only place that turns messages into bytes and back.
  */
 public sealed interface Message
-        permits InitConn, InitKey, InitConfirm, Sync, ReplayFinished, AddUser, Comms, ErrorMessage, Ping, Pong {
+        permits InitConn, InitKey, InitConfirm, Sync, ReplayFinished, ChannelEntry, ErrorMessage, Ping, Pong {
 
     /** The wire name in the {@code type} field. */
     String type();

@@ -11,6 +11,8 @@ import chat.protocol.json.ObjectReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The one codec between {@link Message} values and frame payloads. Encoding always
@@ -34,11 +36,15 @@ public final class MessageCodec {
     private static final Set<String> REPLAY_FINISHED = Set.of("type", "userSeq", "heads");
     private static final Set<String> HEAD = Set.of("seq", "head");
     private static final Set<String> ADD_USER = Set.of("type", "channelID", "epoch", "inviter", "invitee", "userSeq",
-            "viewSeq", "viewHead", "channelkey", "signature", "channelSeq", "timestamp");
+            "viewSeq", "viewHead", "channelkey", "keyCommitment", "signature", "channelSeq", "timestamp");
     private static final Set<String> CHANNEL_KEY = Set.of("enc", "ct");
     private static final Set<String> COMMS = Set.of("type", "channelID", "epoch", "userID", "userSeq",
             "viewSeq", "viewHead", "msg", "signature", "channelSeq", "timestamp");
     private static final Set<String> MSG = Set.of("nonce", "ct");
+    private static final Set<String> MEMBER = Set.of("type", "channelID", "epoch", "userID", "subject", "change",
+            "userSeq", "viewSeq", "viewHead", "signature", "channelSeq", "timestamp");
+    private static final Set<String> ROTATE = Set.of("type", "channelID", "epoch", "userID", "userSeq",
+            "viewSeq", "viewHead", "keys", "keyCommitment", "previousKey", "signature", "channelSeq", "timestamp");
     private static final Set<String> ERROR = Set.of("type", "code", "message", "channelID", "userSeq", "lastUserSeq");
     private static final Set<String> EMPTY = Set.of("type");
 
@@ -78,13 +84,8 @@ public final class MessageCodec {
                         ObjectBuilder.create().put("seq", head.seq()).put("head", head.head())));
                 b.put("userSeq", m.userSeq()).put("heads", heads);
             }
-            case AddUser m -> {
-                addUserBody(b, m);
-                b.put("signature", m.signature());
-                stamp(b, m.stamp());
-            }
-            case Comms m -> {
-                commsBody(b, m);
+            case ChannelEntry m -> {
+                body(b, m);
                 b.put("signature", m.signature());
                 stamp(b, m.stamp());
             }
@@ -98,16 +99,42 @@ public final class MessageCodec {
         return b.build();
     }
 
+    /** The fields of an entry that its signature covers: everything its author chose. */
+    static ObjectBuilder body(ObjectBuilder b, ChannelEntry entry) {
+        return switch (entry) {
+            case AddUser m -> addUserBody(b, m);
+            case Comms m -> commsBody(b, m);
+            case MemberChange m -> memberBody(b, m);
+            case Rotate m -> rotateBody(b, m);
+        };
+    }
+
     /** The fields of addUser that its signature covers (everything the inviter chose). */
-    static ObjectBuilder addUserBody(ObjectBuilder b, AddUser m) {
+    private static ObjectBuilder addUserBody(ObjectBuilder b, AddUser m) {
         return b.put("channelID", m.channelID()).put("epoch", m.epoch()).put("inviter", m.inviter())
                 .put("invitee", m.invitee()).put("userSeq", m.userSeq())
                 .put("viewSeq", m.view().seq()).put("viewHead", m.view().head())
-                .put("channelkey", ObjectBuilder.create().put("enc", m.enc()).put("ct", m.wrappedKey()));
+                .put("channelkey", ObjectBuilder.create().put("enc", m.enc()).put("ct", m.wrappedKey()))
+                .put("keyCommitment", m.keyCommitment());
+    }
+
+    private static ObjectBuilder memberBody(ObjectBuilder b, MemberChange m) {
+        return b.put("channelID", m.channelID()).put("epoch", m.epoch()).put("userID", m.userID())
+                .put("subject", m.subject()).put("change", m.change().wireName())
+                .put("userSeq", m.userSeq()).put("viewSeq", m.view().seq()).put("viewHead", m.view().head());
+    }
+
+    private static ObjectBuilder rotateBody(ObjectBuilder b, Rotate m) {
+        ObjectBuilder keys = ObjectBuilder.create();
+        m.keys().forEach((user, key) -> keys.put(user, ObjectBuilder.create().put("enc", key.enc()).put("ct", key.ct())));
+        return b.put("channelID", m.channelID()).put("epoch", m.epoch()).put("userID", m.userID())
+                .put("userSeq", m.userSeq()).put("viewSeq", m.view().seq()).put("viewHead", m.view().head())
+                .put("keys", keys).put("keyCommitment", m.keyCommitment())
+                .put("previousKey", ObjectBuilder.create().put("nonce", m.previousNonce()).put("ct", m.previousKey()));
     }
 
     /** The fields of comms that its signature covers (everything the sender chose). */
-    static ObjectBuilder commsBody(ObjectBuilder b, Comms m) {
+    private static ObjectBuilder commsBody(ObjectBuilder b, Comms m) {
         return b.put("channelID", m.channelID()).put("epoch", m.epoch()).put("userID", m.userID())
                 .put("userSeq", m.userSeq()).put("viewSeq", m.view().seq()).put("viewHead", m.view().head())
                 .put("msg", ObjectBuilder.create().put("nonce", m.nonce()).put("ct", m.ct()));
@@ -152,6 +179,8 @@ public final class MessageCodec {
                 case ReplayFinished.TYPE -> replayFinished(r.only(REPLAY_FINISHED));
                 case AddUser.TYPE -> addUser(r.only(ADD_USER));
                 case Comms.TYPE -> comms(r.only(COMMS));
+                case MemberChange.TYPE -> member(r.only(MEMBER));
+                case Rotate.TYPE -> rotate(r.only(ROTATE));
                 case ErrorMessage.TYPE -> error(r.only(ERROR));
                 case Ping.TYPE -> {
                     r.only(EMPTY);
@@ -202,7 +231,45 @@ public final class MessageCodec {
         ObjectReader key = r.object("channelkey").only(CHANNEL_KEY);
         return new AddUser(channel(r), r.integer("epoch", 0, MAX_SEQ), user(r, "inviter"), user(r, "invitee"),
                 r.integer("userSeq", 1, MAX_SEQ), view(r), key.bytes("enc", AgreementPublicKey.LENGTH),
-                key.bytes("ct", WRAPPED_KEY_LENGTH), r.bytes("signature", SigningPublicKey.SIGNATURE_LENGTH), stamp(r));
+                key.bytes("ct", WRAPPED_KEY_LENGTH), r.bytes("keyCommitment", HASH_LENGTH),
+                r.bytes("signature", SigningPublicKey.SIGNATURE_LENGTH), stamp(r));
+    }
+
+    private static MemberChange member(ObjectReader r) throws JsonException {
+        String wire = r.string("change");
+        MemberChange.Change change = MemberChange.Change.fromWire(wire);
+        if (change == null) {
+            throw new JsonException("member: field 'change' must be leave, remove or admin, not '" + wire + "'", false);
+        }
+        String userID = user(r, "userID");
+        String subject = user(r, "subject");
+        if ((change == MemberChange.Change.LEAVE) != userID.equals(subject)) {
+            throw new JsonException(change == MemberChange.Change.LEAVE
+                    ? "member: a leave names its author as subject"
+                    : "member: a " + wire + " names another member as subject (to leave, use change 'leave')", false);
+        }
+        return new MemberChange(channel(r), r.integer("epoch", 0, MAX_SEQ), userID, subject, change,
+                r.integer("userSeq", 1, MAX_SEQ), view(r), r.bytes("signature", SigningPublicKey.SIGNATURE_LENGTH), stamp(r));
+    }
+
+    private static Rotate rotate(ObjectReader r) throws JsonException {
+        ObjectReader keys = r.object("keys");
+        SortedMap<String, Rotate.WrappedKey> wrapped = new TreeMap<>();
+        for (String user : keys.names()) {
+            if (!Names.isValidUser(user)) {
+                throw new JsonException("rotate.keys: '" + user + "': " + Names.userProblem(user), false);
+            }
+            ObjectReader key = keys.object(user).only(CHANNEL_KEY);
+            wrapped.put(user, new Rotate.WrappedKey(key.bytes("enc", AgreementPublicKey.LENGTH),
+                    key.bytes("ct", WRAPPED_KEY_LENGTH)));
+        }
+        if (wrapped.isEmpty()) {
+            throw new JsonException("rotate: field 'keys' names no member", false);
+        }
+        ObjectReader previous = r.object("previousKey").only(MSG);
+        return new Rotate(channel(r), r.integer("epoch", 1, MAX_SEQ), user(r, "userID"), r.integer("userSeq", 1, MAX_SEQ),
+                view(r), wrapped, r.bytes("keyCommitment", HASH_LENGTH), previous.bytes("nonce", GCM_NONCE_LENGTH),
+                previous.bytes("ct", WRAPPED_KEY_LENGTH), r.bytes("signature", SigningPublicKey.SIGNATURE_LENGTH), stamp(r));
     }
 
     private static Comms comms(ObjectReader r) throws JsonException {

@@ -17,6 +17,8 @@ public final class SignedForms {
     public static final String INIT_CONFIRM = "chat-v1/initConfirm";
     public static final String ADD_USER = "chat-v1/addUser";
     public static final String COMMS = "chat-v1/comms";
+    public static final String MEMBER = "chat-v1/member";
+    public static final String ROTATE = "chat-v1/rotate";
 
     private SignedForms() {
     }
@@ -39,14 +41,25 @@ public final class SignedForms {
                 .put("transcript", transcript2).canonical();
     }
 
+    /** Any channel entry: every field its author chose, under the purpose of its kind. */
+    public static byte[] entry(ChannelEntry entry) {
+        String purpose = switch (entry) {
+            case AddUser m -> ADD_USER;
+            case Comms m -> COMMS;
+            case MemberChange m -> MEMBER;
+            case Rotate m -> ROTATE;
+        };
+        return MessageCodec.body(ObjectBuilder.create().put("purpose", purpose), entry).canonical();
+    }
+
     /** addUser: every field the inviter chose (not type, signature, channelSeq, timestamp). */
     public static byte[] addUser(AddUser m) {
-        return MessageCodec.addUserBody(ObjectBuilder.create().put("purpose", ADD_USER), m).canonical();
+        return entry(m);
     }
 
     /** comms: every field the sender chose (not type, signature, channelSeq, timestamp). */
     public static byte[] comms(Comms m) {
-        return MessageCodec.commsBody(ObjectBuilder.create().put("purpose", COMMS), m).canonical();
+        return entry(m);
     }
 
     static String b64(byte[] b) {

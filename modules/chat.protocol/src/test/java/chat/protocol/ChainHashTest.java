@@ -26,9 +26,9 @@ class ChainHashTest {
         return random.comms().withStamp(new Stamp(seq, timestamp));
     }
 
-    static byte[] chain(String channel, List<? extends Message> entries) {
+    static byte[] chain(String channel, List<? extends ChannelEntry> entries) {
         byte[] head = ChainHash.genesis(channel);
-        for (Message m : entries) {
+        for (ChannelEntry m : entries) {
             head = ChainHash.next(head, m);
         }
         return head;
@@ -112,12 +112,12 @@ class ChainHashTest {
     }
 
     @Test
-    void onlyAddUserAndCommsAreChainEntries() {
+    void anEntryWithoutItsStampIsNotAChainEntry() {
         byte[] genesis = ChainHash.genesis("general");
-        for (Message m : List.of(new Ping(), new Pong(), new Sync(Map.of()),
-                ErrorMessage.of(ErrorCode.BAD_VIEW, "x"))) {
+        for (ChannelEntry m : List.<ChannelEntry>of(random.comms().withStamp(null), random.addUser().withStamp(null),
+                random.member().withStamp(null), random.rotate().withStamp(null))) {
             assertThatThrownBy(() -> ChainHash.next(genesis, m)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("only addUser and comms are chain entries");
+                    .hasMessageContaining("server's stamp");
         }
     }
 }

@@ -59,35 +59,36 @@ class EntriesTest {
         assertThat(Entries.verify(a, CAROL.signing().publicKey())).isFalse();
         assertThat(Entries.verify(c, BOB.signing().publicKey())).isTrue();
         assertThat(Entries.verify(c, ALICE.signing().publicKey())).isFalse();
-        assertThat(Entries.author(a)).isEqualTo("alice");
-        assertThat(Entries.author(c)).isEqualTo("bob");
+        assertThat(a.author()).isEqualTo("alice");
+        assertThat(c.author()).isEqualTo("bob");
         assertThat(a.isCreate()).isFalse();
-        assertThatThrownBy(() -> Entries.author(new Ping())).isInstanceOf(IllegalArgumentException.class);
     }
 
     static Stream<Named<UnaryOperator<AddUser>>> addUserChanges() {
         return Stream.of(
                 Named.of("channelID", a -> new AddUser("general2", a.epoch(), a.inviter(), a.invitee(), a.userSeq(),
-                        a.view(), a.enc(), a.wrappedKey(), a.signature(), a.stamp())),
+                        a.view(), a.enc(), a.wrappedKey(), a.keyCommitment(), a.signature(), a.stamp())),
                 Named.of("epoch", a -> new AddUser(a.channelID(), 1, a.inviter(), a.invitee(), a.userSeq(), a.view(),
-                        a.enc(), a.wrappedKey(), a.signature(), a.stamp())),
+                        a.enc(), a.wrappedKey(), a.keyCommitment(), a.signature(), a.stamp())),
                 Named.of("inviter", a -> new AddUser(a.channelID(), a.epoch(), "carol", a.invitee(), a.userSeq(),
-                        a.view(), a.enc(), a.wrappedKey(), a.signature(), a.stamp())),
+                        a.view(), a.enc(), a.wrappedKey(), a.keyCommitment(), a.signature(), a.stamp())),
                 Named.of("invitee", a -> new AddUser(a.channelID(), a.epoch(), a.inviter(), "carol", a.userSeq(),
-                        a.view(), a.enc(), a.wrappedKey(), a.signature(), a.stamp())),
+                        a.view(), a.enc(), a.wrappedKey(), a.keyCommitment(), a.signature(), a.stamp())),
                 Named.of("userSeq", a -> new AddUser(a.channelID(), a.epoch(), a.inviter(), a.invitee(),
-                        a.userSeq() + 1, a.view(), a.enc(), a.wrappedKey(), a.signature(), a.stamp())),
+                        a.userSeq() + 1, a.view(), a.enc(), a.wrappedKey(), a.keyCommitment(), a.signature(), a.stamp())),
                 Named.of("viewSeq", a -> new AddUser(a.channelID(), a.epoch(), a.inviter(), a.invitee(), a.userSeq(),
-                        new View(a.view().seq() - 1, a.view().head()), a.enc(), a.wrappedKey(), a.signature(), a.stamp())),
+                        new View(a.view().seq() - 1, a.view().head()), a.enc(), a.wrappedKey(), a.keyCommitment(), a.signature(), a.stamp())),
                 Named.of("viewHead", a -> new AddUser(a.channelID(), a.epoch(), a.inviter(), a.invitee(), a.userSeq(),
-                        new View(a.view().seq(), flip(a.view().head())), a.enc(), a.wrappedKey(), a.signature(),
+                        new View(a.view().seq(), flip(a.view().head())), a.enc(), a.wrappedKey(), a.keyCommitment(), a.signature(),
                         a.stamp())),
                 Named.of("channelkey.enc", a -> new AddUser(a.channelID(), a.epoch(), a.inviter(), a.invitee(),
-                        a.userSeq(), a.view(), flip(a.enc()), a.wrappedKey(), a.signature(), a.stamp())),
+                        a.userSeq(), a.view(), flip(a.enc()), a.wrappedKey(), a.keyCommitment(), a.signature(), a.stamp())),
                 Named.of("channelkey.ct", a -> new AddUser(a.channelID(), a.epoch(), a.inviter(), a.invitee(),
-                        a.userSeq(), a.view(), a.enc(), flip(a.wrappedKey()), a.signature(), a.stamp())),
+                        a.userSeq(), a.view(), a.enc(), flip(a.wrappedKey()), a.keyCommitment(), a.signature(), a.stamp())),
+                Named.of("keyCommitment", a -> new AddUser(a.channelID(), a.epoch(), a.inviter(), a.invitee(),
+                        a.userSeq(), a.view(), a.enc(), a.wrappedKey(), flip(a.keyCommitment()), a.signature(), a.stamp())),
                 Named.of("signature", a -> new AddUser(a.channelID(), a.epoch(), a.inviter(), a.invitee(),
-                        a.userSeq(), a.view(), a.enc(), a.wrappedKey(), flip(a.signature()), a.stamp())));
+                        a.userSeq(), a.view(), a.enc(), a.wrappedKey(), a.keyCommitment(), flip(a.signature()), a.stamp())));
     }
 
     @ParameterizedTest
@@ -142,7 +143,7 @@ class EntriesTest {
         SigningPublicKey key = ALICE.signing().publicKey();
 
         AddUser withCommsSignature = new AddUser(create.channelID(), create.epoch(), create.inviter(),
-                create.invitee(), create.userSeq(), create.view(), create.enc(), create.wrappedKey(), c.signature(), null);
+                create.invitee(), create.userSeq(), create.view(), create.enc(), create.wrappedKey(), create.keyCommitment(), c.signature(), null);
         Comms withAddUserSignature = new Comms(c.channelID(), c.epoch(), c.userID(), c.userSeq(), c.view(), c.nonce(),
                 c.ct(), create.signature(), null);
         assertThat(Entries.verify(withCommsSignature, key)).isFalse();
@@ -215,7 +216,7 @@ class EntriesTest {
     void theOtherFieldsAreBoundByTheSignatureNotTheWrapping() throws Exception {
         AddUser a = invite();
         AddUser otherSeq = new AddUser(a.channelID(), a.epoch(), a.inviter(), a.invitee(), 99, a.view(), a.enc(),
-                a.wrappedKey(), a.signature(), null);
+                a.wrappedKey(), a.keyCommitment(), a.signature(), null);
         assertThat(ChannelCrypto.unwrapKey(otherSeq, BOB.agreement())).isEqualTo(KEY);
         assertThat(Entries.verify(otherSeq, ALICE.signing().publicKey())).isFalse();
     }
@@ -225,7 +226,7 @@ class EntriesTest {
         byte[] info = ChannelCrypto.keyInfo("general", 0, "alice", "bob");
         HpkeSealed sixteen = Hpke.seal(BOB.agreement().publicKey(), info, new byte[0], new byte[16]);
         AddUser a = new AddUser("general", 0, "alice", "bob", 1, VIEW, sixteen.enc(), sixteen.ciphertext(),
-                new byte[64], null);
+                new byte[32], new byte[64], null);
         assertThatThrownBy(() -> ChannelCrypto.unwrapKey(a, BOB.agreement())).isInstanceOf(MalformedInputException.class)
                 .hasMessageContaining("channel key must be 32 bytes, got 16");
     }

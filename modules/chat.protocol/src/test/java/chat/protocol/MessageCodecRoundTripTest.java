@@ -46,7 +46,7 @@ class MessageCodecRoundTripTest {
             assertThat(Jcs.canonical(JsonParser.withDefaults().parseObject(bytes)))
                     .as("seed %d case %d: encoding is canonical", seed, i).isEqualTo(bytes);
         }
-        assertThat(types).hasSize(10);
+        assertThat(types).hasSize(12);
     }
 
     @Test

@@ -24,7 +24,7 @@ final class RandomMessages {
     }
 
     Message any() {
-        return switch (random.nextInt(10)) {
+        return switch (random.nextInt(12)) {
             case 0 -> initConn();
             case 1 -> initKey();
             case 2 -> new InitConfirm(bytes(64));
@@ -34,6 +34,8 @@ final class RandomMessages {
             case 6 -> comms();
             case 7 -> error();
             case 8 -> new Ping();
+            case 9 -> member();
+            case 10 -> rotate();
             default -> new Pong();
         };
     }
@@ -70,7 +72,32 @@ final class RandomMessages {
         String inviter = user();
         String invitee = random.nextBoolean() ? inviter : user();
         return new AddUser(channel(), seq(0), inviter, invitee, seq(1), view(), bytes(32), bytes(MessageCodec.WRAPPED_KEY_LENGTH),
-                bytes(64), stamp());
+                bytes(32), bytes(64), stamp());
+    }
+
+    MemberChange member() {
+        MemberChange.Change change = MemberChange.Change.values()[random.nextInt(3)];
+        String author = user();
+        String subject = change == MemberChange.Change.LEAVE ? author : other(author);
+        return new MemberChange(channel(), seq(0), author, subject, change, seq(1), view(), bytes(64), stamp());
+    }
+
+    Rotate rotate() {
+        java.util.SortedMap<String, Rotate.WrappedKey> keys = new java.util.TreeMap<>();
+        int n = 1 + random.nextInt(5);
+        for (int i = 0; i < n; i++) {
+            keys.put(user(), new Rotate.WrappedKey(bytes(32), bytes(MessageCodec.WRAPPED_KEY_LENGTH)));
+        }
+        return new Rotate(channel(), seq(1), user(), seq(1), view(), keys, bytes(32), bytes(12),
+                bytes(MessageCodec.WRAPPED_KEY_LENGTH), bytes(64), stamp());
+    }
+
+    private String other(String user) {
+        String o = user();
+        while (o.equals(user)) {
+            o = user();
+        }
+        return o;
     }
 
     Comms comms() {

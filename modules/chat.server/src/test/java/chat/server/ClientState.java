@@ -3,6 +3,7 @@ package chat.server;
 import chat.crypto.CryptoException;
 import chat.protocol.AddUser;
 import chat.protocol.ChainHash;
+import chat.protocol.ChannelEntry;
 import chat.protocol.ChannelCrypto;
 import chat.protocol.Comms;
 import chat.protocol.Entries;
@@ -30,7 +31,7 @@ import java.util.TreeMap;
 public final class ClientState {
 
     /** One entry as received, with the head after it and (for comms) its decrypted text. */
-    public record Received(Message entry, byte[] canonical, byte[] headAfter, String text) {
+    public record Received(ChannelEntry entry, byte[] canonical, byte[] headAfter, String text) {
 
         public long seq() {
             return switch (entry) {
@@ -41,7 +42,7 @@ public final class ClientState {
         }
 
         public String author() {
-            return Entries.author(entry);
+            return entry.author();
         }
 
         public long userSeq() {
@@ -146,7 +147,7 @@ public final class ClientState {
     }
 
     /** Called by the connection's reader for every addUser or comms received. */
-    public synchronized void received(Message entry, byte[] raw) {
+    public synchronized void received(ChannelEntry entry, byte[] raw) {
         String channel;
         long seq;
         switch (entry) {
@@ -164,7 +165,7 @@ public final class ClientState {
         if (seq != c.seq + 1) {
             problems.add(user() + ": " + channel + " entry " + seq + " after " + c.seq);
         }
-        String author = Entries.author(entry);
+        String author = entry.author();
         var signer = directory.user(author).orElse(null);
         boolean signed = signer != null && switch (entry) {
             case AddUser a -> Entries.verify(a, signer.signingKey());

@@ -6,7 +6,9 @@ import chat.crypto.CryptoException;
 import chat.crypto.Sha256;
 import chat.protocol.AddUser;
 import chat.protocol.ChainHash;
+import chat.protocol.ChannelEntry;
 import chat.protocol.ChannelCrypto;
+import chat.protocol.ChannelEntry;
 import chat.protocol.Comms;
 import chat.protocol.Entries;
 import chat.protocol.Message;
@@ -142,7 +144,7 @@ final class ChannelLedger {
             return reject(lastSeq + 1, Alarm.Kind.GAP, "expected entry #" + (lastSeq + 1) + ", the server sent #" + seq
                     + ": entries #" + (lastSeq + 1) + ".." + (seq - 1) + " are missing");
         }
-        String author = Entries.author(entry);
+        String author = ((ChannelEntry) entry).author();
         Principal principal = directory.user(author).orElse(null);
         if (principal == null) {
             return reject(seq, Alarm.Kind.BAD_SIGNATURE, "author " + author + " is not in the directory");

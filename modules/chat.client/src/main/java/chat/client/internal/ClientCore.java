@@ -12,6 +12,7 @@ import chat.crypto.MalformedInputException;
 import chat.protocol.AddUser;
 import chat.protocol.ChannelCrypto;
 import chat.protocol.ChannelHead;
+import chat.protocol.ChannelEntry;
 import chat.protocol.Comms;
 import chat.protocol.Entries;
 import chat.protocol.ErrorCode;
@@ -237,7 +238,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
      * stale and signed again).
      */
     private PendingOp ownPending(Message entry) {
-        if (!Entries.author(entry).equals(me.name())) {
+        if (!((ChannelEntry) entry).author().equals(me.name())) {
             return null;
         }
         long userSeq = entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq();
@@ -254,7 +255,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
     }
 
     private void acknowledge(Message entry, PendingOp op, long channelSeq) {
-        if (!Entries.author(entry).equals(me.name())) {
+        if (!((ChannelEntry) entry).author().equals(me.name())) {
             return;
         }
         long userSeq = entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq();

@@ -249,7 +249,7 @@ class ChannelLedgerTest {
         assertRejected(bobs, ch.peek(otherAuthor), Alarm.Kind.BAD_SIGNATURE, 5);
         AddUser invite = ch.inviteEntry(ALICE, CAROL);
         AddUser badInvite = new AddUser(invite.channelID(), invite.epoch(), invite.inviter(), "dave", invite.userSeq(),
-                invite.view(), invite.enc(), invite.wrappedKey(), invite.signature(), null);
+                invite.view(), invite.enc(), invite.wrappedKey(), invite.keyCommitment(), invite.signature(), null);
         assertRejected(bobs, ch.peek(badInvite), Alarm.Kind.BAD_SIGNATURE, 5);
         assertGenuineStillApplies(bobs, ch, ALICE);
     }

@@ -117,7 +117,7 @@ final class TestChannel {
         clock += 1000;
         heads.add(ChainHash.next(head(seq()), d.bytes()));
         delivered.add(d);
-        userSeqs.put(Entries.author(entry), userSeqOf(entry));
+        userSeqs.put(((chat.protocol.ChannelEntry) entry).author(), userSeqOf(entry));
         return d;
     }
 

@@ -15,6 +15,9 @@ import chat.crypto.Sha256;
 import chat.crypto.SigningKeyPair;
 import chat.crypto.SigningPublicKey;
 import chat.protocol.AddUser;
+import chat.protocol.ChannelEntry;
+import chat.protocol.MemberChange;
+import chat.protocol.Rotate;
 import chat.protocol.ChainHash;
 import chat.protocol.ChannelCrypto;
 import chat.protocol.Comms;
@@ -33,6 +36,7 @@ import chat.protocol.identity.IdentityKeys;
 import chat.protocol.json.Jcs;
 import chat.protocol.json.JsonException;
 import chat.protocol.json.JsonParser;
+import chat.protocol.json.JsonValue;
 import chat.protocol.json.ObjectReader;
 import chat.protocol.wire.FrameOpener;
 import chat.protocol.wire.FrameReader;
@@ -44,6 +48,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -141,8 +147,7 @@ class GoldenVectorsTest {
                     hex(v.object("context"), "th1"), k.nonce(), k.ephemeralKey());
             case InitConfirm c -> SignedForms.initConfirm(v.object("context").string("userID"),
                     hex(v.object("context"), "th2"));
-            case AddUser a -> SignedForms.addUser(a);
-            case Comms c -> SignedForms.comms(c);
+            case ChannelEntry c -> SignedForms.entry(c);
             default -> throw new AssertionError(m.type() + " is not signed");
         };
         assertThat(new String(recomputed, StandardCharsets.UTF_8)).isEqualTo(v.string("signedForm"));
@@ -156,8 +161,7 @@ class GoldenVectorsTest {
             case InitConn c -> c.signature();
             case InitKey k -> k.signature();
             case InitConfirm c -> c.signature();
-            case AddUser a -> a.signature();
-            case Comms c -> c.signature();
+            case ChannelEntry c -> c.signature();
             default -> throw new AssertionError(m.type() + " is not signed");
         };
     }
@@ -169,7 +173,7 @@ class GoldenVectorsTest {
             types.add(v.string("type"));
         }
         assertThat(types).containsExactlyInAnyOrder("initConn", "initKey", "initConfirm", "sync", "replayFinished",
-                "addUser", "comms", "error", "ping", "pong");
+                "addUser", "comms", "member", "rotate", "error", "ping", "pong");
         // both kinds of addUser, an entry with and without its stamp, an error with every optional field
         assertThat(objects(MESSAGES, "messages")).extracting(GoldenVectorsTest::name).contains(
                 "addUser (create, as the client sends it)", "addUser (invite, as delivered)",
@@ -303,15 +307,20 @@ class GoldenVectorsTest {
     @Test
     void everyEntryVerifiesDecryptsAndChains() throws Exception {
         String channel = CHANNEL.string("channelID");
-        byte[] channelKey = hex(CHANNEL, "channelKey");
+        List<byte[]> epochKeys = new ArrayList<>();
+        for (JsonValue k : CHANNEL.array("epochKeys").elements()) {
+            epochKeys.add(HexFormat.of().parseHex(((JsonValue.JsonString) k).value()));
+        }
+        assertThat(epochKeys.getFirst()).isEqualTo(hex(CHANNEL, "channelKey"));
         byte[] head = hex(CHANNEL, "genesis");
         long seq = 0;
         for (ObjectReader e : objects(CHANNEL, "entries")) {
             byte[] canonical = utf8(e, "message");
-            Message m = CODEC.decode(canonical);
+            ChannelEntry m = (ChannelEntry) CODEC.decode(canonical);
+            byte[] channelKey = epochKeys.get((int) m.epoch());
             assertThat(CODEC.encode(m)).isEqualTo(canonical);
             String author = e.string("author");
-            assertThat(Entries.author(m)).isEqualTo(author);
+            assertThat(m.author()).isEqualTo(author);
             switch (m) {
                 case AddUser a -> {
                     assertThat(a.invitee()).isEqualTo(e.string("recipient"));
@@ -334,7 +343,23 @@ class GoldenVectorsTest {
                     assertThat(SignedForms.comms(c)).isEqualTo(utf8(e, "signedForm"));
                     assertThat(Entries.verify(c, signingKey(author))).isTrue();
                 }
-                default -> throw new AssertionError(m.type() + " is not an entry");
+                case MemberChange c -> {
+                    assertThat(SignedForms.entry(c)).isEqualTo(utf8(e, "signedForm"));
+                    assertThat(Entries.verify(c, signingKey(author))).isTrue();
+                    assertThat(Entries.verify(c, signingKey(author.equals("alice") ? "bob" : "alice"))).isFalse();
+                }
+                case Rotate r -> {
+                    assertThat(SignedForms.entry(r)).isEqualTo(utf8(e, "signedForm"));
+                    assertThat(Entries.verify(r, signingKey(author))).isTrue();
+                    assertThat(Sha256.hash(utf8(e, "commitmentForm"))).isEqualTo(r.keyCommitment());
+                    assertThat(ChannelCrypto.commitment(channel, r.epoch(), channelKey)).isEqualTo(r.keyCommitment());
+                    for (String member : r.keys().keySet()) {
+                        assertThat(ChannelCrypto.rotateKeyInfo(channel, r.epoch(), r.userID(), member))
+                                .isEqualTo(e.object("hpkeInfo").string(member).getBytes(StandardCharsets.UTF_8));
+                        assertThat(ChannelCrypto.unwrapKey(r, member, keys(member).agreement())).isEqualTo(channelKey);
+                    }
+                    assertThat(ChannelCrypto.openPrevious(channelKey, r)).isEqualTo(epochKeys.get((int) r.epoch() - 1));
+                }
             }
             // Every entry names the newest entry its author had seen: here always the one before it.
             assertThat(viewSeq(m)).isEqualTo(seq);
@@ -348,19 +373,19 @@ class GoldenVectorsTest {
             seq++;
             assertThat(stampSeq(m)).isEqualTo(seq);
         }
-        assertThat(seq).isEqualTo(4);
+        assertThat(seq).isEqualTo(9);
     }
 
-    static long viewSeq(Message m) {
-        return m instanceof AddUser a ? a.view().seq() : ((Comms) m).view().seq();
+    static long viewSeq(ChannelEntry m) {
+        return m.view().seq();
     }
 
-    static byte[] viewHead(Message m) {
-        return m instanceof AddUser a ? a.view().head() : ((Comms) m).view().head();
+    static byte[] viewHead(ChannelEntry m) {
+        return m.view().head();
     }
 
-    static long stampSeq(Message m) {
-        return m instanceof AddUser a ? a.stamp().channelSeq() : ((Comms) m).stamp().channelSeq();
+    static long stampSeq(ChannelEntry m) {
+        return m.stamp().channelSeq();
     }
 
     @Test

@@ -7,6 +7,9 @@ import chat.crypto.MalformedInputException;
 import chat.crypto.Sha256;
 import chat.crypto.SigningKeyPair;
 import chat.protocol.AddUser;
+import chat.protocol.ChannelEntry;
+import chat.protocol.MemberChange;
+import chat.protocol.Rotate;
 import chat.protocol.ChainHash;
 import chat.protocol.ChannelCrypto;
 import chat.protocol.ChannelHead;
@@ -269,14 +272,45 @@ public final class VectorGenerator {
         Comms answer = comms(bob, 1, channelKey, reply, "comms bob 1 nonce");
         commsEntry(answer.withStamp(new Stamp(4, T0 + 2_000)), channelKey, reply);
 
+        MemberChange promote = Entries.member(alice.signing(), CHANNEL, 0, "alice", "bob", MemberChange.Change.ADMIN,
+                4, view());
+        memberEntry(promote.withStamp(new Stamp(5, T0 + 3_000)));
+
+        byte[] key1 = secret("channel general key epoch 1");
+        Rotate rotate1 = Entries.rotate(alice.signing(), CHANNEL, 1, "alice", Map.of("alice",
+                alice.agreement().publicKey(), "bob", bob.agreement().publicKey()), key1, channelKey, 5, view());
+        message("rotate (as the client sends it)", rotate1, "alice", SignedForms.entry(rotate1), null);
+        rotateEntry(rotate1.withStamp(new Stamp(6, T0 + 4_000)));
+
+        Comms later = comms(alice, 1, 6, key1, "Rotated.", "comms 7 nonce");
+        commsEntry(later.withStamp(new Stamp(7, T0 + 5_000)), key1, "Rotated.");
+
+        MemberChange leave = Entries.member(bob.signing(), CHANNEL, 1, "bob", "bob", MemberChange.Change.LEAVE, 2, view());
+        message("member (leave, as the client sends it)", leave, "bob", SignedForms.entry(leave), null);
+        memberEntry(leave.withStamp(new Stamp(8, T0 + 6_000)));
+
+        byte[] key2 = secret("channel general key epoch 2");
+        Rotate rotate2 = Entries.rotate(alice.signing(), CHANNEL, 2, "alice", Map.of("alice",
+                alice.agreement().publicKey()), key2, key1, 7, view());
+        rotateEntry(rotate2.withStamp(new Stamp(9, T0 + 7_000)));
+
+        MemberChange remove = Entries.member(alice.signing(), CHANNEL, 2, "alice", "bob", MemberChange.Change.REMOVE,
+                8, view());
+        message("member (remove, as the client sends it; bob has left, so the server refuses it with badSubject)",
+                remove, "alice", SignedForms.entry(remove), null);
+
         return ObjectBuilder.create()
-                .put("description", "Channel 'general' (epoch 0): alice creates it, invites bob, both write. "
+                .put("description", "Channel 'general': alice creates it (epoch 0), invites bob, both write; "
+                        + "alice makes bob an admin and rotates to epoch 1, writes, bob leaves, alice rotates to "
+                        + "epoch 2. "
                         + "Entries are given as delivered (with channelSeq and timestamp); 'head' is the chain "
                         + "head after the entry. The channel key and comms nonces are derived from labels; the "
                         + "HPKE encapsulations are random.")
                 .put("channelID", CHANNEL)
                 .put("epoch", 0)
                 .put("channelKey", hex.formatHex(channelKey))
+                .put("epochKeys", new JsonValue.JsonArray(List.of(new JsonValue.JsonString(hex.formatHex(channelKey)),
+                        new JsonValue.JsonString(hex.formatHex(key1)), new JsonValue.JsonString(hex.formatHex(key2)))))
                 .put("genesisForm", new String(ObjectBuilder.create().put("purpose", ChainHash.PURPOSE)
                         .put("channelID", CHANNEL).canonical(), StandardCharsets.UTF_8))
                 .put("genesis", hex.formatHex(genesis))
@@ -307,13 +341,50 @@ public final class VectorGenerator {
 
     private Comms comms(IdentityKeys sender, long userSeq, byte[] channelKey, String text, String nonceLabel)
             throws MalformedInputException {
+        return comms(sender, 0, userSeq, channelKey, text, nonceLabel);
+    }
+
+    private Comms comms(IdentityKeys sender, long epoch, long userSeq, byte[] channelKey, String text, String nonceLabel)
+            throws MalformedInputException {
         byte[] nonce = Arrays.copyOf(secret(nonceLabel), AesGcm.NONCE_LENGTH);
         View view = view();
-        byte[] aad = ChannelCrypto.commsAad(CHANNEL, 0, sender.name(), userSeq, view);
+        byte[] aad = ChannelCrypto.commsAad(CHANNEL, epoch, sender.name(), userSeq, view);
         byte[] ct = AesGcm.of(channelKey).seal(nonce, aad, ChannelCrypto.plaintext(text));
-        Comms unsigned = new Comms(CHANNEL, 0, sender.name(), userSeq, view, nonce, ct, new byte[0], null);
-        return new Comms(CHANNEL, 0, sender.name(), userSeq, view, nonce, ct,
+        Comms unsigned = new Comms(CHANNEL, epoch, sender.name(), userSeq, view, nonce, ct, new byte[0], null);
+        return new Comms(CHANNEL, epoch, sender.name(), userSeq, view, nonce, ct,
                 sender.signing().sign(SignedForms.comms(unsigned)), null);
+    }
+
+    private void memberEntry(MemberChange delivered) {
+        advance(delivered);
+        entries.add(ObjectBuilder.create()
+                .put("kind", "member")
+                .put("author", delivered.userID())
+                .put("signedForm", new String(SignedForms.entry(delivered), StandardCharsets.UTF_8))
+                .put("message", new String(codec.encode(delivered), StandardCharsets.UTF_8))
+                .put("head", hex.formatHex(head))
+                .build());
+    }
+
+    private void rotateEntry(Rotate delivered) {
+        ObjectBuilder infos = ObjectBuilder.create();
+        for (String member : delivered.keys().keySet()) {
+            infos.put(member, new String(ChannelCrypto.rotateKeyInfo(delivered.channelID(), delivered.epoch(),
+                    delivered.userID(), member), StandardCharsets.UTF_8));
+        }
+        advance(delivered);
+        entries.add(ObjectBuilder.create()
+                .put("kind", "rotate")
+                .put("author", delivered.userID())
+                .put("hpkeInfo", infos)
+                .put("commitmentForm", new String(ObjectBuilder.create().put("purpose", ChannelCrypto.COMMITMENT_PURPOSE)
+                        .put("channelID", delivered.channelID()).put("epoch", delivered.epoch())
+                        .put("key", secret("channel general key epoch " + delivered.epoch())).canonical(),
+                        StandardCharsets.UTF_8))
+                .put("signedForm", new String(SignedForms.entry(delivered), StandardCharsets.UTF_8))
+                .put("message", new String(codec.encode(delivered), StandardCharsets.UTF_8))
+                .put("head", hex.formatHex(head))
+                .build());
     }
 
     private void commsEntry(Comms delivered, byte[] channelKey, String text) {
@@ -335,7 +406,7 @@ public final class VectorGenerator {
                 .build());
     }
 
-    private void advance(Message delivered) {
+    private void advance(ChannelEntry delivered) {
         head = ChainHash.next(head, delivered);
         seq++;
     }

@@ -7,7 +7,9 @@ import chat.protocol.ErrorMessage;
 import chat.protocol.InitConfirm;
 import chat.protocol.InitConn;
 import chat.protocol.InitKey;
+import chat.protocol.MemberChange;
 import chat.protocol.Message;
+import chat.protocol.Rotate;
 import chat.protocol.Ping;
 import chat.protocol.Pong;
 import chat.protocol.ProtocolException;
@@ -44,6 +46,8 @@ final class Dispatcher {
                     userSeq = c.userSeq();
                     admit(conn, () -> comms.handle(conn, c));
                 }
+                case MemberChange m -> unexpected(m);
+                case Rotate m -> unexpected(m);
                 case Ping p -> conn.send(new Pong());
                 case Pong p -> {
                 }
