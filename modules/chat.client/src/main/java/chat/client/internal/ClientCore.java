@@ -383,7 +383,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
                     LOG.log(Level.INFO, "the server did not take userSeq {0} ({1}); it stays queued", op.userSeq(),
                             e.code().wireName());
                 } else {
-                    fail(op, new CommandException(e.code().wireName(), ServerText.clean(e.message())));
+                    fail(op, new CommandException(e.code(), ServerText.clean(e.message())));
                 }
                 return;
             }
@@ -414,7 +414,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 session.sendEncoded(message);
             }
         } catch (CommandException | IOException | MalformedInputException e) {
-            fail(op, new CommandException(CommandException.LOCAL, "could not re-sign: " + e.getMessage()));
+            fail(op, CommandException.local("could not re-sign: " + e.getMessage()));
         }
     }
 
@@ -539,7 +539,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 throw local(problem);
             }
             if (state.ledgers.containsKey(channel)) {
-                throw new CommandException(ErrorCode.CHANNEL_EXISTS.wireName(), "channel " + channel + " exists already");
+                throw new CommandException(ErrorCode.CHANNEL_EXISTS, "channel " + channel + " exists already");
             }
             for (PendingOp op : state.pending) {
                 if (op.kind() == PendingOp.Kind.CREATE && op.channel().equals(channel)) {
@@ -557,11 +557,11 @@ public final class ClientCore implements ChatClient, Session.Listener {
         try {
             ChannelLedger ledger = usableChannel(channel);
             if (directory.user(user).isEmpty()) {
-                throw new CommandException(ErrorCode.UNKNOWN_INVITEE.wireName(), "there is no user " + user
+                throw new CommandException(ErrorCode.UNKNOWN_INVITEE, "there is no user " + user
                         + " in the directory");
             }
             if (ledger.isMember(user)) {
-                throw new CommandException(ErrorCode.ALREADY_MEMBER.wireName(), user + " is a member of " + channel
+                throw new CommandException(ErrorCode.ALREADY_MEMBER, user + " is a member of " + channel
                         + " already");
             }
             return submit(PendingOp.Kind.INVITE, channel, user, null, ledger, tag);
@@ -579,7 +579,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
             }
             int bytes = text.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_TEXT_BYTES) {
-                throw new CommandException(ErrorCode.LIMIT_EXCEEDED.wireName(), "the message is " + bytes
+                throw new CommandException(ErrorCode.LIMIT_EXCEEDED, "the message is " + bytes
                         + " bytes long; the limit is " + MAX_TEXT_BYTES);
             }
             return submit(PendingOp.Kind.SEND, channel, text, null, ledger, tag);
@@ -591,10 +591,10 @@ public final class ClientCore implements ChatClient, Session.Listener {
     private ChannelLedger usableChannel(String channel) throws CommandException {
         ChannelLedger ledger = state.ledgers.get(channel);
         if (ledger == null) {
-            throw new CommandException(ErrorCode.NO_SUCH_CHANNEL.wireName(), "you have no channel " + channel);
+            throw new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel);
         }
         if (!ledger.isMember(me.name()) || ledger.key() == null) {
-            throw new CommandException(ErrorCode.NOT_MEMBER.wireName(), "you are not a member of " + channel);
+            throw new CommandException(ErrorCode.NOT_MEMBER, "you are not a member of " + channel);
         }
         return ledger;
     }
@@ -657,7 +657,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
     }
 
     private static CommandException local(String message) {
-        return new CommandException(CommandException.LOCAL, message);
+        return CommandException.local(message);
     }
 
     @Override
@@ -673,7 +673,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
     public synchronized List<HistoryItem> history(String channel, int limit) throws CommandException {
         ChannelLedger ledger = state.ledgers.get(channel);
         if (ledger == null) {
-            throw new CommandException(ErrorCode.NO_SUCH_CHANNEL.wireName(), "you have no channel " + channel);
+            throw new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel);
         }
         List<HistoryItem> all = ledger.history();
         int from = limit <= 0 ? 0 : Math.max(0, all.size() - limit);
