@@ -10,6 +10,7 @@ import chat.client.HistoryItem;
 import chat.client.LoginException;
 import chat.crypto.MalformedInputException;
 import chat.protocol.AddUser;
+import chat.protocol.ChainHash;
 import chat.protocol.ChannelCrypto;
 import chat.protocol.ChannelHead;
 import chat.protocol.Comms;
@@ -634,7 +635,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         String name = me.name();
         return switch (kind) {
             case CREATE -> Entries.addUser(me.signing(), channel, 0, name, name, me.agreement().publicKey(), channelKey,
-                    userSeq, new View(0, chat.protocol.ChainHash.genesis(channel)));
+                    userSeq, new View(0, ChainHash.genesis(channel)));
             case INVITE -> {
                 Principal invitee = directory.user(argument).orElseThrow(() -> local("no user " + argument));
                 yield Entries.addUser(me.signing(), channel, 0, name, argument, invitee.agreementKey(),
