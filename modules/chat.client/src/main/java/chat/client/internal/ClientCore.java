@@ -82,6 +82,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         this.signer = new CommandSigner(me, directory, codec);
         this.outbox = new Outbox(state, events, this);
         this.reconnection = new Reconnection(options.maxRetryDelay(), options.pingInterval());
+        outbox.onSettled(this::settled);
     }
 
     public static ChatClient login(UserBundle bundle, char[] password, ClientOptions options,
@@ -230,6 +231,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         conn = new ConnState.Ready(from);
         reconnection.succeeded();
         resendPending(from);
+        releaseHeld(); // held ops restored from disk whose create or invite was answered before the restart
         if (first) {
             firstReplay.countDown();
         } else {
@@ -244,6 +246,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
      */
     private void resendPending(Session to) {
         for (PendingOp op : outbox.ops()) {
+            if (op.held()) {
+                continue; // signed and sent when what it waits for is answered
+            }
             long seq = acceptedAt(op);
             if (seq > 0) {
                 outbox.acknowledge(op, seq);
@@ -284,7 +289,10 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
     }
 
-    /** Our userSeq was taken (another device of ours): sign the same command again with a fresh one. */
+    /**
+     * Signs {@code op} again with a fresh userSeq: its own was taken (by another device of
+     * ours), or it was held and is signed for the first time.
+     */
     private void resign(PendingOp op) {
         try {
             long userSeq = ++state.lastUserSeq;
@@ -296,6 +304,48 @@ public final class ClientCore implements ChatClient, Session.Listener {
             }
         } catch (CommandException | IOException | MalformedInputException e) {
             outbox.fail(op, CommandException.local("could not re-sign: " + e.getMessage()));
+        }
+    }
+
+    /**
+     * An invite or send given while an earlier create or invite of its channel is in the
+     * outbox is held there unsigned (it could not be signed over a channel this device does
+     * not hold yet) and signed when that one is acknowledged, in the order given; if that
+     * one is refused, the held ones fail with the same refusal.
+     */
+    private void settled(PendingOp op, CommandException refusal) {
+        if (!op.isBarrier()) {
+            return;
+        }
+        if (refusal != null) {
+            for (PendingOp held : outbox.ops()) {
+                if (held.held() && held.channel().equals(op.channel())) {
+                    outbox.fail(held, refusal.withMessage(held.describe() + " waited for " + op.describe()
+                            + ", which was refused: " + refusal.getMessage()));
+                }
+            }
+        }
+        releaseHeld();
+    }
+
+    /** Signs (and sends, if connected) every held op that no longer waits, in order. */
+    private void releaseHeld() {
+        if (conn instanceof ConnState.Closed) {
+            return;
+        }
+        for (PendingOp op : outbox.ops()) {
+            if (op.held() && outbox.barrierBefore(op) == null && outbox.withUserSeq(op.userSeq()) == op) {
+                try {
+                    ChannelLedger ledger = usableChannel(op.channel());
+                    if (op.kind() == PendingOp.Kind.INVITE && ledger.isMember(op.argument())) {
+                        throw new CommandException(ErrorCode.ALREADY_MEMBER, op.argument() + " is a member of "
+                                + op.channel() + " already");
+                    }
+                    resign(op);
+                } catch (CommandException e) {
+                    outbox.fail(op, e);
+                }
+            }
         }
     }
 
@@ -404,6 +454,13 @@ public final class ClientCore implements ChatClient, Session.Listener {
     @Override
     public synchronized CompletableFuture<Long> invite(String channel, String user, String tag) {
         try {
+            if (outbox.barrierFor(channel) != null) {
+                if (directory.user(user).isEmpty()) {
+                    throw new CommandException(ErrorCode.UNKNOWN_INVITEE, "there is no user " + user
+                            + " in the directory");
+                }
+                return hold(PendingOp.Kind.INVITE, channel, user, tag);
+            }
             ChannelLedger ledger = usableChannel(channel);
             if (directory.user(user).isEmpty()) {
                 throw new CommandException(ErrorCode.UNKNOWN_INVITEE, "there is no user " + user
@@ -422,7 +479,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
     @Override
     public synchronized CompletableFuture<Long> send(String channel, String text, String tag) {
         try {
-            ChannelLedger ledger = usableChannel(channel);
+            boolean waits = outbox.barrierFor(channel) != null;
+            ChannelLedger ledger = waits ? null : usableChannel(channel);
             if (text == null || text.isEmpty()) {
                 throw local("the message is empty");
             }
@@ -431,7 +489,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 throw new CommandException(ErrorCode.LIMIT_EXCEEDED, "the message is " + bytes
                         + " bytes long; the limit is " + MAX_TEXT_BYTES);
             }
-            return submit(PendingOp.Kind.SEND, channel, text, null, ledger, tag);
+            return waits ? hold(PendingOp.Kind.SEND, channel, text, tag)
+                    : submit(PendingOp.Kind.SEND, channel, text, null, ledger, tag);
         } catch (CommandException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -470,6 +529,19 @@ public final class ClientCore implements ChatClient, Session.Listener {
             ready.session().sendEncoded(message);
         }
         return future;
+    }
+
+    /** Queues a command that waits for an earlier create or invite of its channel (see {@link #settled}). */
+    private CompletableFuture<Long> hold(PendingOp.Kind kind, String channel, String argument, String tag)
+            throws CommandException {
+        if (conn instanceof ConnState.Closed) {
+            throw local("the client is closed");
+        }
+        try {
+            return outbox.add(new PendingOp(kind, channel, argument, null, state.lastUserSeq + 1, null), tag);
+        } catch (IOException e) {
+            throw local("cannot queue the message in the local state: " + e.getMessage());
+        }
     }
 
     private static CommandException local(String message) {

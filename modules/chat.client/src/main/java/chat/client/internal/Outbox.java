@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +20,8 @@ import java.util.function.Consumer;
  * (durable in its outbox log) with the futures and tags of this run. Each op ends exactly
  * once, in {@link #settle}: acknowledged (its echo arrived, or the replay shows it
  * accepted) or failed (refused). An op whose userSeq was taken is {@link #replace}d by the
- * same command signed again, keeping its future and tag.
+ * same command signed again, keeping its future and tag; a held op (see
+ * {@link PendingOp#held()}) is replaced the same way when it is signed at last.
  *
  * <p>Not thread-safe: guarded by {@code monitor}, the owning {@link ClientCore}'s, which
  * every caller holds and which is notified whenever an op ends.
@@ -33,6 +35,7 @@ final class Outbox {
     private final Object monitor;
     private final Map<Long, CompletableFuture<Long>> futures = new HashMap<>();
     private final Map<Long, String> tags = new HashMap<>();
+    private BiConsumer<PendingOp, CommandException> onSettled = (op, why) -> { };
 
     Outbox(LocalState state, EventDispatcher events, Object monitor) {
         this.state = state;
@@ -41,6 +44,39 @@ final class Outbox {
         for (PendingOp op : state.pending) {
             futures.put(op.userSeq(), new CompletableFuture<>()); // restored from disk: nobody waits on it
         }
+    }
+
+    /** Called after each op ends, with its refusal (null when acknowledged). */
+    void onSettled(BiConsumer<PendingOp, CommandException> listener) {
+        this.onSettled = listener;
+    }
+
+    /**
+     * The create or invite that a command on {@code channel} given now must wait for: the
+     * latest one of that channel still in the outbox, or null.
+     */
+    PendingOp barrierFor(String channel) {
+        PendingOp barrier = null;
+        for (PendingOp op : state.pending) {
+            if (op.isBarrier() && op.channel().equals(channel)) {
+                barrier = op;
+            }
+        }
+        return barrier;
+    }
+
+    /** The create or invite of {@code op}'s channel given before {@code op} and still in the outbox, or null. */
+    PendingOp barrierBefore(PendingOp op) {
+        PendingOp barrier = null;
+        for (PendingOp earlier : state.pending) {
+            if (earlier == op) {
+                return barrier;
+            }
+            if (earlier.isBarrier() && earlier.channel().equals(op.channel())) {
+                barrier = earlier;
+            }
+        }
+        return barrier;
     }
 
     List<PendingOp> ops() {
@@ -106,11 +142,11 @@ final class Outbox {
     }
 
     void acknowledge(PendingOp op, long channelSeq) {
-        settle(op, f -> f.complete(channelSeq));
+        settle(op, null, f -> f.complete(channelSeq));
     }
 
     void fail(PendingOp op, CommandException why) {
-        settle(op, f -> f.completeExceptionally(why));
+        settle(op, why, f -> f.completeExceptionally(why));
     }
 
     /** Puts {@code again} (the same command with a new userSeq) in the place of {@code op}. */
@@ -127,7 +163,7 @@ final class Outbox {
         }
     }
 
-    private void settle(PendingOp op, Consumer<CompletableFuture<Long>> outcome) {
+    private void settle(PendingOp op, CommandException why, Consumer<CompletableFuture<Long>> outcome) {
         if (op == null || !state.pending.remove(op)) {
             return;
         }
@@ -142,5 +178,6 @@ final class Outbox {
             events.run(() -> outcome.accept(f));
         }
         monitor.notifyAll();
+        onSettled.accept(op, why);
     }
 }
