@@ -16,7 +16,10 @@ import java.util.function.Consumer;
  * <p>Commands return futures that complete with the entry's channelSeq when the server's
  * echo (the acknowledgement) arrives, or fail with {@link CommandException}. Commands
  * given while disconnected are queued (durably) and sent in order, exactly once, after
- * the next reconnection.
+ * the next reconnection. An invite or send given while a create or invite of the same
+ * channel is still unanswered waits (durably) in that queue and is signed and sent once
+ * that one is acknowledged, or fails with the same code if it is refused; so a frontend
+ * may give createChannel, invite and send back to back.
  */
 public interface ChatClient extends AutoCloseable {
 

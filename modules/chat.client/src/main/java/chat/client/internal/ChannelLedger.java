@@ -12,9 +12,11 @@ import chat.protocol.ChannelEntry;
 import chat.protocol.Comms;
 import chat.protocol.Entries;
 import chat.protocol.Message;
+import chat.protocol.MessageCodec;
 import chat.protocol.identity.Directory;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.identity.Principal;
+import chat.protocol.json.Jcs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -132,7 +134,7 @@ final class ChannelLedger {
     Outcome apply(Message entry, byte[] canonical, Directory directory, IdentityKeys me, boolean trusted) {
         long seq = seqOf(entry);
         if (seq <= lastSeq) {
-            byte[] again = Sha256.hash(head(seq - 1), canonical);
+            byte[] again = ChainHash.next(head(seq - 1), canonical);
             return Arrays.equals(again, head(seq)) ? new Outcome.Duplicate()
                     : reject(seq, Alarm.Kind.REWRITTEN, "entry #" + seq + " arrived again with different content");
         }
@@ -223,7 +225,7 @@ final class ChannelLedger {
             own.put(userSeq, new OwnEntry(seq, unstampedHash(entry)));
         }
         lastTimestamp = timestamp;
-        pushHead(Sha256.hash(head(lastSeq), canonical));
+        pushHead(ChainHash.next(head(lastSeq), canonical));
         lastSeq = seq;
         if (item != null) {
             history.add(item);
@@ -292,7 +294,7 @@ final class ChannelLedger {
             case Comms c -> c.withStamp(null);
             default -> throw new IllegalArgumentException(entry.type());
         };
-        return chat.protocol.json.Jcs.canonical(chat.protocol.MessageCodec.toJson(bare));
+        return Jcs.canonical(MessageCodec.toJson(bare));
     }
 
     /** What a message that cannot be decrypted shows as; the alarm says why. */

@@ -11,8 +11,8 @@ import chat.client.LoginException;
 import chat.crypto.MalformedInputException;
 import chat.protocol.AddUser;
 import chat.protocol.ChannelCrypto;
-import chat.protocol.ChannelHead;
 import chat.protocol.ChannelEntry;
+import chat.protocol.ChannelHead;
 import chat.protocol.Comms;
 import chat.protocol.Entries;
 import chat.protocol.ErrorCode;
@@ -24,34 +24,30 @@ import chat.protocol.Ping;
 import chat.protocol.Pong;
 import chat.protocol.ReplayFinished;
 import chat.protocol.Sync;
-import chat.protocol.View;
 import chat.protocol.identity.Directory;
 import chat.protocol.identity.IdentityFileException;
 import chat.protocol.identity.IdentityKeys;
-import chat.protocol.identity.Principal;
 import chat.protocol.identity.UserBundle;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The client. Locking rule: every field below is guarded by this object's monitor; the
- * session reader, the commands and the timers all enter through synchronized methods, and
- * events leave through the {@link EventDispatcher}, never while calling the frontend.
+ * The client. Locking rule: every field below, and everything it owns ({@link Outbox},
+ * {@link LocalState}, the ledgers, the attempt count of {@link Reconnection}), is guarded
+ * by this object's monitor; the session reader, the commands and the timer all enter
+ * through synchronized methods, and events leave through the {@link EventDispatcher},
+ * never while calling the frontend.
  */
 public final class ClientCore implements ChatClient, Session.Listener {
 
@@ -59,20 +55,15 @@ public final class ClientCore implements ChatClient, Session.Listener {
     /** Longest message text, in UTF-8 bytes; the frame limit leaves room for it with headers. */
     public static final int MAX_TEXT_BYTES = 64 * 1024;
 
-    private final UserBundle bundle;
     private final IdentityKeys me;
     private final Directory directory;
     private final ClientOptions options;
     private final EventDispatcher events;
     private final LocalState state;
     private final MessageCodec codec = new MessageCodec();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "chat-client-timer");
-        t.setDaemon(true);
-        return t;
-    });
-    private final Map<Long, CompletableFuture<Long>> futures = new HashMap<>();
-    private final Map<Long, String> tags = new HashMap<>();
+    private final CommandSigner signer;
+    private final Outbox outbox;
+    private final Reconnection reconnection;
     private final List<Alarm> alarms = new ArrayList<>();
     /**
      * Channels this device does not hold yet whose first delivered entry was rejected: kept
@@ -81,21 +72,19 @@ public final class ClientCore implements ChatClient, Session.Listener {
      */
     private final Map<String, ChannelLedger> unverified = new HashMap<>();
     private final CountDownLatch firstReplay = new CountDownLatch(1);
-    private Session session;
-    private boolean ready;
-    private boolean closed;
-    private String loginFailure;
-    private int attempts;
-    private boolean fatal;
+    private ConnState conn = new ConnState.Connecting(null); // the session follows in start()
 
     private ClientCore(UserBundle bundle, IdentityKeys me, ClientOptions options, EventDispatcher events,
                        LocalState state) {
-        this.bundle = bundle;
         this.me = me;
         this.directory = bundle.directory();
         this.options = options;
         this.events = events;
         this.state = state;
+        this.signer = new CommandSigner(me, directory, codec);
+        this.outbox = new Outbox(state, events, this);
+        this.reconnection = new Reconnection(options.maxRetryDelay(), options.pingInterval());
+        outbox.onSettled(this::settled);
     }
 
     public static ChatClient login(UserBundle bundle, char[] password, ClientOptions options,
@@ -129,12 +118,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
     }
 
     private void start() throws LoginException {
-        for (PendingOp op : state.pending) {
-            futures.put(op.userSeq(), new CompletableFuture<>());
-        }
         Session first = Session.open(options, me, directory.server(), codec, this);
         synchronized (this) {
-            session = first;
+            conn = new ConnState.Connecting(first);
             first.start(); // only now: what it reads must find it installed as the current session
             sendSync(first);
         }
@@ -148,13 +134,12 @@ public final class ClientCore implements ChatClient, Session.Listener {
             throw new LoginException(LoginException.Reason.UNREACHABLE, "interrupted during login");
         }
         synchronized (this) {
-            if (loginFailure != null) {
-                throw new LoginException(LoginException.Reason.REFUSED, loginFailure);
+            if (conn instanceof ConnState.Failed failed) {
+                throw new LoginException(LoginException.Reason.REFUSED, failed.reason());
             }
         }
         events.emit(new ClientEvent.Ready(me.name()));
-        long ping = options.pingInterval().toMillis();
-        timer.scheduleAtFixedRate(this::keepAlive, ping, ping, TimeUnit.MILLISECONDS);
+        reconnection.startKeepAlive(this::keepAlive);
     }
 
     private void sendSync(Session s) {
@@ -167,12 +152,12 @@ public final class ClientCore implements ChatClient, Session.Listener {
 
     @Override
     public synchronized void received(Session from, Message message, byte[] json) {
-        if (from != session || closed) {
+        if (from != conn.session()) {
             return;
         }
         switch (message) {
-            case AddUser a -> entry(a.channelID(), a, json, a.stamp() != null);
-            case Comms c -> entry(c.channelID(), c, json, c.stamp() != null);
+            case AddUser a -> entry(a.channelID(), a, a.stamp() != null);
+            case Comms c -> entry(c.channelID(), c, c.stamp() != null);
             case ReplayFinished r -> replayFinished(from, r);
             case ErrorMessage e -> error(e);
             case Ping p -> from.send(new Pong());
@@ -182,7 +167,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
     }
 
-    private void entry(String channel, Message entry, byte[] received, boolean stamped) {
+    private void entry(String channel, Message entry, boolean stamped) {
         if (!stamped) {
             raise(new Alarm(channel, 0, Alarm.Kind.BAD_CREATE, "the server delivered an entry without channelSeq"));
             return;
@@ -206,15 +191,18 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "could not record an entry locally: {0}", e.toString());
                 }
-                PendingOp answered = ownPending(entry);
+                PendingOp answered = outbox.echoedBy(entry, me.name());
                 for (HistoryItem earlier : applied.revealed()) {
                     emit(channel, earlier, null);
                 }
                 if (applied.item() != null) {
-                    emit(channel, applied.item(), answered == null ? null : tags.remove(answered.userSeq()));
+                    emit(channel, applied.item(), outbox.takeTag(answered));
                 }
                 applied.alarms().forEach(this::raise);
-                acknowledge(entry, answered, ChannelLedger.seqOf(entry));
+                if (((ChannelEntry) entry).author().equals(me.name())) {
+                    state.lastUserSeq = Math.max(state.lastUserSeq, Outbox.userSeq(entry));
+                    outbox.acknowledge(answered, ChannelLedger.seqOf(entry));
+                }
             }
             case ChannelLedger.Outcome.Duplicate d -> {
             }
@@ -231,81 +219,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
     }
 
-    /**
-     * The pending command that {@code entry} is the echo of, or null. Matched on the signed
-     * content, not on userSeq alone: another device of ours may have used the same userSeq
-     * at the same time, and its entry must not acknowledge ours (ours is then refused as
-     * stale and signed again).
-     */
-    private PendingOp ownPending(Message entry) {
-        if (!((ChannelEntry) entry).author().equals(me.name())) {
-            return null;
-        }
-        long userSeq = entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq();
-        byte[] unstamped = null;
-        for (PendingOp op : state.pending) {
-            if (op.userSeq() == userSeq) {
-                if (unstamped == null) {
-                    unstamped = ChannelLedger.unstamped(entry);
-                }
-                return Arrays.equals(unstamped, op.message()) ? op : null;
-            }
-        }
-        return null;
-    }
-
-    private void acknowledge(Message entry, PendingOp op, long channelSeq) {
-        if (!((ChannelEntry) entry).author().equals(me.name())) {
-            return;
-        }
-        long userSeq = entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq();
-        state.lastUserSeq = Math.max(state.lastUserSeq, userSeq);
-        if (op == null || !state.pending.remove(op)) {
-            return;
-        }
-        try {
-            state.donePending(userSeq);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not update the outbox: {0}", e.toString());
-        }
-        CompletableFuture<Long> f = futures.remove(userSeq);
-        if (f != null) {
-            events.run(() -> f.complete(channelSeq));
-        }
-        notifyAll();
-    }
-
     private void replayFinished(Session from, ReplayFinished r) {
         state.lastUserSeq = Math.max(state.lastUserSeq, r.userSeq());
-        for (ChannelLedger ledger : state.ledgers.values()) {
-            ChannelHead claimed = r.heads().get(ledger.name);
-            if (claimed == null) {
-                raise(new Alarm(ledger.name, 0, Alarm.Kind.CHANNEL_WITHHELD, "the server no longer lists channel "
-                        + ledger.name + ", which this device holds up to #" + ledger.lastSeq()));
-            } else if (claimed.seq() < ledger.lastSeq()) {
-                raise(new Alarm(ledger.name, claimed.seq(), Alarm.Kind.SHORTER_HISTORY, "the server claims the channel"
-                        + " ends at #" + claimed.seq() + " but this device holds it up to #" + ledger.lastSeq()));
-            } else if (claimed.seq() == ledger.lastSeq() && !Arrays.equals(claimed.head(), ledger.head(ledger.lastSeq()))) {
-                raise(new Alarm(ledger.name, claimed.seq(), Alarm.Kind.FORK, "the server's chain head at #"
-                        + claimed.seq() + " differs from ours: it holds a different history"));
-            } else if (claimed.seq() > ledger.lastSeq() && !ledger.problemReported()) {
-                raise(new Alarm(ledger.name, ledger.lastSeq() + 1, Alarm.Kind.GAP, "the server claims entries up to #"
-                        + claimed.seq() + " but delivered only up to #" + ledger.lastSeq()));
-            }
-        }
-        for (ChannelLedger ledger : state.ledgers.values()) {
-            if (!ledger.isMember(me.name())) {
-                raise(new Alarm(ledger.name, 0, Alarm.Kind.NOT_MEMBER, "the server delivered channel " + ledger.name
-                        + ", of which you are not a member"));
-            }
-        }
-        r.heads().forEach((channel, head) -> {
-            // a channel whose delivered entries were rejected has had its alarm already
-            if (!state.ledgers.containsKey(channel) && !unverified.containsKey(channel) && head.seq() > 0) {
-                raise(new Alarm(channel, 1, Alarm.Kind.GAP, "the server lists channel " + channel
-                        + " up to #" + head.seq() + " but delivered none of it"));
-            }
-        });
+        ReplayAudit.audit(r, state.ledgers.values(), unverified.keySet(), me.name()).forEach(this::raise);
         try {
             state.sync();
             state.saveMeta();
@@ -313,10 +229,12 @@ public final class ClientCore implements ChatClient, Session.Listener {
             LOG.log(Level.WARNING, "could not sync local state: {0}", e.toString());
         }
         from.markSynced();
-        attempts = 0;
+        boolean first = conn instanceof ConnState.Connecting;
+        conn = new ConnState.Ready(from);
+        reconnection.succeeded();
         resendPending(from);
-        if (!ready) {
-            ready = true;
+        releaseHeld(); // held ops restored from disk whose create or invite was answered before the restart
+        if (first) {
             firstReplay.countDown();
         } else {
             events.emit(new ClientEvent.Reconnected());
@@ -329,10 +247,13 @@ public final class ClientCore implements ChatClient, Session.Listener {
      * again; the others are sent again as they are, in order.
      */
     private void resendPending(Session to) {
-        for (PendingOp op : List.copyOf(state.pending)) {
+        for (PendingOp op : outbox.ops()) {
+            if (op.held()) {
+                continue; // signed and sent when what it waits for is answered
+            }
             long seq = acceptedAt(op);
             if (seq > 0) {
-                acknowledgeAccepted(op, seq);
+                outbox.acknowledge(op, seq);
             } else {
                 to.sendEncoded(op.message());
             }
@@ -345,93 +266,89 @@ public final class ClientCore implements ChatClient, Session.Listener {
         return ledger == null ? -1 : ledger.acceptedAt(op.userSeq(), op.message());
     }
 
-    private void acknowledgeAccepted(PendingOp op, long channelSeq) {
-        state.pending.remove(op);
-        tags.remove(op.userSeq());
-        try {
-            state.donePending(op.userSeq());
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not update the outbox: {0}", e.toString());
-        }
-        CompletableFuture<Long> f = futures.remove(op.userSeq());
-        if (f != null) {
-            events.run(() -> f.complete(channelSeq));
-        }
-        notifyAll();
-    }
-
     private void error(ErrorMessage e) {
-        if (e.userSeq() != null) {
-            PendingOp op = null;
-            for (PendingOp candidate : state.pending) {
-                if (candidate.userSeq() == e.userSeq()) {
-                    op = candidate;
-                }
+        PendingOp op = e.userSeq() == null ? null : outbox.withUserSeq(e.userSeq());
+        if (op == null) {
+            if (!e.code().endsConnection()) {
+                events.emit(new ClientEvent.ServerNotice(e.code().wireName(), ServerText.clean(e.message())));
             }
-            if (op != null) {
-                if (e.code() == ErrorCode.STALE_USER_SEQ) {
-                    long last = e.lastUserSeq() == null ? state.lastUserSeq : e.lastUserSeq();
-                    state.lastUserSeq = Math.max(state.lastUserSeq, last);
-                    long accepted = acceptedAt(op);
-                    if (accepted > 0) {
-                        acknowledgeAccepted(op, accepted); // it was ours all along: never sign it twice
-                    } else {
-                        resign(op);
-                    }
-                } else if (e.code().endsConnection()) {
-                    // not accepted (shutting down, internal error...): it stays queued and is sent
-                    // again after the reconnection, like anything sent while disconnected
-                    LOG.log(Level.INFO, "the server did not take userSeq {0} ({1}); it stays queued", op.userSeq(),
-                            e.code().wireName());
-                } else {
-                    fail(op, new CommandException(e.code().wireName(), ServerText.clean(e.message())));
-                }
-                return;
+        } else if (e.code() == ErrorCode.STALE_USER_SEQ) {
+            long last = e.lastUserSeq() == null ? state.lastUserSeq : e.lastUserSeq();
+            state.lastUserSeq = Math.max(state.lastUserSeq, last);
+            long accepted = acceptedAt(op);
+            if (accepted > 0) {
+                outbox.acknowledge(op, accepted); // it was ours all along: never sign it twice
+            } else {
+                resign(op);
             }
-        }
-        if (!e.code().endsConnection()) {
-            events.emit(new ClientEvent.ServerNotice(e.code().wireName(), ServerText.clean(e.message())));
+        } else if (e.code().endsConnection()) {
+            // not accepted (shutting down, internal error...): it stays queued and is sent
+            // again after the reconnection, like anything sent while disconnected
+            LOG.log(Level.INFO, "the server did not take userSeq {0} ({1}); it stays queued", op.userSeq(),
+                    e.code().wireName());
+        } else {
+            outbox.fail(op, new CommandException(e.code(), ServerText.clean(e.message())));
         }
     }
 
-    /** Our userSeq was taken (another device of ours): sign the same command again with a fresh one. */
+    /**
+     * Signs {@code op} again with a fresh userSeq: its own was taken (by another device of
+     * ours), or it was held and is signed for the first time.
+     */
     private void resign(PendingOp op) {
         try {
-            ChannelLedger ledger = state.ledgers.get(op.channel());
             long userSeq = ++state.lastUserSeq;
-            byte[] message = codec.encode(build(op.kind(), op.channel(), op.argument(), op.channelKey(), userSeq, ledger));
-            PendingOp again = op.resigned(userSeq, message);
-            state.pending.set(state.pending.indexOf(op), again);
-            state.putPending(again, op.userSeq());
-            CompletableFuture<Long> f = futures.remove(op.userSeq());
-            if (f != null) {
-                futures.put(userSeq, f);
-            }
-            String tag = tags.remove(op.userSeq());
-            if (tag != null) {
-                tags.put(userSeq, tag);
-            }
-            if (session != null && session.synced()) {
-                session.sendEncoded(message);
+            byte[] message = signer.sign(op.kind(), op.channel(), op.argument(), op.channelKey(), userSeq,
+                    state.ledgers.get(op.channel()));
+            outbox.replace(op, op.resigned(userSeq, message));
+            if (conn instanceof ConnState.Ready ready) {
+                ready.session().sendEncoded(message);
             }
         } catch (CommandException | IOException | MalformedInputException e) {
-            fail(op, new CommandException(CommandException.LOCAL, "could not re-sign: " + e.getMessage()));
+            outbox.fail(op, CommandException.local("could not re-sign: " + e.getMessage()));
         }
     }
 
-    private void fail(PendingOp op, CommandException why) {
-        state.pending.remove(op);
-        try {
-            state.donePending(op.userSeq());
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not update the outbox: {0}", e.toString());
+    /**
+     * An invite or send given while an earlier create or invite of its channel is in the
+     * outbox is held there unsigned (it could not be signed over a channel this device does
+     * not hold yet) and signed when that one is acknowledged, in the order given; if that
+     * one is refused, the held ones fail with the same refusal.
+     */
+    private void settled(PendingOp op, CommandException refusal) {
+        if (!op.isBarrier()) {
+            return;
         }
-        CompletableFuture<Long> f = futures.remove(op.userSeq());
-        tags.remove(op.userSeq());
-        if (f != null) {
-            events.run(() -> f.completeExceptionally(why));
+        if (refusal != null) {
+            for (PendingOp held : outbox.ops()) {
+                if (held.held() && held.channel().equals(op.channel())) {
+                    outbox.fail(held, refusal.withMessage(held.describe() + " waited for " + op.describe()
+                            + ", which was refused: " + refusal.getMessage()));
+                }
+            }
         }
-        notifyAll();
+        releaseHeld();
+    }
+
+    /** Signs (and sends, if connected) every held op that no longer waits, in order. */
+    private void releaseHeld() {
+        if (conn instanceof ConnState.Closed) {
+            return;
+        }
+        for (PendingOp op : outbox.ops()) {
+            if (op.held() && outbox.barrierBefore(op) == null && outbox.withUserSeq(op.userSeq()) == op) {
+                try {
+                    ChannelLedger ledger = usableChannel(op.channel());
+                    if (op.kind() == PendingOp.Kind.INVITE && ledger.isMember(op.argument())) {
+                        throw new CommandException(ErrorCode.ALREADY_MEMBER, op.argument() + " is a member of "
+                                + op.channel() + " already");
+                    }
+                    resign(op);
+                } catch (CommandException e) {
+                    outbox.fail(op, e);
+                }
+            }
+        }
     }
 
     private void raise(Alarm alarm) {
@@ -445,78 +362,61 @@ public final class ClientCore implements ChatClient, Session.Listener {
         events.emit(new ClientEvent.AlarmRaised(alarm));
     }
 
-    @Override
-    public void closed(Session which, String reason) {
-        synchronized (this) {
-            if (which != session) {
-                return;
-            }
-            session = null;
-            if (!ready) {
-                loginFailure = reason;
-                firstReplay.countDown();
-                return;
-            }
-            if (closed || fatal) {
-                return;
-            }
-            Duration delay = nextDelay();
-            events.emit(new ClientEvent.Disconnected(reason, delay));
-            timer.schedule(this::reconnect, delay.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
+    // ------------------------------------------------------------------ connection
 
-    private Duration nextDelay() {
-        long base = Math.min(options.maxRetryDelay().toMillis(), 500L << Math.min(attempts, 16));
-        attempts++;
-        long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        return Duration.ofMillis(Math.max(100, jittered));
+    @Override
+    public synchronized void closed(Session which, String reason) {
+        if (which != conn.session()) {
+            return;
+        }
+        if (conn instanceof ConnState.Connecting) {
+            conn = new ConnState.Failed(reason);
+            firstReplay.countDown();
+            return;
+        }
+        conn = new ConnState.Backoff();
+        Duration delay = reconnection.scheduleAttempt(this::reconnect);
+        events.emit(new ClientEvent.Disconnected(reason, delay));
     }
 
     private void reconnect() {
         synchronized (this) {
-            if (closed || session != null) {
+            if (!(conn instanceof ConnState.Backoff)) {
                 return;
             }
         }
         try {
             Session fresh = Session.open(options, me, directory.server(), codec, this);
             synchronized (this) {
-                if (closed) {
-                    fresh.close();
+                if (!(conn instanceof ConnState.Backoff)) {
+                    fresh.close(); // closed meanwhile
                     return;
                 }
-                session = fresh;
+                conn = new ConnState.Replaying(fresh);
                 fresh.start();
                 sendSync(fresh);
             }
-        } catch (chat.client.LoginException e) {
+        } catch (LoginException e) {
             synchronized (this) {
-                if (closed) {
+                if (!(conn instanceof ConnState.Backoff)) {
                     return;
                 }
                 if (e.reason() == LoginException.Reason.SERVER_KEY_MISMATCH) {
-                    fatal = true;
+                    conn = new ConnState.Failed(e.getMessage());
                     raise(new Alarm("", 0, Alarm.Kind.FORK, e.getMessage()));
                     events.emit(new ClientEvent.ConnectionFailed(e.getMessage()));
                     return;
                 }
-                Duration delay = nextDelay();
+                Duration delay = reconnection.scheduleAttempt(this::reconnect);
                 events.emit(new ClientEvent.Disconnected(e.getMessage(), delay));
-                timer.schedule(this::reconnect, delay.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }
 
     private synchronized void keepAlive() {
-        Session s = session;
-        if (s == null) {
-            return;
-        }
-        if (s.nanosSinceLastFrame() > 3 * options.pingInterval().toNanos()) {
-            s.close();
-        } else {
-            s.send(new Ping());
+        Session s = conn.session();
+        if (s != null) {
+            reconnection.keepAlive(s);
         }
     }
 
@@ -540,9 +440,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 throw local(problem);
             }
             if (state.ledgers.containsKey(channel)) {
-                throw new CommandException(ErrorCode.CHANNEL_EXISTS.wireName(), "channel " + channel + " exists already");
+                throw new CommandException(ErrorCode.CHANNEL_EXISTS, "channel " + channel + " exists already");
             }
-            for (PendingOp op : state.pending) {
+            for (PendingOp op : outbox.ops()) {
                 if (op.kind() == PendingOp.Kind.CREATE && op.channel().equals(channel)) {
                     throw local("channel " + channel + " is being created already");
                 }
@@ -556,13 +456,20 @@ public final class ClientCore implements ChatClient, Session.Listener {
     @Override
     public synchronized CompletableFuture<Long> invite(String channel, String user, String tag) {
         try {
+            if (outbox.barrierFor(channel) != null) {
+                if (directory.user(user).isEmpty()) {
+                    throw new CommandException(ErrorCode.UNKNOWN_INVITEE, "there is no user " + user
+                            + " in the directory");
+                }
+                return hold(PendingOp.Kind.INVITE, channel, user, tag);
+            }
             ChannelLedger ledger = usableChannel(channel);
             if (directory.user(user).isEmpty()) {
-                throw new CommandException(ErrorCode.UNKNOWN_INVITEE.wireName(), "there is no user " + user
+                throw new CommandException(ErrorCode.UNKNOWN_INVITEE, "there is no user " + user
                         + " in the directory");
             }
             if (ledger.isMember(user)) {
-                throw new CommandException(ErrorCode.ALREADY_MEMBER.wireName(), user + " is a member of " + channel
+                throw new CommandException(ErrorCode.ALREADY_MEMBER, user + " is a member of " + channel
                         + " already");
             }
             return submit(PendingOp.Kind.INVITE, channel, user, null, ledger, tag);
@@ -574,16 +481,18 @@ public final class ClientCore implements ChatClient, Session.Listener {
     @Override
     public synchronized CompletableFuture<Long> send(String channel, String text, String tag) {
         try {
-            ChannelLedger ledger = usableChannel(channel);
+            boolean waits = outbox.barrierFor(channel) != null;
+            ChannelLedger ledger = waits ? null : usableChannel(channel);
             if (text == null || text.isEmpty()) {
                 throw local("the message is empty");
             }
             int bytes = text.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_TEXT_BYTES) {
-                throw new CommandException(ErrorCode.LIMIT_EXCEEDED.wireName(), "the message is " + bytes
+                throw new CommandException(ErrorCode.LIMIT_EXCEEDED, "the message is " + bytes
                         + " bytes long; the limit is " + MAX_TEXT_BYTES);
             }
-            return submit(PendingOp.Kind.SEND, channel, text, null, ledger, tag);
+            return waits ? hold(PendingOp.Kind.SEND, channel, text, tag)
+                    : submit(PendingOp.Kind.SEND, channel, text, null, ledger, tag);
         } catch (CommandException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -592,73 +501,53 @@ public final class ClientCore implements ChatClient, Session.Listener {
     private ChannelLedger usableChannel(String channel) throws CommandException {
         ChannelLedger ledger = state.ledgers.get(channel);
         if (ledger == null) {
-            throw new CommandException(ErrorCode.NO_SUCH_CHANNEL.wireName(), "you have no channel " + channel);
+            throw new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel);
         }
         if (!ledger.isMember(me.name()) || ledger.key() == null) {
-            throw new CommandException(ErrorCode.NOT_MEMBER.wireName(), "you are not a member of " + channel);
+            throw new CommandException(ErrorCode.NOT_MEMBER, "you are not a member of " + channel);
         }
         return ledger;
     }
 
     private CompletableFuture<Long> submit(PendingOp.Kind kind, String channel, String argument, byte[] channelKey,
                                            ChannelLedger ledger, String tag) throws CommandException {
-        if (closed) {
+        if (conn instanceof ConnState.Closed) {
             throw local("the client is closed");
         }
         long userSeq = state.lastUserSeq + 1;
         byte[] message;
         try {
-            message = codec.encode(build(kind, channel, argument, channelKey, userSeq, ledger));
+            message = signer.sign(kind, channel, argument, channelKey, userSeq, ledger);
         } catch (MalformedInputException e) {
             throw local("cannot prepare the message: " + e.getMessage());
         }
-        PendingOp op = new PendingOp(kind, channel, argument, channelKey, userSeq, message);
+        CompletableFuture<Long> future;
         try {
-            state.putPending(op, null);
+            future = outbox.add(new PendingOp(kind, channel, argument, channelKey, userSeq, message), tag);
         } catch (IOException e) {
             throw local("cannot queue the message in the local state: " + e.getMessage());
         }
-        state.pending.add(op);
-        CompletableFuture<Long> future = new CompletableFuture<>();
-        futures.put(userSeq, future);
-        if (tag != null) {
-            tags.put(userSeq, tag);
-        }
-        if (session != null && session.synced()) {
-            session.sendEncoded(message);
+        if (conn instanceof ConnState.Ready ready) {
+            ready.session().sendEncoded(message);
         }
         return future;
     }
 
-    private Message build(PendingOp.Kind kind, String channel, String argument, byte[] channelKey, long userSeq,
-                          ChannelLedger ledger) throws MalformedInputException, CommandException {
-        String name = me.name();
-        return switch (kind) {
-            case CREATE -> Entries.addUser(me.signing(), channel, 0, name, name, me.agreement().publicKey(), channelKey,
-                    userSeq, new View(0, chat.protocol.ChainHash.genesis(channel)));
-            case INVITE -> {
-                Principal invitee = directory.user(argument).orElseThrow(() -> local("no user " + argument));
-                yield Entries.addUser(me.signing(), channel, 0, name, argument, invitee.agreementKey(),
-                        requireLedger(ledger, channel).key(), userSeq, view(ledger));
-            }
-            case SEND -> Entries.comms(me.signing(), channel, 0, name, userSeq, view(requireLedger(ledger, channel)),
-                    ledger.key(), argument);
-        };
-    }
-
-    private static ChannelLedger requireLedger(ChannelLedger ledger, String channel) throws CommandException {
-        if (ledger == null || ledger.key() == null) {
-            throw local("you have no usable channel " + channel);
+    /** Queues a command that waits for an earlier create or invite of its channel (see {@link #settled}). */
+    private CompletableFuture<Long> hold(PendingOp.Kind kind, String channel, String argument, String tag)
+            throws CommandException {
+        if (conn instanceof ConnState.Closed) {
+            throw local("the client is closed");
         }
-        return ledger;
-    }
-
-    private static View view(ChannelLedger ledger) {
-        return new View(ledger.lastSeq(), ledger.head(ledger.lastSeq()));
+        try {
+            return outbox.add(new PendingOp(kind, channel, argument, null, state.lastUserSeq + 1, null), tag);
+        } catch (IOException e) {
+            throw local("cannot queue the message in the local state: " + e.getMessage());
+        }
     }
 
     private static CommandException local(String message) {
-        return new CommandException(CommandException.LOCAL, message);
+        return CommandException.local(message);
     }
 
     @Override
@@ -674,7 +563,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
     public synchronized List<HistoryItem> history(String channel, int limit) throws CommandException {
         ChannelLedger ledger = state.ledgers.get(channel);
         if (ledger == null) {
-            throw new CommandException(ErrorCode.NO_SUCH_CHANNEL.wireName(), "you have no channel " + channel);
+            throw new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel);
         }
         List<HistoryItem> all = ledger.history();
         int from = limit <= 0 ? 0 : Math.max(0, all.size() - limit);
@@ -701,19 +590,19 @@ public final class ClientCore implements ChatClient, Session.Listener {
 
     @Override
     public synchronized boolean connected() {
-        return session != null && session.synced();
+        return conn instanceof ConnState.Ready;
     }
 
     @Override
     public synchronized int pendingCount() {
-        return state.pending.size();
+        return outbox.size();
     }
 
     @Override
     public boolean awaitPending(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
-            while (!state.pending.isEmpty()) {
+            while (!outbox.isEmpty()) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
                     return false;
@@ -734,15 +623,14 @@ public final class ClientCore implements ChatClient, Session.Listener {
     public void close() {
         Session s;
         synchronized (this) {
-            if (closed) {
+            if (conn instanceof ConnState.Closed) {
                 return;
             }
-            closed = true;
-            s = session;
-            session = null;
+            s = conn.session();
+            conn = new ConnState.Closed();
             notifyAll();
         }
-        timer.shutdownNow();
+        reconnection.shutdown();
         if (s != null) {
             s.close();
         }

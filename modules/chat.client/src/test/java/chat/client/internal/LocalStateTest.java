@@ -85,6 +85,33 @@ class LocalStateTest {
     }
 
     @Test
+    void aHeldCommandSurvivesAReopeningUnsignedAndIsReplacedWhenSigned() throws IOException {
+        PendingOp create = op(3, "unused");
+        PendingOp held = new PendingOp(PendingOp.Kind.SEND, "general", "after the create", null, 4, null);
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            for (PendingOp op : List.of(create, held)) {
+                state.putPending(op, null);
+                state.pending.add(op);
+            }
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.pending).hasSize(2);
+            PendingOp restored = state.pending.get(1);
+            assertThat(restored.held()).isTrue();
+            assertThat(restored.argument()).isEqualTo("after the create");
+            assertThat(restored.userSeq()).isEqualTo(4);
+            state.donePending(3);
+            state.putPending(restored.resigned(5, "{\"signed\":5}".getBytes(StandardCharsets.UTF_8)), 4L);
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.pending).singleElement().satisfies(op -> {
+                assertThat(op.held()).isFalse();
+                assertThat(describe(op)).isEqualTo("SEND general after the create 5 {\"signed\":5}");
+            });
+        }
+    }
+
+    @Test
     void newEntriesAfterReopeningAreAppendedAndKept() throws IOException {
         TestChannel general = TestChannel.withHistory("general");
         try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {

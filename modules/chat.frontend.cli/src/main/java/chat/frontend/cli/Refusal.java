@@ -1,12 +1,13 @@
 package chat.frontend.cli;
 
 import chat.client.CommandException;
+import chat.protocol.ErrorCode;
 import java.util.concurrent.CompletionException;
 
 /**
- * Turns a refused command into a sentence a person understands. The codes are the
- * protocol's error names (the server's refusals) or {@code local} (the client refused
- * before sending, and its message is already a sentence).
+ * Turns a refused command into a sentence a person understands, by the protocol's error
+ * code; a local refusal (no code: the client refused before sending) has a message that
+ * is already a sentence.
  */
 final class Refusal {
 
@@ -24,18 +25,19 @@ final class Refusal {
             return "That failed: " + sentence(String.valueOf(cause.getMessage()));
         }
         String message = refused.getMessage() == null ? refused.code() : refused.getMessage();
-        return switch (refused.code()) {
-            case "notMember" -> "You are not a member of #" + channel + ".";
-            case "channelExists" -> "Channel #" + channel + " already exists. If someone else made it, ask them to"
+        ErrorCode code = refused.errorCode().orElse(null);
+        return switch (code) {
+            case null -> sentence(message);
+            case NOT_MEMBER -> "You are not a member of #" + channel + ".";
+            case CHANNEL_EXISTS -> "Channel #" + channel + " already exists. If someone else made it, ask them to"
                     + " /invite you.";
-            case "noSuchChannel" -> "There is no channel #" + channel + ". /channels lists yours; /create "
+            case NO_SUCH_CHANNEL -> "There is no channel #" + channel + ". /channels lists yours; /create "
                     + channel + " makes it.";
-            case "alreadyMember" -> (user == null ? "They are" : user + " is") + " already a member of #" + channel + ".";
-            case "unknownInvitee" -> "There is no user " + (user == null ? "of that name" : user)
+            case ALREADY_MEMBER -> (user == null ? "They are" : user + " is") + " already a member of #" + channel + ".";
+            case UNKNOWN_INVITEE -> "There is no user " + (user == null ? "of that name" : user)
                     + " in the directory.";
-            case "limitExceeded" -> "The server does not take that: " + sentence(message);
-            case "wrongEpoch", "badView" -> "The channel changed while this was on its way; please try again.";
-            case CommandException.LOCAL -> sentence(message);
+            case LIMIT_EXCEEDED -> "The server does not take that: " + sentence(message);
+            case WRONG_EPOCH, BAD_VIEW -> "The channel changed while this was on its way; please try again.";
             default -> "The server refused that: " + sentence(message);
         };
     }

@@ -8,6 +8,7 @@ import chat.client.CommandException;
 import chat.client.HistoryItem;
 import chat.crypto.AgreementKeyPair;
 import chat.crypto.SigningKeyPair;
+import chat.protocol.ErrorCode;
 import chat.protocol.identity.Directory;
 import chat.protocol.identity.Principal;
 import java.time.Clock;
@@ -156,7 +157,7 @@ final class FakeClient implements ChatClient {
     @Override
     public synchronized CompletableFuture<Long> createChannel(String channel, String tag) {
         if (histories.containsKey(channel)) {
-            return CompletableFuture.failedFuture(new CommandException("channelExists", "channel " + channel
+            return CompletableFuture.failedFuture(new CommandException(ErrorCode.CHANNEL_EXISTS, "channel " + channel
                     + " exists already"));
         }
         return acknowledged(() -> {
@@ -170,14 +171,14 @@ final class FakeClient implements ChatClient {
     @Override
     public synchronized CompletableFuture<Long> invite(String channel, String user, String tag) {
         if (!histories.containsKey(channel)) {
-            return CompletableFuture.failedFuture(new CommandException("noSuchChannel", "you have no channel " + channel));
+            return CompletableFuture.failedFuture(new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel));
         }
         if (directory.user(user).isEmpty()) {
-            return CompletableFuture.failedFuture(new CommandException("unknownInvitee", "there is no user " + user
+            return CompletableFuture.failedFuture(new CommandException(ErrorCode.UNKNOWN_INVITEE, "there is no user " + user
                     + " in the directory"));
         }
         if (members.get(channel).contains(user)) {
-            return CompletableFuture.failedFuture(new CommandException("alreadyMember", user + " is a member of "
+            return CompletableFuture.failedFuture(new CommandException(ErrorCode.ALREADY_MEMBER, user + " is a member of "
                     + channel + " already"));
         }
         return acknowledged(() -> {
@@ -189,7 +190,7 @@ final class FakeClient implements ChatClient {
     @Override
     public synchronized CompletableFuture<Long> send(String channel, String text, String tag) {
         if (!histories.containsKey(channel)) {
-            return CompletableFuture.failedFuture(new CommandException("noSuchChannel", "you have no channel " + channel));
+            return CompletableFuture.failedFuture(new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel));
         }
         sent.add(channel + ":" + text);
         return acknowledged(() -> {
@@ -229,7 +230,7 @@ final class FakeClient implements ChatClient {
     public synchronized List<HistoryItem> history(String channel, int limit) throws CommandException {
         List<HistoryItem> h = histories.get(channel);
         if (h == null) {
-            throw new CommandException("noSuchChannel", "you have no channel " + channel);
+            throw new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel);
         }
         int from = limit <= 0 ? 0 : Math.max(0, h.size() - limit);
         return List.copyOf(h.subList(from, h.size()));

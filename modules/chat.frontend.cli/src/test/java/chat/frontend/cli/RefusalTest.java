@@ -3,6 +3,7 @@ package chat.frontend.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.client.CommandException;
+import chat.protocol.ErrorCode;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,7 +24,9 @@ class RefusalTest {
         "badMessage|field text is missing|The server refused that: Field text is missing.",
     })
     void everyCodeBecomesASentence(String code, String message, String sentence) {
-        CommandException refused = new CommandException(code, message);
+        CommandException refused = code.equals(CommandException.LOCAL) ? CommandException.local(message)
+                : new CommandException(ErrorCode.fromWire(code), message);
+        assertThat(refused.code()).isEqualTo(code);
         assertThat(Refusal.explain(refused, "x", "bob")).isEqualTo(sentence);
         assertThat(Refusal.explain(new CompletionException(refused), "x", "bob")).isEqualTo(sentence);
     }

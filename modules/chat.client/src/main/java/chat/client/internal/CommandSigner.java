@@ -1,0 +1,63 @@
+package chat.client.internal;
+
+import chat.client.CommandException;
+import chat.crypto.MalformedInputException;
+import chat.protocol.ChainHash;
+import chat.protocol.Entries;
+import chat.protocol.Message;
+import chat.protocol.MessageCodec;
+import chat.protocol.View;
+import chat.protocol.identity.Directory;
+import chat.protocol.identity.IdentityKeys;
+import chat.protocol.identity.Principal;
+
+/** Turns a command into the entry this user signs and sends, in its canonical bytes. */
+final class CommandSigner {
+
+    private final IdentityKeys me;
+    private final Directory directory;
+    private final MessageCodec codec;
+
+    CommandSigner(IdentityKeys me, Directory directory, MessageCodec codec) {
+        this.me = me;
+        this.directory = directory;
+        this.codec = codec;
+    }
+
+    /**
+     * The signed entry for a command with {@code userSeq}; an invite or send is signed over
+     * {@code ledger}'s current head, a create over the channel's genesis head.
+     */
+    byte[] sign(PendingOp.Kind kind, String channel, String argument, byte[] channelKey, long userSeq,
+                ChannelLedger ledger) throws MalformedInputException, CommandException {
+        return codec.encode(build(kind, channel, argument, channelKey, userSeq, ledger));
+    }
+
+    private Message build(PendingOp.Kind kind, String channel, String argument, byte[] channelKey, long userSeq,
+                          ChannelLedger ledger) throws MalformedInputException, CommandException {
+        String name = me.name();
+        return switch (kind) {
+            case CREATE -> Entries.addUser(me.signing(), channel, 0, name, name, me.agreement().publicKey(), channelKey,
+                    userSeq, new View(0, ChainHash.genesis(channel)));
+            case INVITE -> {
+                Principal invitee = directory.user(argument)
+                        .orElseThrow(() -> CommandException.local("no user " + argument));
+                yield Entries.addUser(me.signing(), channel, 0, name, argument, invitee.agreementKey(),
+                        requireLedger(ledger, channel).key(), userSeq, view(ledger));
+            }
+            case SEND -> Entries.comms(me.signing(), channel, 0, name, userSeq, view(requireLedger(ledger, channel)),
+                    ledger.key(), argument);
+        };
+    }
+
+    private static ChannelLedger requireLedger(ChannelLedger ledger, String channel) throws CommandException {
+        if (ledger == null || ledger.key() == null) {
+            throw CommandException.local("you have no usable channel " + channel);
+        }
+        return ledger;
+    }
+
+    private static View view(ChannelLedger ledger) {
+        return new View(ledger.lastSeq(), ledger.head(ledger.lastSeq()));
+    }
+}
