@@ -57,6 +57,14 @@ final class ClientCommand implements Runnable {
             description = "Read the password from the first line of FILE (keep it 0600). Standard input cannot be used: it carries commands.")
     Path passwordFile;
 
+    @Option(names = "--rotate-after-messages", paramLabel = "N", defaultValue = "1000",
+            description = "Rotate a channel's key before sending into a key epoch that has carried N messages (default: ${DEFAULT-VALUE}).")
+    long rotateAfterMessages;
+
+    @Option(names = "--rotate-after-days", paramLabel = "DAYS", defaultValue = "7",
+            description = "... or that began DAYS days ago (default: ${DEFAULT-VALUE}), so a stolen key reads a bounded window.")
+    long rotateAfterDays;
+
     @Option(names = "--list-frontends", description = "List the frontends found and exit.")
     boolean listFrontends;
 
@@ -106,7 +114,13 @@ final class ClientCommand implements Runnable {
             throw CliException.failure("cannot use the bundle: " + e.getMessage());
         }
         Optional<char[]> password = suppliedPassword();
-        Context context = new Context(bundle, address, password, List.copyOf(frontendArgs));
+        if (rotateAfterMessages < 1 || rotateAfterDays < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--rotate-after-messages and --rotate-after-days must be at least 1");
+        }
+        ClientOptions options = ClientOptions.defaults(address)
+                .withRotation(rotateAfterMessages, java.time.Duration.ofDays(rotateAfterDays));
+        Context context = new Context(bundle, options, password, List.copyOf(frontendArgs));
         int code;
         try {
             code = selected.run(context);
@@ -148,7 +162,7 @@ final class ClientCommand implements Runnable {
     }
 
 
-    private record Context(UserBundle bundle, InetSocketAddress server, Optional<char[]> password, List<String> args)
+    private record Context(UserBundle bundle, ClientOptions options, Optional<char[]> password, List<String> args)
             implements FrontendContext {
 
         @Override
@@ -167,13 +181,18 @@ final class ClientCommand implements Runnable {
         }
 
         @Override
+        public InetSocketAddress server() {
+            return options.server();
+        }
+
+        @Override
         public List<String> arguments() {
             return args;
         }
 
         @Override
         public ChatClient login(char[] pw, Consumer<ClientEvent> listener) throws LoginException {
-            return ChatClient.login(bundle, pw, ClientOptions.defaults(server), listener);
+            return ChatClient.login(bundle, pw, options, listener);
         }
     }
 }

@@ -32,7 +32,20 @@ public record Alarm(String channel, long seq, Kind kind, String detail) {
         /** The server no longer lists a channel we are a member of. */
         CHANNEL_WITHHELD,
         /** An entry uses a key epoch that is not the channel's current one. */
-        WRONG_EPOCH
+        WRONG_EPOCH,
+        /** A removal or promotion signed by a member who is not an admin. */
+        NOT_ADMIN,
+        /** A member change that the rules do not allow: removing a non-member, promoting an admin again. */
+        BAD_MEMBER_CHANGE,
+        /** A message or invitation under a key a departed member holds: after a departure, before the rotation. */
+        STALE_KEY,
+        /** A rotation whose keys do not go to exactly the channel's members. */
+        BAD_ROTATION,
+        /**
+         * A member handed us a key that is not the one the channel uses (it does not match the
+         * epoch's commitment): the detail names the member who signed it.
+         */
+        BAD_KEY
     }
 
     @Override

@@ -48,6 +48,21 @@ public interface ChatClient extends AutoCloseable {
 
     CompletableFuture<Long> send(String channel, String text, String tag);
 
+    /**
+     * Leaves a channel: the remaining members rotate to a key you never get; the channel
+     * stays here as read-only history.
+     */
+    CompletableFuture<Long> leave(String channel, String tag);
+
+    /** Removes {@code user} from a channel (admins only); then the key is rotated. */
+    CompletableFuture<Long> remove(String channel, String user, String tag);
+
+    /** Makes member {@code user} an admin of a channel (admins only). */
+    CompletableFuture<Long> makeAdmin(String channel, String user, String tag);
+
+    /** Rotates the channel's key now: a new epoch, its key wrapped to every member. */
+    CompletableFuture<Long> rotate(String channel, String tag);
+
     default CompletableFuture<Long> createChannel(String channel) {
         return createChannel(channel, null);
     }

@@ -30,6 +30,24 @@ public sealed interface ClientEvent {
             implements ClientEvent {
     }
 
+    /**
+     * A verified change of membership: {@code user} left ({@code by} = user), was removed by
+     * {@code by}, or was made an admin by {@code by}. Your own removal is one of these with
+     * {@code user} = you; the channel is then read-only history. {@code tag} as for
+     * {@link MessageReceived}.
+     */
+    record MemberChanged(String channel, String user, String by, HistoryItem.Change change, long seq,
+                         Instant timestamp, String tag) implements ClientEvent {
+    }
+
+    /**
+     * {@code by} rotated the channel's key: entries from {@code seq} on use key epoch
+     * {@code epoch}. {@code tag} as for {@link MessageReceived} (an automatic rotation has none).
+     */
+    record Rotated(String channel, String by, long epoch, long seq, Instant timestamp, String tag)
+            implements ClientEvent {
+    }
+
     /** The server lied or a member misbehaved: shown loudly, never silently absorbed. */
     record AlarmRaised(Alarm alarm) implements ClientEvent {
     }

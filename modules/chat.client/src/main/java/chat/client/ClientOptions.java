@@ -12,9 +12,32 @@ import java.util.Objects;
  * @param loginTimeout    time for the handshake and the first replay
  * @param pingInterval    how often an idle connection is checked (the server drops one idle for 300 s)
  * @param maxRetryDelay   longest pause between reconnection attempts (with jitter)
+ * @param rotateAfterMessages  the client rotates a channel's key before sending into an epoch
+ *                             that has carried this many messages (default 1000)
+ * @param rotateAfter     ... or that began this long ago (default 7 days), so that a stolen key
+ *                        reads a bounded window
+ * @param rotateGrace     after a member leaves, how long a member who is not the designated
+ *                        rotator waits for the rotation before rotating itself (default 15 s)
  */
 public record ClientOptions(InetSocketAddress server, Duration connectTimeout, Duration loginTimeout,
-                            Duration pingInterval, Duration maxRetryDelay) {
+                            Duration pingInterval, Duration maxRetryDelay, long rotateAfterMessages,
+                            Duration rotateAfter, Duration rotateGrace) {
+
+    public static final long DEFAULT_ROTATE_AFTER_MESSAGES = 1000;
+    public static final Duration DEFAULT_ROTATE_AFTER = Duration.ofDays(7);
+    public static final Duration DEFAULT_ROTATE_GRACE = Duration.ofSeconds(15);
+
+    public ClientOptions(InetSocketAddress server, Duration connectTimeout, Duration loginTimeout,
+                         Duration pingInterval, Duration maxRetryDelay) {
+        this(server, connectTimeout, loginTimeout, pingInterval, maxRetryDelay, DEFAULT_ROTATE_AFTER_MESSAGES,
+                DEFAULT_ROTATE_AFTER, DEFAULT_ROTATE_GRACE);
+    }
+
+    /** These options with other automatic-rotation limits. */
+    public ClientOptions withRotation(long afterMessages, Duration after) {
+        return new ClientOptions(server, connectTimeout, loginTimeout, pingInterval, maxRetryDelay, afterMessages,
+                after, rotateGrace);
+    }
 
     public static final int DEFAULT_PORT = 8989;
 
@@ -23,6 +46,9 @@ public record ClientOptions(InetSocketAddress server, Duration connectTimeout, D
         if (connectTimeout.isNegative() || connectTimeout.isZero() || loginTimeout.isNegative() || loginTimeout.isZero()
                 || pingInterval.isNegative() || pingInterval.isZero() || maxRetryDelay.isNegative() || maxRetryDelay.isZero()) {
             throw new IllegalArgumentException("client time limits must be positive");
+        }
+        if (rotateAfterMessages < 1 || rotateAfter.isNegative() || rotateAfter.isZero() || rotateGrace.isNegative()) {
+            throw new IllegalArgumentException("rotation limits must be positive");
         }
     }
 

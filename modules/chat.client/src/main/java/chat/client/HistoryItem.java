@@ -18,4 +18,28 @@ public sealed interface HistoryItem {
     /** A member joined: {@code author} added {@code member} (equal for the channel's creation). */
     record Joined(long seq, Instant timestamp, String author, String member) implements HistoryItem {
     }
+
+    /** What a {@link MemberChanged} changed: the member left, was removed, or was made an admin. */
+    enum Change {
+        LEFT("left"), REMOVED("removed"), ADMIN("admin");
+
+        private final String wireName;
+
+        Change(String wireName) {
+            this.wireName = wireName;
+        }
+
+        /** The word the frontends print and scripts read: left, removed, admin. */
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** {@code member} left ({@code author} = member), was removed by {@code author}, or was made an admin by them. */
+    record MemberChanged(long seq, Instant timestamp, String author, String member, Change change) implements HistoryItem {
+    }
+
+    /** {@code author} rotated the channel key: messages from here on use key epoch {@code epoch}. */
+    record Rotated(long seq, Instant timestamp, String author, long epoch) implements HistoryItem {
+    }
 }

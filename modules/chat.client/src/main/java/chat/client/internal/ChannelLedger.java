@@ -6,36 +6,35 @@ import chat.crypto.CryptoException;
 import chat.crypto.Sha256;
 import chat.protocol.AddUser;
 import chat.protocol.ChainHash;
-import chat.protocol.ChannelEntry;
 import chat.protocol.ChannelCrypto;
 import chat.protocol.ChannelEntry;
 import chat.protocol.Comms;
 import chat.protocol.Entries;
-import chat.protocol.Message;
-import chat.protocol.MessageCodec;
+import chat.protocol.MemberChange;
+import chat.protocol.Rotate;
+import chat.protocol.View;
 import chat.protocol.identity.Directory;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.identity.Principal;
-import chat.protocol.json.Jcs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * One channel as this device has verified it: members, the channel key, every chain head,
- * each author's last userSeq, the history. {@link #apply} checks a delivered entry
- * against all of it (docs/protocol.md, "Client verification rules", in the order given
- * there, so an entry breaking several rules is named by the first) and either applies it
- * or names what is wrong; nothing is applied half-way.
+ * One channel as this device has verified it: members and admins, the key epochs and the
+ * keys we hold, every chain head, each author's last userSeq, the history. {@link #apply}
+ * checks a delivered entry against all of it (docs/protocol.md, "Client verification
+ * rules", in the order given there, so an entry breaking several rules is named by the
+ * first) and either applies it or names what is wrong; nothing is applied half-way.
  */
 final class ChannelLedger {
-
-    static final long EPOCH = 0;
 
     sealed interface Outcome {
         /**
@@ -59,14 +58,32 @@ final class ChannelLedger {
     }
 
     final String name;
-    private final Set<String> members = new LinkedHashSet<>();
+    /** Current members, in join order, with the channelSeq of the addUser that made them members. */
+    private final Map<String, Long> members = new LinkedHashMap<>();
+    /** Current admins, in the order they became admins (the creator first). */
+    private final Set<String> admins = new LinkedHashSet<>();
+    private long epoch;
+    /** The departure that the next rotate must answer, or null: the seq and time it was accepted. */
+    private Departure pendingRotation;
+    /** Epoch keys we hold and each epoch's commitment, as fixed by the create or the rotate that started it. */
+    private final Map<Long, byte[]> keys = new HashMap<>();
+    private final Map<Long, byte[]> commitments = new HashMap<>();
+    private final Map<Long, Rotate> rotations = new HashMap<>();
+    /** Messages in the current epoch, and when it started (server time), for automatic rotation. */
+    private long epochMessages;
+    private long epochStartedAt;
+    /** Our own departure (we left or were removed), or null while we are a member or never were. */
+    private Departure ownDeparture;
+
+    /** A departure as the ledger remembers it: where, when, by whom. */
+    record Departure(long seq, long timestamp, String member, String by) {
+    }
     private final Map<String, Long> lastUserSeq = new HashMap<>();
     private final List<HistoryItem> history = new ArrayList<>();
     private byte[] heads = new byte[32 * 16];
     private long lastSeq;
     private long lastTimestamp;
-    private byte[] key;
-    /** Messages chained before we joined, waiting for the key our invitation brings (rule 8). */
+    /** Messages chained before we held their epoch's key, waiting for the key our invitation brings (rule 8). */
     private final List<Comms> awaitingKey = new ArrayList<>();
     private boolean keylessReported;
     /** Our own entries: userSeq -> (channelSeq, SHA-256 of the unstamped entry), to recognise a command already accepted. */
@@ -91,8 +108,68 @@ final class ChannelLedger {
         return Arrays.copyOfRange(heads, (int) (seq * 32), (int) (seq * 32 + 32));
     }
 
+    /** The key of the current epoch, or null if we hold none. */
     byte[] key() {
-        return key;
+        return keys.get(epoch);
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    boolean rotationPending() {
+        return pendingRotation != null;
+    }
+
+    Departure pendingDeparture() {
+        return pendingRotation;
+    }
+
+    Departure ownDeparture() {
+        return ownDeparture;
+    }
+
+    long epochMessages() {
+        return epochMessages;
+    }
+
+    long epochStartedAt() {
+        return epochStartedAt;
+    }
+
+    boolean isAdmin(String user) {
+        return admins.contains(user);
+    }
+
+    List<String> admins() {
+        return List.copyOf(admins);
+    }
+
+    /** Current members and their agreement keys, for a rotation; null if one has left the directory. */
+    Map<String, chat.crypto.AgreementPublicKey> memberKeys(Directory directory) {
+        Map<String, chat.crypto.AgreementPublicKey> out = new LinkedHashMap<>();
+        for (String m : members.keySet()) {
+            Principal p = directory.user(m).orElse(null);
+            if (p == null) {
+                return null;
+            }
+            out.put(m, p.agreementKey());
+        }
+        return out;
+    }
+
+    /**
+     * Who rotates at once after the pending departure (docs/protocol.md, "Who rotates"): the
+     * admin who removed, or after a leave the first admin; null if no rotation is pending.
+     */
+    String designatedRotator() {
+        if (pendingRotation == null) {
+            return null;
+        }
+        if (!pendingRotation.by().equals(pendingRotation.member()) && members.containsKey(pendingRotation.by())) {
+            return pendingRotation.by();
+        }
+        return admins.isEmpty() ? null : admins.iterator().next();
     }
 
     /**
@@ -104,11 +181,11 @@ final class ChannelLedger {
     }
 
     boolean isMember(String user) {
-        return members.contains(user);
+        return members.containsKey(user);
     }
 
     List<String> members() {
-        return List.copyOf(members);
+        return List.copyOf(members.keySet());
     }
 
     List<HistoryItem> history() {
@@ -131,8 +208,8 @@ final class ChannelLedger {
      * once) signatures are not checked again; everything else is, so the state is rebuilt
      * exactly.
      */
-    Outcome apply(Message entry, byte[] canonical, Directory directory, IdentityKeys me, boolean trusted) {
-        long seq = seqOf(entry);
+    Outcome apply(ChannelEntry entry, byte[] canonical, Directory directory, IdentityKeys me, boolean trusted) {
+        long seq = entry.stamp().channelSeq();
         if (seq <= lastSeq) {
             byte[] again = ChainHash.next(head(seq - 1), canonical);
             return Arrays.equals(again, head(seq)) ? new Outcome.Duplicate()
@@ -146,71 +223,91 @@ final class ChannelLedger {
             return reject(lastSeq + 1, Alarm.Kind.GAP, "expected entry #" + (lastSeq + 1) + ", the server sent #" + seq
                     + ": entries #" + (lastSeq + 1) + ".." + (seq - 1) + " are missing");
         }
-        String author = ((ChannelEntry) entry).author();
+        String author = entry.author();
         Principal principal = directory.user(author).orElse(null);
         if (principal == null) {
             return reject(seq, Alarm.Kind.BAD_SIGNATURE, "author " + author + " is not in the directory");
         }
-        boolean signed = switch (entry) {
-            case AddUser a -> trusted || Entries.verify(a, principal.signingKey());
-            case Comms c -> trusted || Entries.verify(c, principal.signingKey());
-            default -> false;
-        };
-        if (!signed) {
+        if (!trusted && !Entries.verify(entry, principal.signingKey())) {
             return reject(seq, Alarm.Kind.BAD_SIGNATURE, "the signature of " + author + " on entry #" + seq
                     + " does not verify");
         }
         Outcome membership = switch (entry) {
             case AddUser a -> checkAddUser(a, seq, directory);
             case Comms c -> checkComms(c, seq);
-            default -> throw new IllegalArgumentException(entry.type());
+            case MemberChange m -> checkMemberChange(m, seq);
+            case Rotate r -> checkRotate(r, seq);
         };
         if (membership != null) {
             return membership;
         }
-        long epoch = entry instanceof AddUser a ? a.epoch() : ((Comms) entry).epoch();
-        if (epoch != EPOCH) {
-            return reject(seq, Alarm.Kind.WRONG_EPOCH, "entry #" + seq + " uses key epoch " + epoch);
+        long expectedEpoch = entry instanceof Rotate ? epoch + 1 : (seq == 1 ? 0 : epoch);
+        if (entry.epoch() != expectedEpoch) {
+            return reject(seq, Alarm.Kind.WRONG_EPOCH, "entry #" + seq + " uses key epoch " + entry.epoch()
+                    + " where the channel is at " + (entry instanceof Rotate ? "epoch " + epoch + " (a rotation names the next)" : "epoch " + epoch));
         }
-        long userSeq = entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq();
+        if (pendingRotation != null && (entry instanceof Comms || entry instanceof AddUser)) {
+            return reject(seq, Alarm.Kind.STALE_KEY, author + "'s entry #" + seq + " uses the key of epoch " + epoch
+                    + ", which " + pendingRotation.member() + " still holds after leaving at #" + pendingRotation.seq()
+                    + ": the server must refuse it until a rotation");
+        }
+        long userSeq = entry.userSeq();
         Long previous = lastUserSeq.get(author);
         if (previous != null && userSeq <= previous) {
             return reject(seq, Alarm.Kind.REPLAYED, author + "'s userSeq went from " + previous + " to " + userSeq
                     + " at entry #" + seq);
         }
-        chat.protocol.View view = entry instanceof AddUser a ? a.view() : ((Comms) entry).view();
+        View view = entry.view();
         if (view.seq() >= seq || !Arrays.equals(view.head(), head(view.seq()))) {
             return reject(seq, Alarm.Kind.FORK, author + " signed entry #" + seq + " having seen entry #" + view.seq()
                     + " with a chain head different from ours: the server showed us different histories");
         }
-        long timestamp = entry instanceof AddUser a ? a.stamp().timestamp() : ((Comms) entry).stamp().timestamp();
+        long timestamp = entry.stamp().timestamp();
         if (timestamp < lastTimestamp) {
             return reject(seq, Alarm.Kind.TIMESTAMP, "entry #" + seq + " is stamped before entry #" + lastSeq);
         }
+        Instant at = Instant.ofEpochMilli(timestamp);
         HistoryItem item;
         List<HistoryItem> revealed = List.of();
         List<Alarm> alarms = new ArrayList<>();
         switch (entry) {
             case AddUser a -> {
-                byte[] unwrapped = null;
+                if (a.isCreate()) {
+                    commitments.put(0L, a.keyCommitment());
+                    admins.add(a.inviter());
+                    epochStartedAt = timestamp;
+                } else if (!Arrays.equals(a.keyCommitment(), commitments.get(a.epoch()))) {
+                    alarms.add(new Alarm(name, seq, Alarm.Kind.BAD_KEY, a.inviter() + " invited " + a.invitee()
+                            + " at entry #" + seq + " naming a key that is not the one of epoch " + a.epoch()));
+                }
+                members.put(a.invitee(), seq);
                 if (a.invitee().equals(me.name())) {
+                    ownDeparture = null;
+                    byte[] unwrapped = null;
                     try {
                         unwrapped = ChannelCrypto.unwrapKey(a, me.agreement());
                     } catch (CryptoException e) {
                         alarms.add(new Alarm(name, seq, Alarm.Kind.UNDECRYPTABLE, "the channel key " + a.inviter()
                                 + " wrapped for us in entry #" + seq + " does not open: " + e.getMessage()));
+                    }
+                    if (unwrapped != null && !Arrays.equals(ChannelCrypto.commitment(name, a.epoch(), unwrapped),
+                            commitments.get(a.epoch()))) {
+                        alarms.add(new Alarm(name, seq, Alarm.Kind.BAD_KEY, a.inviter() + " handed us, at entry #" + seq
+                                + ", a key that is not the channel's key of epoch " + a.epoch()));
+                        unwrapped = null;
+                    }
+                    if (unwrapped != null) {
+                        learnKey(a.epoch(), unwrapped, alarms);
+                    } else {
                         keylessReported = true;
                     }
-                }
-                members.add(a.invitee());
-                item = new HistoryItem.Joined(seq, Instant.ofEpochMilli(timestamp), a.inviter(), a.invitee());
-                if (unwrapped != null) {
-                    key = unwrapped;
                     revealed = reveal(me, alarms);
                 }
+                item = new HistoryItem.Joined(seq, at, a.inviter(), a.invitee());
             }
             case Comms c -> {
-                if (key == null && !members.contains(me.name()) && !keylessReported) {
+                epochMessages++;
+                if (!keys.containsKey(c.epoch()) && !members.containsKey(me.name()) && !keylessReported) {
                     // Sent before we joined: verified and chained now, read once our invitation brings the key.
                     awaitingKey.add(c);
                     item = null;
@@ -218,11 +315,57 @@ final class ChannelLedger {
                     item = read(c, me, alarms);
                 }
             }
-            default -> throw new IllegalArgumentException(entry.type());
+            case MemberChange m -> {
+                HistoryItem.Change change = switch (m.change()) {
+                    case LEAVE -> HistoryItem.Change.LEFT;
+                    case REMOVE -> HistoryItem.Change.REMOVED;
+                    case ADMIN -> HistoryItem.Change.ADMIN;
+                };
+                if (m.isDeparture()) {
+                    members.remove(m.subject());
+                    admins.remove(m.subject());
+                    Departure d = new Departure(seq, timestamp, m.subject(), m.userID());
+                    if (!members.isEmpty()) {
+                        pendingRotation = d;
+                        if (admins.isEmpty()) {
+                            admins.add(members.keySet().iterator().next()); // succession: the earliest to join
+                        }
+                    }
+                    if (m.subject().equals(me.name())) {
+                        ownDeparture = d;
+                    }
+                } else {
+                    admins.add(m.subject());
+                }
+                item = new HistoryItem.MemberChanged(seq, at, m.userID(), m.subject(), change);
+            }
+            case Rotate r -> {
+                epoch = r.epoch();
+                pendingRotation = null;
+                epochMessages = 0;
+                epochStartedAt = timestamp;
+                commitments.put(r.epoch(), r.keyCommitment());
+                rotations.put(r.epoch(), r);
+                if (r.keys().containsKey(me.name())) {
+                    try {
+                        byte[] fresh = ChannelCrypto.unwrapKey(r, me.name(), me.agreement());
+                        if (Arrays.equals(ChannelCrypto.commitment(name, r.epoch(), fresh), r.keyCommitment())) {
+                            learnKey(r.epoch(), fresh, alarms);
+                        } else {
+                            alarms.add(new Alarm(name, seq, Alarm.Kind.BAD_KEY, r.userID() + " rotated at entry #" + seq
+                                    + " handing us a key that does not match the commitment everyone else sees"));
+                        }
+                    } catch (CryptoException e) {
+                        alarms.add(new Alarm(name, seq, Alarm.Kind.BAD_KEY, "the key " + r.userID()
+                                + " wrapped for us in the rotation at entry #" + seq + " does not open: " + e.getMessage()));
+                    }
+                }
+                item = new HistoryItem.Rotated(seq, at, r.userID(), r.epoch());
+            }
         }
         lastUserSeq.put(author, userSeq);
         if (author.equals(me.name())) {
-            own.put(userSeq, new OwnEntry(seq, unstampedHash(entry)));
+            own.put(userSeq, new OwnEntry(seq, Sha256.hash(unstamped(entry))));
         }
         lastTimestamp = timestamp;
         pushHead(ChainHash.next(head(lastSeq), canonical));
@@ -232,26 +375,54 @@ final class ChannelLedger {
         }
         if (!revealed.isEmpty()) {
             history.addAll(revealed);
-            history.sort(java.util.Comparator.comparingLong(HistoryItem::seq));
+            history.sort(Comparator.comparingLong(HistoryItem::seq));
         }
         return new Outcome.Applied(item, revealed, List.copyOf(alarms));
     }
 
     /**
+     * Holds {@code key} as the key of {@code keyEpoch} and walks back the rotations'
+     * previous-key chain to every earlier epoch we do not hold yet, checking each key
+     * against its epoch's commitment; a wrong link is the fault of that rotation's author.
+     */
+    private void learnKey(long keyEpoch, byte[] key, List<Alarm> alarms) {
+        keys.put(keyEpoch, key);
+        for (long e = keyEpoch; e > 0 && !keys.containsKey(e - 1); e--) {
+            Rotate r = rotations.get(e);
+            byte[] previous;
+            try {
+                previous = r == null ? null : ChannelCrypto.openPrevious(keys.get(e), r);
+            } catch (CryptoException ex) {
+                previous = null;
+            }
+            if (previous == null || !Arrays.equals(ChannelCrypto.commitment(name, e - 1, previous), commitments.get(e - 1))) {
+                alarms.add(new Alarm(name, r == null ? 0 : r.stamp().channelSeq(), Alarm.Kind.BAD_KEY,
+                        (r == null ? "nobody" : r.userID()) + " sealed a wrong key of epoch " + (e - 1)
+                                + " in the rotation to epoch " + e + ": messages of that epoch stay unreadable"));
+                return;
+            }
+            keys.put(e - 1, previous);
+        }
+    }
+
+    /**
      * A verified, chained message as we show it. One that does not decrypt (sealed under
-     * another key, or by a member who lost theirs) is shown as such with an alarm, and the
-     * channel goes on: rule 8 failing is the author's fault, not the server's, and must not
-     * let one member stop the channel for everyone.
+     * another key, or by a member who lost theirs) is shown as such with an alarm naming
+     * its sender, and the channel goes on: rule 8 failing is the author's fault, not the
+     * server's, and must not let one member stop the channel for everyone. Every key we
+     * hold matches its epoch's commitment, so a message that does not open under it was
+     * sealed wrongly by its sender.
      */
     private HistoryItem read(Comms c, IdentityKeys me, List<Alarm> alarms) {
         long seq = c.stamp().channelSeq();
         Instant at = Instant.ofEpochMilli(c.stamp().timestamp());
         boolean mine = c.userID().equals(me.name());
+        byte[] key = keys.get(c.epoch());
         if (key == null) {
             if (!keylessReported) {
                 keylessReported = true;
-                alarms.add(new Alarm(name, seq, Alarm.Kind.UNDECRYPTABLE, "we hold no key for channel " + name
-                        + ": its messages cannot be read"));
+                alarms.add(new Alarm(name, seq, Alarm.Kind.UNDECRYPTABLE, "we hold no key of epoch " + c.epoch()
+                        + " for channel " + name + ": its messages cannot be read"));
             }
             return new HistoryItem.Text(seq, at, c.userID(), UNREADABLE, mine);
         }
@@ -259,7 +430,8 @@ final class ChannelLedger {
             return new HistoryItem.Text(seq, at, c.userID(), ChannelCrypto.openText(key, c), mine);
         } catch (CryptoException e) {
             alarms.add(new Alarm(name, seq, Alarm.Kind.UNDECRYPTABLE, "entry #" + seq + " from " + c.userID()
-                    + " does not decrypt: " + e.getMessage()));
+                    + " does not decrypt with the channel's key of epoch " + c.epoch() + ": " + c.userID()
+                    + " sealed it wrongly (" + e.getMessage() + ")"));
             return new HistoryItem.Text(seq, at, c.userID(), UNREADABLE, mine);
         }
     }
@@ -283,18 +455,9 @@ final class ChannelLedger {
         return e != null && Arrays.equals(e.unstampedHash(), Sha256.hash(unstamped)) ? e.seq() : -1;
     }
 
-    static byte[] unstampedHash(Message entry) {
-        return Sha256.hash(unstamped(entry));
-    }
-
     /** The entry as its author signed and sent it: canonical, without the server's stamp. */
-    static byte[] unstamped(Message entry) {
-        Message bare = switch (entry) {
-            case AddUser a -> a.withStamp(null);
-            case Comms c -> c.withStamp(null);
-            default -> throw new IllegalArgumentException(entry.type());
-        };
-        return Jcs.canonical(MessageCodec.toJson(bare));
+    static byte[] unstamped(ChannelEntry entry) {
+        return chat.protocol.json.Jcs.canonical(chat.protocol.MessageCodec.toJson(entry.unstamped()));
     }
 
     /** What a message that cannot be decrypted shows as; the alarm says why. */
@@ -305,8 +468,49 @@ final class ChannelLedger {
         if (seq == 1) {
             return reject(seq, Alarm.Kind.BAD_CREATE, "the channel's first entry is a message, not a creation");
         }
-        if (!members.contains(c.userID())) {
+        if (!members.containsKey(c.userID())) {
             return reject(seq, Alarm.Kind.NOT_MEMBER, c.userID() + " posted entry #" + seq + " without being a member");
+        }
+        return null;
+    }
+
+    /** Rules 3a and 4a: who may leave, remove, make admins. */
+    private Outcome checkMemberChange(MemberChange m, long seq) {
+        if (seq == 1) {
+            return reject(seq, Alarm.Kind.BAD_CREATE, "the channel's first entry is a member change, not a creation");
+        }
+        if (!members.containsKey(m.userID())) {
+            return reject(seq, Alarm.Kind.NOT_MEMBER, m.userID() + " signed the " + m.change().wireName() + " at entry #"
+                    + seq + " without being a member");
+        }
+        if (m.change() == MemberChange.Change.LEAVE) {
+            return null;
+        }
+        if (!admins.contains(m.userID())) {
+            return reject(seq, Alarm.Kind.NOT_ADMIN, m.userID() + " signed the " + m.change().wireName() + " of "
+                    + m.subject() + " at entry #" + seq + " without being an admin");
+        }
+        if (!members.containsKey(m.subject())) {
+            return reject(seq, Alarm.Kind.BAD_MEMBER_CHANGE, "entry #" + seq + ": " + m.subject() + " is not a member");
+        }
+        if (m.change() == MemberChange.Change.ADMIN && admins.contains(m.subject())) {
+            return reject(seq, Alarm.Kind.BAD_MEMBER_CHANGE, "entry #" + seq + ": " + m.subject() + " is an admin already");
+        }
+        return null;
+    }
+
+    /** Rules 3a and 4c: a member rotates, to exactly the members. */
+    private Outcome checkRotate(Rotate r, long seq) {
+        if (seq == 1) {
+            return reject(seq, Alarm.Kind.BAD_CREATE, "the channel's first entry is a rotation, not a creation");
+        }
+        if (!members.containsKey(r.userID())) {
+            return reject(seq, Alarm.Kind.NOT_MEMBER, r.userID() + " rotated the key at entry #" + seq
+                    + " without being a member");
+        }
+        if (!r.keys().keySet().equals(members.keySet())) {
+            return reject(seq, Alarm.Kind.BAD_ROTATION, r.userID() + "'s rotation at entry #" + seq + " wraps the key to "
+                    + r.keys().keySet() + ", but the members are " + members.keySet());
         }
         return null;
     }
@@ -322,11 +526,11 @@ final class ChannelLedger {
         if (seq == 1) {
             return reject(seq, Alarm.Kind.BAD_CREATE, "the channel's first entry is an invitation, not a creation");
         }
-        if (!members.contains(a.inviter())) {
+        if (!members.containsKey(a.inviter())) {
             return reject(seq, Alarm.Kind.NOT_MEMBER, a.inviter() + " invited " + a.invitee() + " at entry #" + seq
                     + " without being a member");
         }
-        if (members.contains(a.invitee())) {
+        if (members.containsKey(a.invitee())) {
             return reject(seq, Alarm.Kind.BAD_INVITE, a.invitee() + " was invited again at entry #" + seq);
         }
         if (directory.user(a.invitee()).isEmpty()) {
@@ -349,13 +553,5 @@ final class ChannelLedger {
             reportedAt = seq;
         }
         return new Outcome.Rejected(new Alarm(name, seq, kind, detail));
-    }
-
-    static long seqOf(Message entry) {
-        return switch (entry) {
-            case AddUser a -> a.stamp().channelSeq();
-            case Comms c -> c.stamp().channelSeq();
-            default -> throw new IllegalArgumentException(entry.type() + " is not a channel entry");
-        };
     }
 }

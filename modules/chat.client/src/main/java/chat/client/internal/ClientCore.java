@@ -17,6 +17,7 @@ import chat.protocol.Comms;
 import chat.protocol.Entries;
 import chat.protocol.ErrorCode;
 import chat.protocol.ErrorMessage;
+import chat.protocol.MemberChange;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
 import chat.protocol.Names;
@@ -72,6 +73,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
      */
     private final Map<String, ChannelLedger> unverified = new HashMap<>();
     private final CountDownLatch firstReplay = new CountDownLatch(1);
+    /** Ops refused for an epoch or rotation not seen yet (userSeq -> channel's lastSeq then): wait for a newer entry. */
+    private final Map<Long, Long> waitingSince = new HashMap<>();
     private ConnState conn = new ConnState.Connecting(null); // the session follows in start()
 
     private ClientCore(UserBundle bundle, IdentityKeys me, ClientOptions options, EventDispatcher events,
@@ -156,8 +159,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
             return;
         }
         switch (message) {
-            case AddUser a -> entry(a.channelID(), a, a.stamp() != null);
-            case Comms c -> entry(c.channelID(), c, c.stamp() != null);
+            case ChannelEntry e -> entry(e.channelID(), e, e.stamp() != null);
             case ReplayFinished r -> replayFinished(from, r);
             case ErrorMessage e -> error(e);
             case Ping p -> from.send(new Pong());
@@ -167,7 +169,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
     }
 
-    private void entry(String channel, Message entry, boolean stamped) {
+    private void entry(String channel, ChannelEntry entry, boolean stamped) {
         if (!stamped) {
             raise(new Alarm(channel, 0, Alarm.Kind.BAD_CREATE, "the server delivered an entry without channelSeq"));
             return;
@@ -199,10 +201,11 @@ public final class ClientCore implements ChatClient, Session.Listener {
                     emit(channel, applied.item(), outbox.takeTag(answered));
                 }
                 applied.alarms().forEach(this::raise);
-                if (((ChannelEntry) entry).author().equals(me.name())) {
-                    state.lastUserSeq = Math.max(state.lastUserSeq, Outbox.userSeq(entry));
-                    outbox.acknowledge(answered, ChannelLedger.seqOf(entry));
+                if (entry.author().equals(me.name())) {
+                    state.lastUserSeq = Math.max(state.lastUserSeq, entry.userSeq());
+                    outbox.acknowledge(answered, entry.stamp().channelSeq());
                 }
+                membershipMoved(ledger, entry);
             }
             case ChannelLedger.Outcome.Duplicate d -> {
             }
@@ -216,7 +219,88 @@ public final class ClientCore implements ChatClient, Session.Listener {
                     t.timestamp(), t.mine(), tag));
             case HistoryItem.Joined j -> events.emit(new ClientEvent.MemberAdded(channel, j.member(), j.author(), j.seq(),
                     j.timestamp(), tag));
+            case HistoryItem.MemberChanged m -> events.emit(new ClientEvent.MemberChanged(channel, m.member(), m.author(),
+                    m.change(), m.seq(), m.timestamp(), tag));
+            case HistoryItem.Rotated r -> events.emit(new ClientEvent.Rotated(channel, r.author(), r.epoch(), r.seq(),
+                    r.timestamp(), tag));
         }
+    }
+
+    /**
+     * After an entry of {@code ledger}'s channel applied: our own departure ends every
+     * command still queued for it; a departure of someone else calls for a rotation
+     * (docs/protocol.md, "Who rotates"); and commands that waited for the channel to move
+     * on (refused for an old epoch or a pending rotation) get their turn.
+     */
+    private void membershipMoved(ChannelLedger ledger, ChannelEntry entry) {
+        if (entry instanceof MemberChange m && m.isDeparture() && m.subject().equals(me.name())) {
+            CommandException gone = departed(ledger);
+            for (PendingOp op : outbox.ops()) {
+                if (op.channel().equals(ledger.name)) {
+                    outbox.fail(op, gone);
+                }
+            }
+            return;
+        }
+        if (entry instanceof MemberChange m && m.isDeparture() && conn instanceof ConnState.Ready) {
+            departureSeen(ledger);
+        }
+        releaseHeld();
+    }
+
+    /** A departure of another member, seen live: rotate now if we are the designated rotator, else after the grace time. */
+    private void departureSeen(ChannelLedger ledger) {
+        if (!ledger.rotationPending() || !ledger.isMember(me.name())) {
+            return;
+        }
+        if (me.name().equals(ledger.designatedRotator())) {
+            ensureRotation(ledger);
+        } else {
+            long at = ledger.pendingDeparture().seq();
+            String name = ledger.name;
+            reconnection.schedule(() -> graceOver(name, at), options.rotateGrace());
+        }
+    }
+
+    private synchronized void graceOver(String channel, long departureSeq) {
+        ChannelLedger ledger = state.ledgers.get(channel);
+        if (ledger != null && conn instanceof ConnState.Ready && ledger.rotationPending()
+                && ledger.pendingDeparture().seq() == departureSeq && ledger.isMember(me.name())) {
+            ensureRotation(ledger);
+        }
+    }
+
+    /** Queues an automatic rotation of {@code ledger}'s channel unless one of ours is queued already. */
+    private void ensureRotation(ChannelLedger ledger) {
+        for (PendingOp op : outbox.ops()) {
+            if (op.kind() == PendingOp.Kind.ROTATE && op.channel().equals(ledger.name)) {
+                return;
+            }
+        }
+        String argument = PendingOp.AUTO + " " + ledger.epoch();
+        try {
+            if (outbox.barrierFor(ledger.name) != null) {
+                hold(PendingOp.Kind.ROTATE, ledger.name, argument, ChannelCrypto.newChannelKey(), null);
+            } else {
+                submit(PendingOp.Kind.ROTATE, ledger.name, argument, ChannelCrypto.newChannelKey(), ledger, null);
+            }
+        } catch (CommandException e) {
+            LOG.log(Level.WARNING, "could not rotate the key of {0}: {1}", ledger.name, e.getMessage());
+        }
+    }
+
+    /** Whether a message now would go into an epoch that has carried enough messages or lived long enough. */
+    private boolean rotationDue(ChannelLedger ledger) {
+        return ledger.epochMessages() >= options.rotateAfterMessages() || (ledger.epochStartedAt() > 0
+                && System.currentTimeMillis() - ledger.epochStartedAt() >= options.rotateAfter().toMillis());
+    }
+
+    private CommandException departed(ChannelLedger ledger) {
+        ChannelLedger.Departure d = ledger.ownDeparture();
+        String how = d.by().equals(me.name()) ? "you left #" + ledger.name
+                : d.by() + " removed you from #" + ledger.name;
+        return new CommandException(ErrorCode.NOT_MEMBER, how + " (entry #" + d.seq()
+                + "); it is read-only history now");
     }
 
     private void replayFinished(Session from, ReplayFinished r) {
@@ -234,6 +318,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
         reconnection.succeeded();
         resendPending(from);
         releaseHeld(); // held ops restored from disk whose create or invite was answered before the restart
+        for (ChannelLedger ledger : List.copyOf(state.ledgers.values())) {
+            departureSeen(ledger); // a departure that happened while we were away may still wait for its rotation
+        }
         if (first) {
             firstReplay.countDown();
         } else {
@@ -281,6 +368,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
             } else {
                 resign(op);
             }
+        } else if (e.code() == ErrorCode.WRONG_EPOCH || e.code() == ErrorCode.ROTATION_PENDING
+                || e.code() == ErrorCode.STALE_MEMBERS) {
+            retryLater(op, e.code());
         } else if (e.code().endsConnection()) {
             // not accepted (shutting down, internal error...): it stays queued and is sent
             // again after the reconnection, like anything sent while disconnected
@@ -288,6 +378,27 @@ public final class ClientCore implements ChatClient, Session.Listener {
                     e.code().wireName());
         } else {
             outbox.fail(op, new CommandException(e.code(), ServerText.clean(e.message())));
+        }
+    }
+
+    /**
+     * {@code op} was refused because the channel moved on under it (a rotation or a
+     * departure we had not seen yet): it goes back to waiting, unsigned, and is signed
+     * again once this device has applied a newer entry of the channel; a message waiting
+     * for a rotation makes us rotate if nobody has (docs/protocol.md, "Who rotates").
+     */
+    private void retryLater(PendingOp op, ErrorCode why) {
+        ChannelLedger ledger = state.ledgers.get(op.channel());
+        try {
+            PendingOp waiting = op.unsigned();
+            outbox.replace(op, waiting);
+            waitingSince.put(waiting.userSeq(), ledger == null ? 0 : ledger.lastSeq());
+        } catch (IOException ex) {
+            outbox.fail(op, CommandException.local("could not re-queue after " + why.wireName() + ": " + ex.getMessage()));
+            return;
+        }
+        if (why == ErrorCode.ROTATION_PENDING && ledger != null && ledger.rotationPending()) {
+            ensureRotation(ledger);
         }
     }
 
@@ -336,17 +447,40 @@ public final class ClientCore implements ChatClient, Session.Listener {
             return;
         }
         for (PendingOp op : outbox.ops()) {
-            if (op.held() && outbox.barrierBefore(op) == null && outbox.withUserSeq(op.userSeq()) == op) {
-                try {
-                    ChannelLedger ledger = usableChannel(op.channel());
-                    if (op.kind() == PendingOp.Kind.INVITE && ledger.isMember(op.argument())) {
-                        throw new CommandException(ErrorCode.ALREADY_MEMBER, op.argument() + " is a member of "
-                                + op.channel() + " already");
+            if (!op.held() || outbox.barrierBefore(op) != null || outbox.withUserSeq(op.userSeq()) != op) {
+                continue;
+            }
+            ChannelLedger current = state.ledgers.get(op.channel());
+            Long since = waitingSince.get(op.userSeq());
+            if (since != null && current != null && current.lastSeq() <= since) {
+                continue; // refused for an epoch or rotation we have not seen move yet
+            }
+            waitingSince.remove(op.userSeq());
+            try {
+                ChannelLedger ledger = usableChannel(op.channel());
+                switch (op.kind()) {
+                    case ROTATE -> {
+                        if (ledger.epoch() > op.rotateFrom() && !ledger.rotationPending()) {
+                            outbox.acknowledge(op, ledger.lastSeq()); // someone rotated meanwhile: done
+                            continue;
+                        }
                     }
-                    resign(op);
-                } catch (CommandException e) {
-                    outbox.fail(op, e);
+                    case SEND, INVITE -> {
+                        if (ledger.rotationPending()) {
+                            ensureRotation(ledger); // signed after the rotation, under its key
+                            continue;
+                        }
+                        if (op.kind() == PendingOp.Kind.INVITE && ledger.isMember(op.argument())) {
+                            throw new CommandException(ErrorCode.ALREADY_MEMBER, op.argument() + " is a member of "
+                                    + op.channel() + " already");
+                        }
+                    }
+                    default -> {
+                    }
                 }
+                resign(op);
+            } catch (CommandException e) {
+                outbox.fail(op, e);
             }
         }
     }
@@ -472,6 +606,10 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 throw new CommandException(ErrorCode.ALREADY_MEMBER, user + " is a member of " + channel
                         + " already");
             }
+            if (ledger.rotationPending()) {
+                ensureRotation(ledger);
+                return hold(PendingOp.Kind.INVITE, channel, user, tag);
+            }
             return submit(PendingOp.Kind.INVITE, channel, user, null, ledger, tag);
         } catch (CommandException e) {
             return CompletableFuture.failedFuture(e);
@@ -491,6 +629,10 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 throw new CommandException(ErrorCode.LIMIT_EXCEEDED, "the message is " + bytes
                         + " bytes long; the limit is " + MAX_TEXT_BYTES);
             }
+            if (!waits && (ledger.rotationPending() || rotationDue(ledger))) {
+                ensureRotation(ledger); // the message is signed after the rotation, under its key
+                waits = true;
+            }
             return waits ? hold(PendingOp.Kind.SEND, channel, text, tag)
                     : submit(PendingOp.Kind.SEND, channel, text, null, ledger, tag);
         } catch (CommandException e) {
@@ -502,6 +644,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
         ChannelLedger ledger = state.ledgers.get(channel);
         if (ledger == null) {
             throw new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel);
+        }
+        if (ledger.ownDeparture() != null) {
+            throw departed(ledger);
         }
         if (!ledger.isMember(me.name()) || ledger.key() == null) {
             throw new CommandException(ErrorCode.NOT_MEMBER, "you are not a member of " + channel);
@@ -533,14 +678,80 @@ public final class ClientCore implements ChatClient, Session.Listener {
         return future;
     }
 
-    /** Queues a command that waits for an earlier create or invite of its channel (see {@link #settled}). */
+    @Override
+    public synchronized CompletableFuture<Long> leave(String channel, String tag) {
+        return memberCommand(PendingOp.Kind.LEAVE, channel, me.name(), tag);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> remove(String channel, String user, String tag) {
+        return memberCommand(PendingOp.Kind.REMOVE, channel, user, tag);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> makeAdmin(String channel, String user, String tag) {
+        return memberCommand(PendingOp.Kind.ADMIN, channel, user, tag);
+    }
+
+    /** leave, remove, admin: checked here as the server and every member will check them. */
+    private CompletableFuture<Long> memberCommand(PendingOp.Kind kind, String channel, String user, String tag) {
+        try {
+            if (outbox.barrierFor(channel) != null) {
+                return hold(kind, channel, kind == PendingOp.Kind.LEAVE ? null : user, tag);
+            }
+            ChannelLedger ledger = usableChannel(channel);
+            if (kind != PendingOp.Kind.LEAVE) {
+                if (user.equals(me.name())) {
+                    throw local(kind == PendingOp.Kind.REMOVE ? "to leave " + channel + " yourself, use leave"
+                            : "you are an admin of " + channel + " already");
+                }
+                if (!ledger.isAdmin(me.name())) {
+                    throw new CommandException(ErrorCode.NOT_ADMIN, "only an admin of " + channel + " can "
+                            + (kind == PendingOp.Kind.REMOVE ? "remove members" : "make admins") + "; the admins are "
+                            + String.join(", ", ledger.admins()));
+                }
+                if (!ledger.isMember(user)) {
+                    throw new CommandException(ErrorCode.BAD_SUBJECT, user + " is not a member of " + channel);
+                }
+                if (kind == PendingOp.Kind.ADMIN && ledger.isAdmin(user)) {
+                    throw new CommandException(ErrorCode.BAD_SUBJECT, user + " is an admin of " + channel + " already");
+                }
+            }
+            return submit(kind, channel, kind == PendingOp.Kind.LEAVE ? null : user, null, ledger, tag);
+        } catch (CommandException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> rotate(String channel, String tag) {
+        try {
+            if (outbox.barrierFor(channel) != null) {
+                ChannelLedger ledger = state.ledgers.get(channel);
+                return hold(PendingOp.Kind.ROTATE, channel, PendingOp.ON_DEMAND + " " + (ledger == null ? 0 : ledger.epoch()),
+                        ChannelCrypto.newChannelKey(), tag);
+            }
+            ChannelLedger ledger = usableChannel(channel);
+            return submit(PendingOp.Kind.ROTATE, channel, PendingOp.ON_DEMAND + " " + ledger.epoch(),
+                    ChannelCrypto.newChannelKey(), ledger, tag);
+        } catch (CommandException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Queues a command that waits for an earlier create, invite or rotation of its channel (see {@link #settled}). */
     private CompletableFuture<Long> hold(PendingOp.Kind kind, String channel, String argument, String tag)
             throws CommandException {
+        return hold(kind, channel, argument, null, tag);
+    }
+
+    private CompletableFuture<Long> hold(PendingOp.Kind kind, String channel, String argument, byte[] channelKey,
+                                         String tag) throws CommandException {
         if (conn instanceof ConnState.Closed) {
             throw local("the client is closed");
         }
         try {
-            return outbox.add(new PendingOp(kind, channel, argument, null, state.lastUserSeq + 1, null), tag);
+            return outbox.add(new PendingOp(kind, channel, argument, channelKey, state.lastUserSeq + 1, null), tag);
         } catch (IOException e) {
             throw local("cannot queue the message in the local state: " + e.getMessage());
         }
@@ -554,7 +765,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
     public synchronized List<ChannelInfo> channels() {
         List<ChannelInfo> out = new ArrayList<>();
         for (ChannelLedger ledger : state.ledgers.values()) {
-            out.add(new ChannelInfo(ledger.name, ledger.members(), ledger.unread(me.name()), ledger.lastSeq()));
+            out.add(new ChannelInfo(ledger.name, ledger.members(), ledger.admins(), ledger.unread(me.name()),
+                    ledger.lastSeq(), ledger.epoch(), ledger.isMember(me.name())));
         }
         return out;
     }

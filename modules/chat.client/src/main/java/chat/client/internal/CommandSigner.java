@@ -2,7 +2,11 @@ package chat.client.internal;
 
 import chat.client.CommandException;
 import chat.crypto.MalformedInputException;
+import chat.crypto.AgreementPublicKey;
 import chat.protocol.ChainHash;
+import chat.protocol.ChannelEntry;
+import chat.protocol.MemberChange;
+import java.util.Map;
 import chat.protocol.Entries;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
@@ -33,7 +37,7 @@ final class CommandSigner {
         return codec.encode(build(kind, channel, argument, channelKey, userSeq, ledger));
     }
 
-    private Message build(PendingOp.Kind kind, String channel, String argument, byte[] channelKey, long userSeq,
+    private ChannelEntry build(PendingOp.Kind kind, String channel, String argument, byte[] channelKey, long userSeq,
                           ChannelLedger ledger) throws MalformedInputException, CommandException {
         String name = me.name();
         return switch (kind) {
@@ -42,17 +46,38 @@ final class CommandSigner {
             case INVITE -> {
                 Principal invitee = directory.user(argument)
                         .orElseThrow(() -> CommandException.local("no user " + argument));
-                yield Entries.addUser(me.signing(), channel, 0, name, argument, invitee.agreementKey(),
-                        requireLedger(ledger, channel).key(), userSeq, view(ledger));
+                yield Entries.addUser(me.signing(), channel, requireLedger(ledger, channel).epoch(), name, argument,
+                        invitee.agreementKey(), ledger.key(), userSeq, view(ledger));
             }
-            case SEND -> Entries.comms(me.signing(), channel, 0, name, userSeq, view(requireLedger(ledger, channel)),
-                    ledger.key(), argument);
+            case SEND -> Entries.comms(me.signing(), channel, requireLedger(ledger, channel).epoch(), name, userSeq,
+                    view(ledger), ledger.key(), argument);
+            case LEAVE -> Entries.member(me.signing(), channel, member(ledger, channel).epoch(), name, name,
+                    MemberChange.Change.LEAVE, userSeq, view(ledger));
+            case REMOVE -> Entries.member(me.signing(), channel, member(ledger, channel).epoch(), name, argument,
+                    MemberChange.Change.REMOVE, userSeq, view(ledger));
+            case ADMIN -> Entries.member(me.signing(), channel, member(ledger, channel).epoch(), name, argument,
+                    MemberChange.Change.ADMIN, userSeq, view(ledger));
+            case ROTATE -> {
+                Map<String, AgreementPublicKey> members = requireLedger(ledger, channel).memberKeys(directory);
+                if (members == null) {
+                    throw CommandException.local("a member of " + channel + " is no longer in the directory");
+                }
+                yield Entries.rotate(me.signing(), channel, ledger.epoch() + 1, name, members, channelKey, ledger.key(),
+                        userSeq, view(ledger));
+            }
         };
     }
 
     private static ChannelLedger requireLedger(ChannelLedger ledger, String channel) throws CommandException {
         if (ledger == null || ledger.key() == null) {
             throw CommandException.local("you have no usable channel " + channel);
+        }
+        return ledger;
+    }
+
+    private ChannelLedger member(ChannelLedger ledger, String channel) throws CommandException {
+        if (ledger == null || !ledger.isMember(me.name())) {
+            throw CommandException.local("you are not a member of " + channel);
         }
         return ledger;
     }

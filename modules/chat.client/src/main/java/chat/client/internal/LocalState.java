@@ -1,8 +1,7 @@
 package chat.client.internal;
 
 import chat.crypto.Hkdf;
-import chat.protocol.AddUser;
-import chat.protocol.Comms;
+import chat.protocol.ChannelEntry;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
 import chat.protocol.ProtocolException;
@@ -128,8 +127,8 @@ final class LocalState implements AutoCloseable {
                     } catch (ProtocolException e) {
                         throw new IOException(file + ": unreadable entry: " + e.getMessage());
                     }
-                    if (!(entry instanceof AddUser || entry instanceof Comms)
-                            || !(ledger.apply(entry, record, directory, me, true) instanceof ChannelLedger.Outcome.Applied)) {
+                    if (!(entry instanceof ChannelEntry e)
+                            || !(ledger.apply(e, record, directory, me, true) instanceof ChannelLedger.Outcome.Applied)) {
                         throw new IOException(file + ": stored entry does not apply; the state folder is damaged");
                     }
                 }

@@ -1,11 +1,7 @@
 package chat.client.internal;
 
 import chat.client.CommandException;
-import chat.protocol.AddUser;
 import chat.protocol.ChannelEntry;
-import chat.protocol.Comms;
-import chat.protocol.Entries;
-import chat.protocol.Message;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
@@ -120,21 +116,17 @@ final class Outbox {
      * time, and its entry must not acknowledge ours (ours is then refused as stale and
      * signed again).
      */
-    PendingOp echoedBy(Message entry, String me) {
-        if (!((ChannelEntry) entry).author().equals(me)) {
+    PendingOp echoedBy(ChannelEntry entry, String me) {
+        if (!entry.author().equals(me)) {
             return null;
         }
-        long userSeq = userSeq(entry);
+        long userSeq = entry.userSeq();
         for (PendingOp op : state.pending) {
             if (op.userSeq() == userSeq) {
                 return Arrays.equals(ChannelLedger.unstamped(entry), op.message()) ? op : null;
             }
         }
         return null;
-    }
-
-    static long userSeq(Message entry) {
-        return entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq();
     }
 
     /** The tag given with {@code op} (null if none, or if {@code op} is null); given out once. */

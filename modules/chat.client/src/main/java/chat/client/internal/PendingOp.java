@@ -17,7 +17,15 @@ import java.util.Set;
  */
 record PendingOp(Kind kind, String channel, String argument, byte[] channelKey, long userSeq, byte[] message) {
 
-    enum Kind { CREATE, INVITE, SEND }
+    /**
+     * What the command does. For REMOVE and ADMIN {@code argument} is the member; for ROTATE
+     * it is {@link #AUTO} or {@link #ON_DEMAND} followed by a space and the epoch current when
+     * it was given, and {@code channelKey} is the new key.
+     */
+    enum Kind { CREATE, INVITE, SEND, LEAVE, REMOVE, ADMIN, ROTATE }
+
+    static final String AUTO = "auto";
+    static final String ON_DEMAND = "asked";
 
     private static final Set<String> FIELDS = Set.of("kind", "channel", "argument", "channelKey", "userSeq", "message");
 
@@ -45,7 +53,7 @@ record PendingOp(Kind kind, String channel, String argument, byte[] channelKey, 
 
     /** Whether commands given after this one on its channel wait for its answer. */
     boolean isBarrier() {
-        return kind == Kind.CREATE || kind == Kind.INVITE;
+        return kind == Kind.CREATE || kind == Kind.INVITE || kind == Kind.ROTATE;
     }
 
     /** The command as a person would name it, for messages: "create #x", "invite bob to #x". */
@@ -54,7 +62,26 @@ record PendingOp(Kind kind, String channel, String argument, byte[] channelKey, 
             case CREATE -> "create #" + channel;
             case INVITE -> "invite " + argument + " to #" + channel;
             case SEND -> "send to #" + channel;
+            case LEAVE -> "leave #" + channel;
+            case REMOVE -> "remove " + argument + " from #" + channel;
+            case ADMIN -> "make " + argument + " an admin of #" + channel;
+            case ROTATE -> "rotate the key of #" + channel;
         };
+    }
+
+    /** A rotation the client started by itself (after a departure, or by age), not one asked for. */
+    boolean automatic() {
+        return kind == Kind.ROTATE && argument.startsWith(AUTO);
+    }
+
+    /** For a rotation: the epoch that was current when it was given. */
+    long rotateFrom() {
+        return Long.parseLong(argument.substring(argument.indexOf(' ') + 1));
+    }
+
+    /** The same command, unsigned again: it waits until the channel has moved on (see ClientCore#retryLater). */
+    PendingOp unsigned() {
+        return new PendingOp(kind, channel, argument, channelKey, userSeq, null);
     }
 
     PendingOp resigned(long newUserSeq, byte[] newMessage) {

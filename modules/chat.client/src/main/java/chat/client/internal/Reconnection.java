@@ -60,6 +60,11 @@ final class Reconnection {
         }
     }
 
+    /** Runs {@code task} once after {@code delay}. */
+    void schedule(Runnable task, Duration delay) {
+        timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     void shutdown() {
         timer.shutdownNow();
     }

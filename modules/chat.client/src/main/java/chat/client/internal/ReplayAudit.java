@@ -47,7 +47,7 @@ final class ReplayAudit {
             }
         }
         for (ChannelLedger ledger : held) {
-            if (!ledger.isMember(me)) {
+            if (!ledger.isMember(me) && ledger.ownDeparture() == null) {
                 alarms.add(new Alarm(ledger.name, 0, Alarm.Kind.NOT_MEMBER, "the server delivered channel "
                         + ledger.name + ", of which you are not a member"));
             }

@@ -482,7 +482,7 @@ class ChannelLedgerTest {
         ChannelLedger verified = ledgerOf(ch, BOB);
         ChannelLedger rebuilt = new ChannelLedger("general");
         for (TestChannel.Delivered d : ch.history()) {
-            Message m = TestChannel.decode(d.bytes());
+            chat.protocol.ChannelEntry m = TestChannel.decode(d.bytes());
             assertThat(rebuilt.apply(m, d.bytes(), DIRECTORY, BOB, true)).isInstanceOf(ChannelLedger.Outcome.Applied.class);
         }
         assertThat(Snapshot.of(rebuilt)).isEqualTo(Snapshot.of(verified));

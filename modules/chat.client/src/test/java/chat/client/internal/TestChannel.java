@@ -5,6 +5,7 @@ import chat.crypto.MalformedInputException;
 import chat.protocol.AddUser;
 import chat.protocol.ChainHash;
 import chat.protocol.ChannelCrypto;
+import chat.protocol.ChannelEntry;
 import chat.protocol.Comms;
 import chat.protocol.Entries;
 import chat.protocol.Message;
@@ -37,9 +38,9 @@ final class TestChannel {
                     "dave", DAVE.principal()));
 
     /** An entry as the server delivers it: the stamped message and its canonical bytes. */
-    record Delivered(Message entry, byte[] bytes) {
+    record Delivered(ChannelEntry entry, byte[] bytes) {
         long seq() {
-            return ChannelLedger.seqOf(entry);
+            return entry.stamp().channelSeq();
         }
     }
 
@@ -112,37 +113,33 @@ final class TestChannel {
     // ------------------------------------------------------------ the server's part
 
     /** The honest server accepts {@code entry}: next seq, a later timestamp, the chain advances. */
-    Delivered accept(Message entry) {
+    Delivered accept(ChannelEntry entry) {
         Delivered d = stamp(entry, seq() + 1, clock + 1000);
         clock += 1000;
         heads.add(ChainHash.next(head(seq()), d.bytes()));
         delivered.add(d);
-        userSeqs.put(((chat.protocol.ChannelEntry) entry).author(), userSeqOf(entry));
+        userSeqs.put(entry.author(), entry.userSeq());
         return d;
     }
 
     /** Stamps {@code entry} as the next one would be, without accepting it (for a manipulated delivery). */
-    Delivered peek(Message entry) {
+    Delivered peek(ChannelEntry entry) {
         return stamp(entry, seq() + 1, clock + 1000);
     }
 
-    static Delivered stamp(Message entry, long seq, long timestamp) {
-        Message stamped = switch (entry) {
-            case AddUser a -> a.withStamp(new Stamp(seq, timestamp));
-            case Comms c -> c.withStamp(new Stamp(seq, timestamp));
-            default -> throw new IllegalArgumentException(entry.type());
-        };
+    static Delivered stamp(ChannelEntry entry, long seq, long timestamp) {
+        ChannelEntry stamped = entry.withStamp(new Stamp(seq, timestamp));
         return new Delivered(stamped, CODEC.encode(stamped));
     }
 
-    static long userSeqOf(Message entry) {
-        return entry instanceof AddUser a ? a.userSeq() : ((Comms) entry).userSeq();
+    static long userSeqOf(ChannelEntry entry) {
+        return entry.userSeq();
     }
 
     /** Decodes what was encoded, as the client does with bytes off the wire. */
-    static Message decode(byte[] bytes) {
+    static ChannelEntry decode(byte[] bytes) {
         try {
-            return CODEC.decode(bytes);
+            return (ChannelEntry) CODEC.decode(bytes);
         } catch (chat.protocol.ProtocolException e) {
             throw new AssertionError("the codec refused what it encoded: " + e.getMessage(), e);
         }

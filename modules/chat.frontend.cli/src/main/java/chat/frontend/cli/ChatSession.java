@@ -100,6 +100,12 @@ final class ChatSession {
             case Command.Send s -> send(s.text());
             case Command.Create c -> create(c.channel());
             case Command.Invite i -> i.users().forEach(this::invite);
+            case Command.Leave l -> change("/leave", "leave", null, client::leave);
+            case Command.Remove r -> change("/remove " + r.user(), "remove " + r.user() + " from", r.user(),
+                    (channel, tag) -> client.remove(channel, r.user(), tag));
+            case Command.Admin a -> change("/admin " + a.user(), "make " + a.user() + " an admin of", a.user(),
+                    (channel, tag) -> client.makeAdmin(channel, a.user(), tag));
+            case Command.Rotate r -> change("/rotate", "rotate the key of", null, client::rotate);
             // These only show something (or switch what is shown): never behind the chain.
             case Command.Join j -> show(() -> view.enter(j.channel(), ChatView.RECENT));
             case Command.Channels c -> show(view::listChannels);
@@ -178,6 +184,22 @@ final class ChatSession {
         }
         chain.submit(new CommandChain.Line("/invite " + user, channel), user + " to be added to #" + channel,
                 this::waiting, () -> client.invite(channel, user).whenComplete((seq, failure) -> {
+                    if (failure != null) {
+                        view.complain(Refusal.explain(failure, channel, user));
+                    }
+                }));
+    }
+
+    /** leave, remove, admin, rotate: about the current channel; the events show what happened. */
+    private void change(String typed, String what, String user,
+                        java.util.function.BiFunction<String, String, CompletableFuture<Long>> command) {
+        String channel = view.current();
+        if (channel == null) {
+            view.complain("You are not in a channel: /join the channel to " + what + " first.");
+            return;
+        }
+        chain.submit(new CommandChain.Line(typed, channel), null, this::waiting,
+                () -> command.apply(channel, null).whenComplete((seq, failure) -> {
                     if (failure != null) {
                         view.complain(Refusal.explain(failure, channel, user));
                     }

@@ -102,6 +102,27 @@ final class ChatView {
                     screen.show(format.hint("   /join " + a.channel() + " to switch to it"));
                 }
             }
+            case ClientEvent.MemberChanged m -> {
+                if (!started || !fresh(m.channel(), m.seq())) {
+                    return;
+                }
+                boolean here = m.channel().equals(current);
+                if (here) {
+                    dayBreak(m.timestamp());
+                }
+                if (m.user().equals(me) && m.change() != HistoryItem.Change.ADMIN) {
+                    screen.show(format.removedYou(m.channel(), m.by(), m.change() == HistoryItem.Change.LEFT));
+                } else {
+                    screen.show(format.memberChanged(m.channel(), m.user(), m.by(), m.change(), m.timestamp(), !here));
+                }
+            }
+            case ClientEvent.Rotated r -> {
+                if (!started || !fresh(r.channel(), r.seq()) || !r.channel().equals(current)) {
+                    return; // a rotation elsewhere is not news
+                }
+                dayBreak(r.timestamp());
+                screen.show(format.rotated(r.channel(), r.by(), r.epoch(), r.timestamp(), false));
+            }
             case ClientEvent.AlarmRaised a -> {
                 if (!started) {
                     early.add(a.alarm());
@@ -310,6 +331,9 @@ final class ChatView {
         screen.show(switch (item) {
             case HistoryItem.Text t -> format.message(t.author(), t.text(), t.timestamp(), t.mine());
             case HistoryItem.Joined j -> format.joined(current, j.member(), j.author(), j.timestamp(), false);
+            case HistoryItem.MemberChanged m -> format.memberChanged(current, m.member(), m.author(), m.change(),
+                    m.timestamp(), false);
+            case HistoryItem.Rotated r -> format.rotated(current, r.author(), r.epoch(), r.timestamp(), false);
         });
     }
 
@@ -395,8 +419,10 @@ final class ChatView {
     }
 
     private String members(ChannelInfo c) {
-        List<String> names = c.members().stream().map(m -> m.equals(me) ? m + " (you)" : m).toList();
-        return c.members().size() + " " + plural(c.members().size(), "member") + ": " + String.join(", ", names);
+        List<String> names = c.members().stream()
+                .map(m -> (c.isAdmin(m) ? "*" : "") + (m.equals(me) ? m + " (you)" : m)).toList();
+        String list = c.members().size() + " " + plural(c.members().size(), "member") + ": " + String.join(", ", names);
+        return c.active() ? list : list + " (you are no longer a member: read-only history)";
     }
 
     private static String padded(String s, int width) {

@@ -27,6 +27,22 @@ sealed interface Command {
         }
     }
 
+    /** Leave the current channel. */
+    record Leave() implements Command {
+    }
+
+    /** Remove a member from the current channel (admins). */
+    record Remove(String user) implements Command {
+    }
+
+    /** Make a member an admin of the current channel (admins). */
+    record Admin(String user) implements Command {
+    }
+
+    /** Rotate the current channel's key now. */
+    record Rotate() implements Command {
+    }
+
     record Channels() implements Command {
     }
 
@@ -58,8 +74,12 @@ sealed interface Command {
         CREATE("/create", "NAME", "create a channel and switch to it"),
         JOIN("/join", "NAME", "switch to a channel: shows its recent history"),
         INVITE("/invite", "USER...", "add people to the current channel"),
+        LEAVE("/leave", "", "leave the current channel (it stays here as read-only history)"),
+        REMOVE("/remove", "USER", "remove someone from the current channel (admins)"),
+        ADMIN("/admin", "USER", "make a member an admin of the current channel (admins)"),
+        ROTATE("/rotate", "", "give the current channel a new key now"),
         CHANNELS("/channels", "", "your channels, with unread counts"),
-        MEMBERS("/members", "", "who is in the current channel"),
+        MEMBERS("/members", "", "who is in the current channel; * marks admins"),
         HISTORY("/history", "[N]", "print the last N entries of the channel (default: all)"),
         ALARMS("/alarms", "", "list the alarms (evidence that the server misbehaved)"),
         HELP("/help", "", "this list"),
@@ -99,6 +119,10 @@ sealed interface Command {
                 }
                 yield new Invite(args);
             }
+            case "/leave", "/part" -> none(args, Syntax.LEAVE, new Leave());
+            case "/remove", "/kick" -> new Remove(user(args, Syntax.REMOVE));
+            case "/admin", "/op" -> new Admin(user(args, Syntax.ADMIN));
+            case "/rotate" -> none(args, Syntax.ROTATE, new Rotate());
             case "/channels", "/list" -> none(args, Syntax.CHANNELS, new Channels());
             case "/members", "/names", "/who" -> none(args, Syntax.MEMBERS, new Members());
             case "/history" -> new History(limit(args));
@@ -116,6 +140,13 @@ sealed interface Command {
         }
         String name = args.get(0);
         return name.startsWith("#") ? name.substring(1) : name;
+    }
+
+    private static String user(List<String> args, Syntax syntax) throws Usage {
+        if (args.size() != 1) {
+            throw usage(syntax);
+        }
+        return args.get(0);
     }
 
     private static int limit(List<String> args) throws Usage {

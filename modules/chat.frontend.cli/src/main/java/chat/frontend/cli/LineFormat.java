@@ -1,6 +1,7 @@
 package chat.frontend.cli;
 
 import chat.client.Alarm;
+import chat.client.HistoryItem;
 import java.text.BreakIterator;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -81,6 +82,34 @@ final class LineFormat {
                 .toAttributedString();
     }
 
+    /** A member left, was removed, or was made an admin. */
+    AttributedString memberChanged(String channel, String member, String by, HistoryItem.Change change, Instant at,
+                                   boolean elsewhere) {
+        String subject = member.equals(me) ? "you" : member;
+        String where = elsewhere ? " #" + channel : "";
+        String what = switch (change) {
+            case LEFT -> (member.equals(me) ? "you left" : who(member) + " left") + where;
+            case REMOVED -> who(by) + " removed " + subject + (elsewhere ? " from #" + channel : "");
+            case ADMIN -> who(by) + " made " + subject + " an admin" + (elsewhere ? " of #" + channel : "");
+        };
+        return new AttributedStringBuilder().style(DIM).append(time(at)).append(" -- ").append(clean(what)).append(" --")
+                .toAttributedString();
+    }
+
+    /** The channel key was rotated. */
+    AttributedString rotated(String channel, String by, long epoch, Instant at, boolean elsewhere) {
+        String what = who(by) + " rotated the key" + (elsewhere ? " of #" + channel : "") + " (epoch " + epoch + ")";
+        return new AttributedStringBuilder().style(DIM).append(time(at)).append(" -- ").append(clean(what)).append(" --")
+                .toAttributedString();
+    }
+
+    /** Your own removal or departure: one clear line, the channel is read-only from here. */
+    AttributedString removedYou(String channel, String by, boolean left) {
+        String text = left ? "You left #" + channel + "; it stays here as read-only history."
+                : who(by) + " removed you from #" + channel + "; it stays here as read-only history.";
+        return new AttributedString("! " + clean(text), ERROR);
+    }
+
     AttributedString dayLine(LocalDate day) {
         return new AttributedStringBuilder().style(DIM).append("--- ").append(DAY.format(day)).append(" ---")
                 .toAttributedString();
@@ -136,6 +165,11 @@ final class LineFormat {
             case SHORTER_HISTORY -> "the history got shorter";
             case CHANNEL_WITHHELD -> "the server withholds a channel";
             case WRONG_EPOCH -> "an entry uses a key that is not the channel's current one";
+            case NOT_ADMIN -> "a removal or promotion by someone who is not an admin";
+            case BAD_MEMBER_CHANGE -> "an impossible membership change";
+            case STALE_KEY -> "an entry under a key a departed member still holds";
+            case BAD_ROTATION -> "a key rotation that leaves out or adds members";
+            case BAD_KEY -> "a member handed out a wrong channel key";
         };
     }
 

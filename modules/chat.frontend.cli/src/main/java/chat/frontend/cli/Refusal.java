@@ -28,7 +28,9 @@ final class Refusal {
         ErrorCode code = refused.errorCode().orElse(null);
         return switch (code) {
             case null -> sentence(message);
-            case NOT_MEMBER -> "You are not a member of #" + channel + ".";
+            case NOT_MEMBER -> message.contains("read-only") ? sentence(message)
+                    : "You are not a member of #" + channel + ".";
+            case NOT_ADMIN, BAD_SUBJECT -> sentence(message);
             case CHANNEL_EXISTS -> "Channel #" + channel + " already exists. If someone else made it, ask them to"
                     + " /invite you.";
             case NO_SUCH_CHANNEL -> "There is no channel #" + channel + ". /channels lists yours; /create "

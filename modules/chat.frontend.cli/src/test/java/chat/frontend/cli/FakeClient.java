@@ -199,6 +199,57 @@ final class FakeClient implements ChatClient {
         });
     }
 
+    @Override
+    public synchronized CompletableFuture<Long> leave(String channel, String tag) {
+        return change(channel, me, HistoryItem.Change.LEFT);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> remove(String channel, String user, String tag) {
+        return change(channel, user, HistoryItem.Change.REMOVED);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> makeAdmin(String channel, String user, String tag) {
+        return change(channel, user, HistoryItem.Change.ADMIN);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> rotate(String channel, String tag) {
+        if (!histories.containsKey(channel)) {
+            return CompletableFuture.failedFuture(new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel));
+        }
+        return acknowledged(() -> {
+            List<HistoryItem> h = histories.get(channel);
+            long epoch = h.stream().filter(i -> i instanceof HistoryItem.Rotated).count() + 1;
+            HistoryItem.Rotated item = new HistoryItem.Rotated(h.size() + 1, clock.instant(), me, epoch);
+            h.add(item);
+            emit(new ClientEvent.Rotated(channel, me, epoch, item.seq(), item.timestamp(), null));
+            return item.seq();
+        });
+    }
+
+    /** A member change by this user, as the real client would show it (no admin rules here). */
+    private CompletableFuture<Long> change(String channel, String user, HistoryItem.Change change) {
+        if (!histories.containsKey(channel)) {
+            return CompletableFuture.failedFuture(new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel));
+        }
+        if (!members.get(channel).contains(user)) {
+            return CompletableFuture.failedFuture(new CommandException(ErrorCode.BAD_SUBJECT, user + " is not a member of "
+                    + channel));
+        }
+        return acknowledged(() -> {
+            List<HistoryItem> h = histories.get(channel);
+            HistoryItem.MemberChanged item = new HistoryItem.MemberChanged(h.size() + 1, clock.instant(), me, user, change);
+            h.add(item);
+            if (change != HistoryItem.Change.ADMIN) {
+                members.get(channel).remove(user);
+            }
+            emit(new ClientEvent.MemberChanged(channel, user, me, change, item.seq(), item.timestamp(), null));
+            return item.seq();
+        });
+    }
+
     /** Applies the command (emitting its event) and completes the future after that event, on the event thread. */
     private CompletableFuture<Long> acknowledged(java.util.function.Supplier<Long> apply) {
         CompletableFuture<Long> future = new CompletableFuture<>();

@@ -19,10 +19,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CompletionException;
 
 /**
- * Runs one command line: create, invite, send, channels, history, quit. Commands run in
- * the order given: a command waits until an earlier create or invite is acknowledged (or
- * refused), so a script can create a channel, invite and send without waiting itself;
- * sends are pipelined.
+ * Runs one command line: create, invite, send, leave, remove, admin, rotate, channels,
+ * history, quit. Commands that change a channel go straight to the client, which keeps
+ * their order (a send or invite given right after a create waits there for it), so a
+ * script can create a channel, invite and send without waiting itself; sends are
+ * pipelined. channels and history wait until earlier changes are answered, so that they
+ * show them.
  */
 final class Commands {
 
@@ -49,7 +51,7 @@ final class Commands {
     }
 
     /**
-     * Waits until an earlier create or invite is acknowledged (or refused), or the client
+     * Waits until every earlier change is acknowledged (or refused), or the client
      * gave up connecting. After the end of input the wait is bounded: a script that pipes
      * its commands and closes its input still gets them run in order while the server
      * answers, but a client that stays offline does not keep it waiting for ever.
@@ -85,27 +87,47 @@ final class Commands {
         }
         JsonValue id = command.id();
         String tag = id == null ? null : Jcs.canonicalString(id);
-        awaitMembership();
         try {
             switch (command.cmd()) {
                 case "create" -> {
                     command.args().only(Set.of("cmd", "id", "channel"));
-                    membership = acknowledge(client.createChannel(command.args().string("channel"), tag), id);
+                    changed(acknowledge(client.createChannel(command.args().string("channel"), tag), id));
                 }
                 case "invite" -> {
                     command.args().only(Set.of("cmd", "id", "channel", "user"));
-                    membership = acknowledge(client.invite(command.args().string("channel"), command.args().string("user"),
-                            tag), id);
+                    changed(acknowledge(client.invite(command.args().string("channel"), command.args().string("user"),
+                            tag), id));
                 }
                 case "send" -> {
                     command.args().only(Set.of("cmd", "id", "channel", "text"));
-                    acknowledge(client.send(command.args().string("channel"), command.args().string("text"), tag), id);
+                    changed(acknowledge(client.send(command.args().string("channel"), command.args().string("text"), tag),
+                            id));
+                }
+                case "leave" -> {
+                    command.args().only(Set.of("cmd", "id", "channel"));
+                    changed(acknowledge(client.leave(command.args().string("channel"), tag), id));
+                }
+                case "remove" -> {
+                    command.args().only(Set.of("cmd", "id", "channel", "user"));
+                    changed(acknowledge(client.remove(command.args().string("channel"), command.args().string("user"),
+                            tag), id));
+                }
+                case "admin" -> {
+                    command.args().only(Set.of("cmd", "id", "channel", "user"));
+                    changed(acknowledge(client.makeAdmin(command.args().string("channel"),
+                            command.args().string("user"), tag), id));
+                }
+                case "rotate" -> {
+                    command.args().only(Set.of("cmd", "id", "channel"));
+                    changed(acknowledge(client.rotate(command.args().string("channel"), tag), id));
                 }
                 case "channels" -> {
+                    awaitMembership();
                     command.args().only(Set.of("cmd", "id"));
                     out.write(channels(client.channels()), id);
                 }
                 case "history" -> {
+                    awaitMembership();
                     command.args().only(Set.of("cmd", "id", "channel", "limit"));
                     String channel = command.args().string("channel");
                     int limit = command.args().has("limit")
@@ -118,7 +140,7 @@ final class Commands {
                     return false;
                 }
                 default -> out.error("badCommand", "unknown command '" + command.cmd()
-                        + "'; known: create, invite, send, channels, history, quit", id);
+                        + "'; known: create, invite, send, leave, remove, admin, rotate, channels, history, quit", id);
             }
         } catch (JsonException e) {
             out.error("badCommand", e.getMessage(), id);
@@ -126,6 +148,11 @@ final class Commands {
             out.error(e.code(), e.getMessage(), id);
         }
         return true;
+    }
+
+    /** Remembers a change in flight, for channels and history to wait for. */
+    private void changed(CompletableFuture<Long> answer) {
+        membership = CompletableFuture.allOf(membership, answer.handle((v, e) -> null));
     }
 
     private CompletableFuture<Long> acknowledge(CompletableFuture<Long> future, JsonValue id) {
@@ -149,8 +176,11 @@ final class Commands {
         for (ChannelInfo c : channels) {
             List<JsonValue> members = new ArrayList<>();
             c.members().forEach(m -> members.add(new JsonValue.JsonString(m)));
+            List<JsonValue> admins = new ArrayList<>();
+            c.admins().forEach(m -> admins.add(new JsonValue.JsonString(m)));
             list.add(ObjectBuilder.create().put("name", c.name()).put("members", new JsonValue.JsonArray(members))
-                    .put("unread", c.unread()).put("lastSeq", c.lastSeq()).build());
+                    .put("admins", new JsonValue.JsonArray(admins)).put("unread", c.unread()).put("lastSeq", c.lastSeq())
+                    .put("epoch", c.epoch()).put("active", c.active()).build());
         }
         return ObjectBuilder.create().put("event", "channels").put("channels", new JsonValue.JsonArray(list));
     }
@@ -162,7 +192,11 @@ final class Commands {
             switch (item) {
                 case HistoryItem.Text t -> b.put("type", "message").put("from", t.author()).put("text", t.text())
                         .put("mine", t.mine());
-                case HistoryItem.Joined j -> b.put("type", "member").put("user", j.member()).put("by", j.author());
+                case HistoryItem.Joined j -> b.put("type", "member").put("user", j.member()).put("by", j.author())
+                        .put("change", "added");
+                case HistoryItem.MemberChanged m -> b.put("type", "member").put("user", m.member()).put("by", m.author())
+                        .put("change", m.change().wireName());
+                case HistoryItem.Rotated r -> b.put("type", "rotated").put("by", r.author()).put("epoch", r.epoch());
             }
             list.add(b.build());
         }

@@ -27,8 +27,15 @@ final class EventTranslator {
                     .put("channel", m.channel()).put("from", m.from()).put("text", m.text()).put("seq", m.seq())
                     .put("timestamp", m.timestamp().toString()).put("mine", m.mine()), id(m.tag()));
             case ClientEvent.MemberAdded m -> out.write(ObjectBuilder.create().put("event", "member")
-                    .put("channel", m.channel()).put("user", m.user()).put("by", m.by()).put("seq", m.seq())
+                    .put("channel", m.channel()).put("user", m.user()).put("by", m.by()).put("change", "added")
+                    .put("seq", m.seq()).put("timestamp", m.timestamp().toString()), id(m.tag()));
+            case ClientEvent.MemberChanged m -> out.write(ObjectBuilder.create().put("event", "member")
+                    .put("channel", m.channel()).put("user", m.user()).put("by", m.by())
+                    .put("change", m.change().wireName()).put("seq", m.seq())
                     .put("timestamp", m.timestamp().toString()), id(m.tag()));
+            case ClientEvent.Rotated r -> out.write(ObjectBuilder.create().put("event", "rotated")
+                    .put("channel", r.channel()).put("by", r.by()).put("epoch", r.epoch()).put("seq", r.seq())
+                    .put("timestamp", r.timestamp().toString()), id(r.tag()));
             case ClientEvent.AlarmRaised a -> out.write(alarm(a.alarm()), null);
             case ClientEvent.Disconnected d -> out.write(ObjectBuilder.create().put("event", "disconnected")
                     .put("reason", d.reason()).put("retryInMs", d.retryIn().toMillis()), null);
