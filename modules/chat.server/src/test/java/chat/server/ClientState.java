@@ -7,6 +7,8 @@ import chat.protocol.ChannelEntry;
 import chat.protocol.ChannelCrypto;
 import chat.protocol.Comms;
 import chat.protocol.Entries;
+import chat.protocol.MemberChange;
+import chat.protocol.Rotate;
 import chat.protocol.Message;
 import chat.protocol.View;
 import chat.protocol.identity.IdentityKeys;
@@ -24,7 +26,8 @@ import java.util.TreeMap;
  * What one device of one user keeps between connections, like a client's local store:
  * its last userSeq, and per channel the entries received, the chain head computed from
  * them and the channel key. Every entry received is checked the way a client must check
- * it: the next channelSeq, a valid signature (against the directory), a readable text.
+ * it: the next channelSeq, a valid signature (against the directory), a readable text
+ * under its epoch's key (keys come from the invitation and from rotates).
  * Anything wrong is recorded in {@link #problems}; tests assert there are none.
  * Thread-safe: guarded by this object's monitor; waits are bounded.
  */
@@ -34,11 +37,7 @@ public final class ClientState {
     public record Received(ChannelEntry entry, byte[] canonical, byte[] headAfter, String text) {
 
         public long seq() {
-            return switch (entry) {
-                case AddUser a -> a.stamp().channelSeq();
-                case Comms c -> c.stamp().channelSeq();
-                default -> throw new IllegalStateException();
-            };
+            return entry.stamp().channelSeq();
         }
 
         public String author() {
@@ -46,11 +45,7 @@ public final class ClientState {
         }
 
         public long userSeq() {
-            return switch (entry) {
-                case AddUser a -> a.userSeq();
-                case Comms c -> c.userSeq();
-                default -> throw new IllegalStateException();
-            };
+            return entry.userSeq();
         }
     }
 
@@ -59,6 +54,9 @@ public final class ClientState {
         long seq;
         byte[] head;
         byte[] key;
+        long epoch;
+        /** Every epoch's key this device holds: from its invitation, rotates, and their previousKey chain. */
+        final Map<Long, byte[]> keys = new TreeMap<>();
         final List<Received> entries = new ArrayList<>();
 
         Channel(String name) {
@@ -101,7 +99,14 @@ public final class ClientState {
     }
 
     public synchronized void setKey(String channel, byte[] key) {
-        channel(channel).key = key;
+        Channel c = channel(channel);
+        c.key = key;
+        c.keys.put(c.epoch, key);
+    }
+
+    /** The channel's current key epoch as this device has seen it. */
+    public synchronized long epoch(String channel) {
+        return channel(channel).epoch;
     }
 
     public synchronized long seq(String channel) {
@@ -146,33 +151,17 @@ public final class ClientState {
         return channels.computeIfAbsent(name, Channel::new);
     }
 
-    /** Called by the connection's reader for every addUser or comms received. */
+    /** Called by the connection's reader for every entry received. */
     public synchronized void received(ChannelEntry entry, byte[] raw) {
-        String channel;
-        long seq;
-        switch (entry) {
-            case AddUser a -> {
-                channel = a.channelID();
-                seq = a.stamp() == null ? -1 : a.stamp().channelSeq();
-            }
-            case Comms c -> {
-                channel = c.channelID();
-                seq = c.stamp() == null ? -1 : c.stamp().channelSeq();
-            }
-            default -> throw new IllegalArgumentException(entry.type());
-        }
+        String channel = entry.channelID();
+        long seq = entry.stamp() == null ? -1 : entry.stamp().channelSeq();
         Channel c = channel(channel);
         if (seq != c.seq + 1) {
             problems.add(user() + ": " + channel + " entry " + seq + " after " + c.seq);
         }
         String author = entry.author();
         var signer = directory.user(author).orElse(null);
-        boolean signed = signer != null && switch (entry) {
-            case AddUser a -> Entries.verify(a, signer.signingKey());
-            case Comms m -> Entries.verify(m, signer.signingKey());
-            default -> false;
-        };
-        if (!signed) {
+        if (signer == null || !Entries.verify(entry, signer.signingKey())) {
             problems.add(user() + ": " + channel + " entry " + seq + " signature does not verify for " + author);
         }
         String text = null;
@@ -181,20 +170,41 @@ public final class ClientState {
                 if (a.invitee().equals(user())) {
                     try {
                         c.key = ChannelCrypto.unwrapKey(a, me.agreement());
+                        c.epoch = a.epoch();
+                        c.keys.put(a.epoch(), c.key);
+                        earlierKeys(c);
                         decryptEarlier(c);
                     } catch (CryptoException e) {
                         problems.add(user() + ": " + channel + " cannot unwrap its key: " + e.getMessage());
                     }
                 }
             }
+            case Rotate r -> {
+                c.epoch = r.epoch();
+                if (r.keys().containsKey(user())) {
+                    try {
+                        c.key = ChannelCrypto.unwrapKey(r, user(), me.agreement());
+                        c.keys.put(r.epoch(), c.key);
+                        if (!c.keys.containsKey(r.epoch() - 1)) {
+                            c.keys.put(r.epoch() - 1, ChannelCrypto.openPrevious(c.key, r));
+                        }
+                    } catch (CryptoException e) {
+                        problems.add(user() + ": " + channel + " cannot unwrap the key of epoch " + r.epoch() + ": "
+                                + e.getMessage());
+                    }
+                } else {
+                    c.key = null; // rotated away from us: we hold no key for what follows
+                }
+            }
             case Comms m -> {
+                byte[] key = c.keys.get(m.epoch());
                 try {
-                    text = c.key == null ? null : ChannelCrypto.openText(c.key, m);
+                    text = key == null ? null : ChannelCrypto.openText(key, m);
                 } catch (CryptoException e) {
                     problems.add(user() + ": " + channel + " entry " + seq + " does not decrypt: " + e.getMessage());
                 }
             }
-            default -> {
+            case MemberChange m -> {
             }
         }
         byte[] before = c.head;
@@ -212,13 +222,24 @@ public final class ClientState {
         notifyAll();
     }
 
+    /** Walks back through the rotates held, newest first, opening each one's previousKey. */
+    private void earlierKeys(Channel c) throws CryptoException {
+        for (Received r : c.entries.reversed()) {
+            if (r.entry() instanceof Rotate rotate && c.keys.containsKey(rotate.epoch())
+                    && !c.keys.containsKey(rotate.epoch() - 1)) {
+                c.keys.put(rotate.epoch() - 1, ChannelCrypto.openPrevious(c.keys.get(rotate.epoch()), rotate));
+            }
+        }
+    }
+
     /** An invitee gets the key with its invitation, after the history it replays: read that history now. */
     private void decryptEarlier(Channel c) {
         for (int i = 0; i < c.entries.size(); i++) {
             Received r = c.entries.get(i);
-            if (r.entry() instanceof Comms m && r.text() == null) {
+            if (r.entry() instanceof Comms m && r.text() == null && c.keys.containsKey(m.epoch())) {
                 try {
-                    c.entries.set(i, new Received(m, r.canonical(), r.headAfter(), ChannelCrypto.openText(c.key, m)));
+                    c.entries.set(i, new Received(m, r.canonical(), r.headAfter(),
+                            ChannelCrypto.openText(c.keys.get(m.epoch()), m)));
                 } catch (CryptoException e) {
                     problems.add(user() + ": " + c.name + " entry " + r.seq() + " does not decrypt: " + e.getMessage());
                 }

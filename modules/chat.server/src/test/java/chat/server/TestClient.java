@@ -9,10 +9,12 @@ import chat.protocol.Entries;
 import chat.protocol.ErrorCode;
 import chat.protocol.ErrorMessage;
 import chat.protocol.InitKey;
+import chat.protocol.MemberChange;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
 import chat.protocol.ProtocolException;
 import chat.protocol.ReplayFinished;
+import chat.protocol.Rotate;
 import chat.protocol.Sync;
 import chat.protocol.View;
 import chat.protocol.identity.Directory;
@@ -171,6 +173,8 @@ public final class TestClient implements AutoCloseable {
                 switch (m) {
                     case AddUser a -> state.received(a, json);
                     case Comms c -> state.received(c, json);
+                    case MemberChange mc -> state.received(mc, json);
+                    case Rotate r -> state.received(r, json);
                     case ReplayFinished rf -> {
                         state.atLeastUserSeq(rf.userSeq());
                         events.add(rf);
@@ -242,7 +246,7 @@ public final class TestClient implements AutoCloseable {
     public AddUser invite(String channel, String invitee) throws Exception {
         synchronized (sendLock) {
             Principal p = directory.user(invitee).orElseThrow();
-            AddUser m = Entries.addUser(state.me.signing(), channel, 0, user(), invitee, p.agreementKey(),
+            AddUser m = Entries.addUser(state.me.signing(), channel, state.epoch(channel), user(), invitee, p.agreementKey(),
                     state.key(channel), state.nextUserSeq(), state.view(channel));
             send(m);
             return m;
@@ -260,8 +264,59 @@ public final class TestClient implements AutoCloseable {
     /** A valid comms for the channel with the next userSeq, not sent. */
     public Comms comms(String channel, String text) throws MalformedInputException {
         byte[] key = state.key(channel);
-        return Entries.comms(state.me.signing(), channel, 0, user(), state.nextUserSeq(), state.view(channel),
+        return Entries.comms(state.me.signing(), channel, state.epoch(channel), user(), state.nextUserSeq(),
+                state.view(channel),
                 key != null ? key : ChannelCrypto.newChannelKey(), text);
+    }
+
+    /** Leaves the channel. */
+    public MemberChange leave(String channel) throws Exception {
+        return sendMember(channel, user(), MemberChange.Change.LEAVE);
+    }
+
+    /** Removes {@code subject} from the channel (an admin's request). */
+    public MemberChange remove(String channel, String subject) throws Exception {
+        return sendMember(channel, subject, MemberChange.Change.REMOVE);
+    }
+
+    /** Makes {@code subject} an admin of the channel (an admin's request). */
+    public MemberChange promote(String channel, String subject) throws Exception {
+        return sendMember(channel, subject, MemberChange.Change.ADMIN);
+    }
+
+    private MemberChange sendMember(String channel, String subject, MemberChange.Change change) throws Exception {
+        synchronized (sendLock) {
+            MemberChange m = member(channel, subject, change);
+            send(m);
+            return m;
+        }
+    }
+
+    /** A valid member entry in the channel's current epoch with the next userSeq, not sent. */
+    public MemberChange member(String channel, String subject, MemberChange.Change change) {
+        return Entries.member(state.me.signing(), channel, state.epoch(channel), user(), subject, change,
+                state.nextUserSeq(), state.view(channel));
+    }
+
+    /** Rotates to the next epoch with a fresh key wrapped to {@code members}; the new key is ours once echoed. */
+    public Rotate rotate(String channel, String... members) throws Exception {
+        synchronized (sendLock) {
+            Rotate m = rotateEntry(channel, members);
+            send(m);
+            return m;
+        }
+    }
+
+    /** A valid rotate to the epoch after the one this device holds, wrapped to {@code members}, not sent. */
+    public Rotate rotateEntry(String channel, String... members) throws MalformedInputException {
+        Map<String, chat.crypto.AgreementPublicKey> keys = new java.util.TreeMap<>();
+        for (String member : members) {
+            keys.put(member, directory.user(member).orElseThrow().agreementKey());
+        }
+        byte[] previous = state.key(channel);
+        return Entries.rotate(state.me.signing(), channel, state.epoch(channel) + 1, user(), keys,
+                ChannelCrypto.newChannelKey(), previous != null ? previous : ChannelCrypto.newChannelKey(),
+                state.nextUserSeq(), state.view(channel));
     }
 
     // ------------------------------------------------------------------ waiting
@@ -313,8 +368,7 @@ public final class TestClient implements AutoCloseable {
 
     public void awaitAck(Message sent) throws InterruptedException {
         long userSeq = switch (sent) {
-            case AddUser a -> a.userSeq();
-            case Comms c -> c.userSeq();
+            case chat.protocol.ChannelEntry e -> e.userSeq();
             default -> throw new IllegalArgumentException(sent.type());
         };
         if (!state.awaitAck(userSeq, WAIT)) {

@@ -7,12 +7,25 @@ public enum EntryKind {
     /** A member invited the subject into the channel. */
     INVITE(2),
     /** A member sent a message; there is no subject. */
-    MESSAGE(3);
+    MESSAGE(3),
+    /** The actor left the channel; the subject is the actor. */
+    LEAVE(4),
+    /** An admin (the actor) removed the subject, another member. */
+    REMOVE(5),
+    /** An admin (the actor) made the subject, another member, an admin. */
+    ADMIN(6),
+    /** A member started the channel's next key epoch; there is no subject. */
+    ROTATE(7);
 
     private final int code;
 
     EntryKind(int code) {
         this.code = code;
+    }
+
+    /** Whether the entry ends the subject's membership. */
+    public boolean isDeparture() {
+        return this == LEAVE || this == REMOVE;
     }
 
     /** The byte that stands for this kind on disk. */
@@ -26,6 +39,10 @@ public enum EntryKind {
             case 1 -> CREATE;
             case 2 -> INVITE;
             case 3 -> MESSAGE;
+            case 4 -> LEAVE;
+            case 5 -> REMOVE;
+            case 6 -> ADMIN;
+            case 7 -> ROTATE;
             default -> null;
         };
     }

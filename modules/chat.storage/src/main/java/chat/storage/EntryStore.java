@@ -66,7 +66,7 @@ public final class EntryStore implements AutoCloseable {
      *
      * @throws IllegalArgumentException the seq is not the channel's durable-or-pending head
      *                                  + 1 (the message names the expected seq), a CREATE names
-     *                                  an existing channel, or an INVITE or MESSAGE a missing one
+     *                                  an existing channel, or any other kind a missing one
      * @throws IllegalStateException    the store is closed
      */
     public void append(StoredEntry entry, AppendCallback callback) {

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One journal entry: a channel creation, an invitation or a message, as the server
- * accepted it.
+ * One journal entry: a channel creation, an invitation, a message, a membership change
+ * or a key rotation, as the server accepted it.
  *
  * <p><b>Array ownership.</b> {@code head} and {@code payload} are neither copied on the way
  * in nor on the way out: payloads reach 1 MiB and are read on the replay path, so a copy
@@ -19,9 +19,9 @@ import java.util.Objects;
  *                  channel from 1, and 1 exactly for {@link EntryKind#CREATE}
  * @param timestamp server time, epoch milliseconds (not negative)
  * @param kind      what the entry records
- * @param actor     the user who sent it (creator, inviter or sender), 1..{@value #MAX_NAME_CHARS} chars
- * @param subject   the invitee: equal to {@code actor} for CREATE, another user for INVITE,
- *                  {@code null} for MESSAGE
+ * @param actor     the user who sent it, 1..{@value #MAX_NAME_CHARS} chars
+ * @param subject   whose membership it changes: equal to {@code actor} for CREATE and LEAVE,
+ *                  another user for INVITE, REMOVE and ADMIN, {@code null} for MESSAGE and ROTATE
  * @param userSeq   the actor's per-user sequence number (positive)
  * @param head      the {@value #HEAD_BYTES}-byte hash-chain head after this entry; opaque here
  * @param payload   the signed, encrypted frame, at most {@value #MAX_PAYLOAD_BYTES} bytes; opaque here
@@ -57,10 +57,21 @@ public record StoredEntry(String channel, long seq, long timestamp, EntryKind ki
                     throw new IllegalArgumentException("CREATE subject " + subject + " must equal the actor " + actor);
                 }
             }
+            case LEAVE -> {
+                if (!actor.equals(subject)) {
+                    throw new IllegalArgumentException("LEAVE subject " + subject + " must equal the actor " + actor);
+                }
+            }
             case INVITE -> Names.check("subject", subject, MAX_NAME_CHARS);
-            case MESSAGE -> {
+            case REMOVE, ADMIN -> {
+                Names.check("subject", subject, MAX_NAME_CHARS);
+                if (actor.equals(subject)) {
+                    throw new IllegalArgumentException(kind + " subject must be another user than the actor " + actor);
+                }
+            }
+            case MESSAGE, ROTATE -> {
                 if (subject != null) {
-                    throw new IllegalArgumentException("MESSAGE must have no subject, has " + subject);
+                    throw new IllegalArgumentException(kind + " must have no subject, has " + subject);
                 }
             }
         }

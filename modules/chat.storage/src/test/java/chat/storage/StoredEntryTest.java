@@ -28,6 +28,10 @@ class StoredEntryTest {
         assertThat(entry("c", 1, 0, EntryKind.CREATE, "a", "a", 1, HEAD, PAYLOAD).subject()).isEqualTo("a");
         assertThat(entry("c", 2, 0, EntryKind.INVITE, "a", "b", 2, HEAD, PAYLOAD).subject()).isEqualTo("b");
         assertThat(entry("c", 3, 0, EntryKind.MESSAGE, "a", null, 3, HEAD, new byte[0]).subject()).isNull();
+        assertThat(entry("c", 4, 0, EntryKind.LEAVE, "b", "b", 4, HEAD, PAYLOAD).subject()).isEqualTo("b");
+        assertThat(entry("c", 5, 0, EntryKind.REMOVE, "a", "b", 5, HEAD, PAYLOAD).subject()).isEqualTo("b");
+        assertThat(entry("c", 6, 0, EntryKind.ADMIN, "a", "b", 6, HEAD, PAYLOAD).subject()).isEqualTo("b");
+        assertThat(entry("c", 7, 0, EntryKind.ROTATE, "a", null, 7, HEAD, PAYLOAD).subject()).isNull();
         assertThat(entry("x".repeat(64), 3, 0, EntryKind.MESSAGE, "😀".repeat(32), null, 3, HEAD,
                 new byte[StoredEntry.MAX_PAYLOAD_BYTES]).channel()).hasSize(64);
     }
@@ -53,6 +57,15 @@ class StoredEntryTest {
         refused(() -> entry("c", 2, 0, EntryKind.INVITE, "a", null, 1, HEAD, PAYLOAD), "subject is missing");
         refused(() -> entry("c", 2, 0, EntryKind.MESSAGE, "a", "b", 1, HEAD, PAYLOAD),
                 "MESSAGE must have no subject, has b");
+        refused(() -> entry("c", 2, 0, EntryKind.LEAVE, "a", "b", 1, HEAD, PAYLOAD),
+                "LEAVE subject b must equal the actor a");
+        refused(() -> entry("c", 2, 0, EntryKind.REMOVE, "a", "a", 1, HEAD, PAYLOAD),
+                "REMOVE subject must be another user than the actor a");
+        refused(() -> entry("c", 2, 0, EntryKind.ADMIN, "a", "a", 1, HEAD, PAYLOAD),
+                "ADMIN subject must be another user than the actor a");
+        refused(() -> entry("c", 2, 0, EntryKind.REMOVE, "a", null, 1, HEAD, PAYLOAD), "subject is missing");
+        refused(() -> entry("c", 2, 0, EntryKind.ROTATE, "a", "b", 1, HEAD, PAYLOAD),
+                "ROTATE must have no subject, has b");
         refused(() -> entry("c", 2, 0, EntryKind.MESSAGE, "a", null, 0, HEAD, PAYLOAD), "userSeq 0 must be at least 1");
         refused(() -> entry("c", 2, 0, EntryKind.MESSAGE, "a", null, 1, new byte[31], PAYLOAD),
                 "head has 31 bytes, must have 32");
@@ -76,12 +89,24 @@ class StoredEntryTest {
 
     @Test
     void refusesMalformedStates() {
-        refused(() -> new ChannelState("c", 0, HEAD, List.of("a")), "headSeq 0 of channel c must be at least 1");
-        refused(() -> new ChannelState("c", 1, new byte[3], List.of("a")),
+        refused(() -> state(0, HEAD, List.of("a"), List.of("a"), Map.of()), "headSeq 0 of channel c must be at least 1");
+        refused(() -> state(1, new byte[3], List.of("a"), List.of("a"), Map.of()),
                 "headHash of channel c has 3 bytes, must have 32");
-        refused(() -> new ChannelState("c", 1, HEAD, List.of()), "channel c has no members");
-        refused(() -> new RecoveredState(Map.of("d", new ChannelState("c", 1, HEAD, List.of("a"))), Map.of()),
+        refused(() -> state(3, HEAD, List.of("a"), List.of(), Map.of()), "channel c has members but no admin");
+        refused(() -> state(3, HEAD, List.of("a"), List.of("a", "b"), Map.of()),
+                "channel c has admins [a, b] who are not among its members [a]");
+        refused(() -> state(3, HEAD, List.of("a"), List.of("a"), Map.of("a", 2L)),
+                "channel c lists a as departed at 2 while a member or outside 2..3");
+        refused(() -> state(3, HEAD, List.of("a"), List.of("a"), Map.of("b", 4L)),
+                "channel c lists b as departed at 4 while a member or outside 2..3");
+        assertThat(state(3, HEAD, List.of(), List.of(), Map.of("a", 3L)).members()).isEmpty();
+        refused(() -> new RecoveredState(Map.of("d", ChannelState.created("c", HEAD, "a")), Map.of()),
                 "channel state for c is filed under d");
+    }
+
+    private static ChannelState state(long headSeq, byte[] head, List<String> members, List<String> admins,
+                                      Map<String, Long> departed) {
+        return new ChannelState("c", headSeq, head, members, admins, 0, false, departed);
     }
 
     @Test

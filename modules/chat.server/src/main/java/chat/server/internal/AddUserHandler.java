@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * addUser: creates a channel (inviter == invitee == the logged-in user, name free, first
  * entry) or invites (inviter is the logged-in user and a member, invitee is in the
- * directory and not a member). Signed by the inviter; userSeq above the user's last.
+ * directory and not a member; the epoch is current and no rotation is pending). Signed by
+ * the inviter; userSeq above the user's last.
  */
 final class AddUserHandler {
 
@@ -45,6 +46,7 @@ final class AddUserHandler {
                     throw new Rejection(ErrorCode.CHANNEL_EXISTS, "channel " + m.channelID() + " exists already");
                 }
                 hub.addMember(fresh, user.name);
+                fresh.addAdmin(user.name); // the creator is the first admin
                 hub.accept(fresh, user, m.userSeq(), EntryKind.CREATE, m.invitee(), m::withStamp);
             }
         }
@@ -60,14 +62,14 @@ final class AddUserHandler {
         synchronized (user) {
             Checks.userSeq(user, m.userSeq());
             synchronized (ch) {
-                if (!ch.isMember(user.name)) {
-                    throw new Rejection(ErrorCode.NOT_MEMBER, "you are not a member of channel " + ch.name);
-                }
+                Checks.member(ch, user.name);
                 if (ch.isMember(m.invitee())) {
                     throw new Rejection(ErrorCode.ALREADY_MEMBER, m.invitee() + " is a member of " + ch.name + " already");
                 }
                 Checks.roomFor(conn, m.invitee());
-                Checks.epochAndView(conn.hub(), ch, m.epoch(), m.view());
+                Checks.epoch(ch, m.epoch(), ch.epoch);
+                Checks.noRotationPending(ch);
+                Checks.view(conn.hub(), ch, m.view());
                 hub.addMember(ch, m.invitee());
                 hub.accept(ch, user, m.userSeq(), EntryKind.INVITE, m.invitee(), m::withStamp);
             }

@@ -6,22 +6,30 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The server's view of one channel. Locking rule: the assignment fields (members,
- * assignedSeq, assignedHead, lastTimestamp) are read and written only while holding this
- * object's monitor, which serialises every append to the channel; {@link #durable} and
- * {@link #memberSnapshot} are volatile and read without a lock by broadcasts and replays.
+ * The server's view of one channel. Locking rule: the assignment fields (members, admins,
+ * epoch, rotationPending, assignedSeq, assignedHead, lastTimestamp) are read and written
+ * only while holding this object's monitor, which serialises every append to the channel;
+ * they describe the channel after its newest accepted entry. {@link #durable} and
+ * {@link #deliverTo} are volatile, read without a lock by broadcasts and replays, and
+ * written only by the store's committer thread (and at start): they describe the channel
+ * after its newest durable entry, so each entry goes to the members of its own moment.
  */
 final class ChannelState {
 
     final String name;
-    final long epoch = 0;
+    long epoch;
+    /** Current members in the order of their current join, so the first joined earliest. */
     private final List<String> members = new ArrayList<>();
     private final Set<String> memberSet = new HashSet<>();
+    /** Current admins: the creator first, then in promotion or succession order. */
+    private final List<String> admins = new ArrayList<>();
+    /** A departure came after the last rotate: only member entries and rotate are accepted. */
+    boolean rotationPending;
     long assignedSeq;
     byte[] assignedHead;
     long lastTimestamp;
     volatile DurableHead durable;
-    volatile List<String> memberSnapshot = List.of();
+    volatile List<String> deliverTo = List.of();
     /** The chain heads of the newest entries, so most views are checked without reading the journal. */
     private final byte[][] recentHeads = new byte[RECENT][];
     static final int RECENT = 1024;
@@ -55,10 +63,49 @@ final class ChannelState {
         return memberSet.contains(user);
     }
 
+    boolean isAdmin(String user) {
+        return admins.contains(user);
+    }
+
+    /** The current members as a set, for comparing with a rotate's keys. */
+    Set<String> memberSet() {
+        return Set.copyOf(memberSet);
+    }
+
     void addMember(String user) {
         if (memberSet.add(user)) {
             members.add(user);
-            memberSnapshot = List.copyOf(members);
         }
+    }
+
+    void addAdmin(String user) {
+        if (memberSet.contains(user) && !admins.contains(user)) {
+            admins.add(user);
+        }
+    }
+
+    /**
+     * Ends {@code user}'s membership and leaves a rotation pending. Succession: if that
+     * leaves members but no admin, the member who joined earliest becomes admin.
+     */
+    void removeMember(String user) {
+        if (memberSet.remove(user)) {
+            members.remove(user);
+            admins.remove(user);
+            if (admins.isEmpty() && !members.isEmpty()) {
+                admins.add(members.getFirst());
+            }
+        }
+        rotationPending = true;
+    }
+
+    /** Restores the state recovered from the journal; caller holds this monitor. */
+    void restore(chat.storage.ChannelState stored) {
+        members.addAll(stored.members());
+        memberSet.addAll(stored.members());
+        admins.addAll(stored.admins());
+        epoch = stored.epoch();
+        rotationPending = stored.rotationPending();
+        deliverTo = List.copyOf(stored.members());
     }
 }

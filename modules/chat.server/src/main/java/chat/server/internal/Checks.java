@@ -3,7 +3,7 @@ package chat.server.internal;
 import chat.protocol.ErrorCode;
 import chat.protocol.View;
 
-/** The checks addUser and comms share. */
+/** The checks the entry handlers share. */
 final class Checks {
 
     private Checks() {
@@ -53,11 +53,33 @@ final class Checks {
     }
 
     /** Caller holds the channel's monitor. */
-    static void epochAndView(Hub hub, ChannelState ch, long epoch, View view) throws Rejection {
-        if (epoch != ch.epoch) {
-            throw new Rejection(ErrorCode.WRONG_EPOCH, "channel " + ch.name + " is at key epoch " + ch.epoch
-                    + ", not " + epoch);
+    static void member(ChannelState ch, String user) throws Rejection {
+        if (!ch.isMember(user)) {
+            throw new Rejection(ErrorCode.NOT_MEMBER, "you are not a member of channel " + ch.name);
         }
+    }
+
+    /** The entry names the epoch it must; caller holds the channel's monitor. */
+    static void epoch(ChannelState ch, long epoch, long expected) throws Rejection {
+        if (epoch != expected) {
+            throw new Rejection(ErrorCode.WRONG_EPOCH, "channel " + ch.name + " is at key epoch " + ch.epoch
+                    + ", so this entry must name epoch " + expected + ", not " + epoch);
+        }
+    }
+
+    /**
+     * No departure awaits its rotation, so nothing is written or handed out under a key a
+     * departed member holds. Caller holds the channel's monitor.
+     */
+    static void noRotationPending(ChannelState ch) throws Rejection {
+        if (ch.rotationPending) {
+            throw new Rejection(ErrorCode.ROTATION_PENDING, "channel " + ch.name
+                    + " awaits a rotate after a departure; send this again under the next epoch");
+        }
+    }
+
+    /** Caller holds the channel's monitor. */
+    static void view(Hub hub, ChannelState ch, View view) throws Rejection {
         if (view.seq() > ch.assignedSeq) {
             throw new Rejection(ErrorCode.BAD_VIEW, "viewSeq " + view.seq() + " is ahead of channel " + ch.name
                     + ", which is at " + ch.assignedSeq);

@@ -6,8 +6,9 @@ import chat.protocol.ErrorCode;
 import chat.storage.EntryKind;
 
 /**
- * comms: the sender is the authenticated user and a member, the epoch is current, userSeq
- * is above the user's last, the view is not ahead of the channel, the signature verifies.
+ * comms: the sender is the authenticated user and a member, the epoch is current and no
+ * rotation is pending, userSeq is above the user's last, the view is one the channel had,
+ * the signature verifies.
  * Then the entry gets the next channelSeq and the server's time and goes to the journal.
  */
 final class CommsHandler {
@@ -23,10 +24,10 @@ final class CommsHandler {
         synchronized (user) {
             Checks.userSeq(user, m.userSeq());
             synchronized (ch) {
-                if (!ch.isMember(me)) {
-                    throw new Rejection(ErrorCode.NOT_MEMBER, "you are not a member of channel " + ch.name);
-                }
-                Checks.epochAndView(conn.hub(), ch, m.epoch(), m.view());
+                Checks.member(ch, me);
+                Checks.epoch(ch, m.epoch(), ch.epoch);
+                Checks.noRotationPending(ch);
+                Checks.view(conn.hub(), ch, m.view());
                 conn.hub().accept(ch, user, m.userSeq(), EntryKind.MESSAGE, null, m::withStamp);
             }
         }

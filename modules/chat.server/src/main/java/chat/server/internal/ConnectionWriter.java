@@ -22,6 +22,8 @@ import java.util.concurrent.BlockingQueue;
  * for other channels are dropped, which loses nothing, because an entry is queued only
  * after it is durable and the replay, which runs later, reads every durable entry.
  * Entries at or below the last one sent are duplicates of the replay and are dropped.
+ * A departed user's replay ends at the departure, and {@link Delivery} queues nothing
+ * later of that channel for them, so replayFinished names the departure as the head.
  */
 final class ConnectionWriter implements Runnable {
 
@@ -102,7 +104,7 @@ final class ConnectionWriter implements Runnable {
     }
 
     private void replay(String channel, long afterSeq) throws IOException {
-        DurableHead head = conn.hub().channel(channel).durable;
+        DurableHead head = conn.hub().replayEnd(channel, conn.user().name());
         long from = Math.min(Math.max(afterSeq, lastSent.getOrDefault(channel, 0L)), head.seq());
         EntryCursor opened;
         try {

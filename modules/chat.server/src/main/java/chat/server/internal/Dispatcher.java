@@ -29,6 +29,8 @@ final class Dispatcher {
     private final SyncHandler sync = new SyncHandler();
     private final AddUserHandler addUser = new AddUserHandler();
     private final CommsHandler comms = new CommsHandler();
+    private final MemberHandler member = new MemberHandler();
+    private final RotateHandler rotate = new RotateHandler();
 
     void dispatch(Connection conn, Message request) {
         String channel = null;
@@ -46,8 +48,16 @@ final class Dispatcher {
                     userSeq = c.userSeq();
                     admit(conn, () -> comms.handle(conn, c));
                 }
-                case MemberChange m -> unexpected(m);
-                case Rotate m -> unexpected(m);
+                case MemberChange m -> {
+                    channel = m.channelID();
+                    userSeq = m.userSeq();
+                    admit(conn, () -> member.handle(conn, m));
+                }
+                case Rotate r -> {
+                    channel = r.channelID();
+                    userSeq = r.userSeq();
+                    admit(conn, () -> rotate.handle(conn, r));
+                }
                 case Ping p -> conn.send(new Pong());
                 case Pong p -> {
                 }

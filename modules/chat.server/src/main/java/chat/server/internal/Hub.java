@@ -31,6 +31,8 @@ public final class Hub {
     private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
     private final Map<String, UserState> users = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<String>> channelsOfUser = new ConcurrentHashMap<>();
+    /** User to the channels they departed and are not a member of again, with the departure entry. */
+    private final Map<String, Map<String, DurableHead>> departures = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> memberships = new ConcurrentHashMap<>();
     private final Delivery delivery;
 
@@ -56,10 +58,15 @@ public final class Hub {
         for (chat.storage.ChannelState stored : state.channels().values()) {
             ChannelState ch = new ChannelState(stored.name(), ChainHash.genesis(stored.name()));
             synchronized (ch) {
+                ch.restore(stored);
                 for (String member : stored.members()) {
-                    addMember(ch, member);
+                    memberships.computeIfAbsent(member, k -> new java.util.concurrent.atomic.AtomicInteger())
+                            .incrementAndGet();
                     channelsOfUser.computeIfAbsent(member, k -> ConcurrentHashMap.newKeySet()).add(ch.name);
                 }
+                stored.departed().forEach((user, seq) -> departures
+                        .computeIfAbsent(user, k -> new ConcurrentHashMap<>())
+                        .put(ch.name, new DurableHead(seq, storedHead(ch.name, seq))));
                 ch.assignedSeq = stored.headSeq();
                 ch.assignedHead = stored.headHash();
                 ch.recordHead(stored.headSeq(), stored.headHash());
@@ -67,6 +74,12 @@ public final class Hub {
                 ch.durable = new DurableHead(stored.headSeq(), stored.headHash());
             }
             channels.put(ch.name, ch);
+        }
+    }
+
+    private byte[] storedHead(String channel, long seq) {
+        try (EntryCursor cursor = store.read(channel, seq - 1, seq)) {
+            return cursor.next().head();
         }
     }
 
@@ -111,7 +124,19 @@ public final class Hub {
         memberships.computeIfAbsent(user, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     }
 
-    /** Channels {@code user} has joined (accepted joins, durable or not). */
+    /**
+     * Ends {@code user}'s membership of {@code ch} for the checks, and frees a place under
+     * their channel limit; caller holds the channel's monitor. Delivery stops at the
+     * departure once it is durable ({@link #departed}).
+     */
+    void depart(ChannelState ch, String user) {
+        if (ch.isMember(user)) {
+            memberships.get(user).decrementAndGet();
+        }
+        ch.removeMember(user);
+    }
+
+    /** Channels {@code user} is a member of (accepted joins less accepted departures, durable or not). */
     int membershipCount(String user) {
         java.util.concurrent.atomic.AtomicInteger n = memberships.get(user);
         return n == null ? 0 : n.get();
@@ -124,11 +149,39 @@ public final class Hub {
      */
     void joined(String channel, String user) {
         channelsOfUser.computeIfAbsent(user, k -> ConcurrentHashMap.newKeySet()).add(channel);
+        Map<String, DurableHead> left = departures.get(user);
+        if (left != null) {
+            left.remove(channel); // after the add above, so a sync in between sees the channel in one of the two
+        }
     }
 
-    /** The channels whose durable history includes {@code user}'s joining. */
-    java.util.Set<String> channelsOf(String user) {
-        return channelsOfUser.getOrDefault(user, java.util.Set.of());
+    /**
+     * Records that {@code user}'s departure from {@code channel}, entry {@code at}, is
+     * durable: from now on their replays of the channel end there.
+     */
+    void departed(String channel, String user, DurableHead at) {
+        departures.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(channel, at);
+        channelsOfUser.getOrDefault(user, java.util.Set.of()).remove(channel); // after the put, as in joined
+    }
+
+    /**
+     * The channels a sync of {@code user} replays: those whose durable history includes
+     * their joining, and those they departed (up to the departure).
+     */
+    java.util.Set<String> replayedFor(String user) {
+        java.util.Set<String> channels = new java.util.LinkedHashSet<>(channelsOfUser.getOrDefault(user, java.util.Set.of()));
+        channels.addAll(departures.getOrDefault(user, Map.of()).keySet());
+        return channels;
+    }
+
+    /**
+     * The entry a replay of {@code channel} for {@code user} ends at: the channel's durable
+     * head, or the user's departure if they departed and were not invited again.
+     */
+    DurableHead replayEnd(String channel, String user) {
+        DurableHead head = channel(channel).durable;
+        DurableHead departure = departures.getOrDefault(user, Map.of()).get(channel);
+        return departure != null && departure.seq() < head.seq() ? departure : head;
     }
 
     /**

@@ -5,7 +5,8 @@ import chat.protocol.Sync;
 
 /**
  * sync: the connection joins its user's live set (from now on broadcasts reach it), then
- * asks its writer to replay each of the user's channels after the client's cursor, then
+ * asks its writer to replay each of the user's channels (and those they departed, up to
+ * the departure) after the client's cursor, then
  * to send replayFinished. Joining first and replaying second is what makes the writer's
  * ordering invariant hold: nothing durable can fall between the two.
  */
@@ -18,7 +19,7 @@ final class SyncHandler {
         UserState user = conn.userState();
         user.live.add(conn);
         conn.markSynced();
-        for (String channel : conn.hub().channelsOf(user.name)) {
+        for (String channel : conn.hub().replayedFor(user.name)) {
             conn.replay(channel, sync.cursors().getOrDefault(channel, 0L));
         }
         long last;

@@ -23,18 +23,22 @@ import java.util.Optional;
 /**
  * The {@code checkpoint} file (big-endian):
  * <pre>
- *   "chatckpt" | u32 version | u32 segment | u64 offset
+ *   "chatckpt" | u32 version (2) | u32 segment | u64 offset
  *   | u32 channel count, each: name | u64 headSeq | 32 bytes headHash | u32 member count, names
+ *       | u32 admin count, names | u64 epoch | u8 rotationPending | u32 departed count, each: name | u64 seq
  *   | u32 user count, each: name | u64 lastUserSeq
  *   | u32 CRC32C of everything before it
  * </pre>
  * where a name is u16 length + UTF-8. It is replaced atomically (write a temporary file,
  * fsync, rename over, fsync the directory), so a crash leaves the old or the new one,
- * never a mix; the CRC catches what the disk itself damages.
+ * never a mix; the CRC catches what the disk itself damages. A checkpoint of another version
+ * (version 1 had no admins, epoch or departures) is unusable: recovery rescans the journal.
  */
 final class CheckpointFile {
 
     private static final byte[] MAGIC = "chatckpt".getBytes(StandardCharsets.US_ASCII);
+    /** Independent of the journal's format version: only the checkpoint's layout changed. */
+    static final int VERSION = 2;
     /** Far above any real state; stops a damaged size from exhausting the heap. */
     private static final long MAX_BYTES = 1L << 30;
 
@@ -70,7 +74,7 @@ final class CheckpointFile {
         var bytes = new ByteArrayOutputStream();
         var out = new DataOutputStream(bytes);
         out.write(MAGIC);
-        out.writeInt(FormatMarker.VERSION);
+        out.writeInt(VERSION);
         out.writeInt(checkpoint.position().segment());
         out.writeLong(checkpoint.position().offset());
         RecoveredState state = checkpoint.state();
@@ -82,6 +86,17 @@ final class CheckpointFile {
             out.writeInt(channel.members().size());
             for (String member : channel.members()) {
                 writeName(out, member);
+            }
+            out.writeInt(channel.admins().size());
+            for (String admin : channel.admins()) {
+                writeName(out, admin);
+            }
+            out.writeLong(channel.epoch());
+            out.writeByte(channel.rotationPending() ? 1 : 0);
+            out.writeInt(channel.departed().size());
+            for (var departed : channel.departed().entrySet()) {
+                writeName(out, departed.getKey());
+                out.writeLong(departed.getValue());
             }
         }
         out.writeInt(state.lastUserSeq().size());
@@ -109,7 +124,7 @@ final class CheckpointFile {
                 throw new CorruptDataException("checkpoint has a bad magic");
             }
             int version = in.getInt();
-            if (version != FormatMarker.VERSION) {
+            if (version != VERSION) {
                 throw new CorruptDataException("checkpoint has format version " + version);
             }
             JournalPosition position = new JournalPosition(in.getInt(), in.getLong());
@@ -120,12 +135,20 @@ final class CheckpointFile {
                 long headSeq = in.getLong();
                 byte[] headHash = new byte[StoredEntry.HEAD_BYTES];
                 in.get(headHash);
-                int memberCount = count(in);
-                List<String> members = new ArrayList<>(memberCount);
-                for (int m = 0; m < memberCount; m++) {
-                    members.add(readName(in));
+                List<String> members = names(in);
+                List<String> admins = names(in);
+                long epoch = in.getLong();
+                byte pending = in.get();
+                if (pending != 0 && pending != 1) {
+                    throw new CorruptDataException("checkpoint has rotationPending " + pending);
                 }
-                channels.put(name, new ChannelState(name, headSeq, headHash, members));
+                int departedCount = count(in);
+                Map<String, Long> departed = new HashMap<>();
+                for (int d = 0; d < departedCount; d++) {
+                    departed.put(readName(in), in.getLong());
+                }
+                channels.put(name, new ChannelState(name, headSeq, headHash, members, admins, epoch, pending == 1,
+                        departed));
             }
             int userCount = count(in);
             Map<String, Long> users = new HashMap<>();
@@ -150,6 +173,15 @@ final class CheckpointFile {
             throw new CorruptDataException("checkpoint count " + count + " exceeds its remaining bytes");
         }
         return count;
+    }
+
+    private static List<String> names(ByteBuffer in) throws CorruptDataException {
+        int count = count(in);
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            names.add(readName(in));
+        }
+        return names;
     }
 
     private static void writeName(DataOutputStream out, String name) throws IOException {

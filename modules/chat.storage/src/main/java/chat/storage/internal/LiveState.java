@@ -4,14 +4,12 @@ import chat.storage.ChannelState;
 import chat.storage.EntryKind;
 import chat.storage.RecoveredState;
 import chat.storage.StoredEntry;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The durable state: each channel's head and members and each user's highest userSeq,
+ * The durable state: each channel's head and membership and each user's highest userSeq,
  * as of the last durable entry. Memory is per channel and per user, never per message.
  *
  * <p>Locking rule: one writer at a time (recovery, then the committer thread) calls
@@ -22,10 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LiveState {
 
+    /** Replaced whole on every membership change, which is rare next to messages. */
     private static final class Channel {
         volatile long headSeq;
         byte[] headHash;
-        List<String> members; // immutable; replaced on invite, which is rare
+        ChannelState membership;
     }
 
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
@@ -37,7 +36,7 @@ final class LiveState {
             Channel channel = new Channel();
             channel.headSeq = c.headSeq();
             channel.headHash = c.headHash();
-            channel.members = c.members();
+            channel.membership = c;
             live.channels.put(name, channel);
         });
         live.lastUserSeq.putAll(state.lastUserSeq());
@@ -62,12 +61,9 @@ final class LiveState {
         Channel c = channels.get(entry.channel());
         if (entry.kind() == EntryKind.CREATE) {
             c = new Channel();
-            c.members = List.of(entry.actor());
-        } else if (entry.kind() == EntryKind.INVITE && !c.members.contains(entry.subject())) {
-            List<String> members = new ArrayList<>(c.members.size() + 1);
-            members.addAll(c.members);
-            members.add(entry.subject());
-            c.members = List.copyOf(members);
+            c.membership = ChannelState.created(entry.channel(), entry.head(), entry.actor());
+        } else if (entry.kind() != EntryKind.MESSAGE) {
+            c.membership = Membership.apply(c.membership, entry);
         }
         c.headHash = entry.head();
         c.headSeq = entry.seq();
@@ -79,7 +75,11 @@ final class LiveState {
 
     RecoveredState snapshot() {
         Map<String, ChannelState> states = new HashMap<>(channels.size() * 2);
-        channels.forEach((name, c) -> states.put(name, new ChannelState(name, c.headSeq, c.headHash, c.members)));
+        channels.forEach((name, c) -> {
+            ChannelState m = c.membership;
+            states.put(name, new ChannelState(name, c.headSeq, c.headHash, m.members(), m.admins(), m.epoch(),
+                    m.rotationPending(), m.departed()));
+        });
         return new RecoveredState(states, lastUserSeq);
     }
 }
