@@ -200,7 +200,7 @@ final class ClientProcess implements AutoCloseable {
         }
         send(command.substring(0, command.length() - 1) + ",\"id\":\"" + id + "\"}");
         return await("the answer to " + id, e -> id.equals(e.str("id")) && !"message".equals(e.type())
-                && !"member".equals(e.type()));
+                && !"member".equals(e.type()) && !"rotated".equals(e.type()));
     }
 
     /** Sends {@code command} with an id and asserts it was acknowledged with ok. */
