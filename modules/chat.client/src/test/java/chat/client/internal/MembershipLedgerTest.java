@@ -181,6 +181,22 @@ class MembershipLedgerTest {
         applied(bobs, ch.accept(ch.messageEntry(ALICE, "still epoch 1")), BOB);
     }
 
+    @Test
+    void theServerReplayingAnOldRotationToAnswerALaterDepartureIsWrongEpoch() {
+        TestChannel ch = threeMembers("team");
+        ch.accept(ch.inviteEntry(ALICE, DAVE));
+        ch.accept(ch.removeEntry(ALICE, CAROL));
+        Rotate first = (Rotate) ch.accept(ch.rotateEntry(ALICE, ALICE, BOB, DAVE)).entry();
+        ch.accept(ch.removeEntry(ALICE, DAVE));
+        ChannelLedger bobs = ledgerOf(ch, BOB);
+        assertThat(bobs.rotationPending()).isTrue();
+        // rule 4 (the epoch) comes before rule 4c (the keys): the replay is named wrong epoch
+        rejected(bobs, TestChannel.stamp(first, ch.seq() + 1, first.stamp().timestamp() + 60_000), BOB,
+                Alarm.Kind.WRONG_EPOCH);
+        assertThat(bobs.rotationPending()).isTrue();
+        assertThat(bobs.key()).isEqualTo(ch.keys.get(1L));
+    }
+
     // ------------------------------------------------------------------ 3: key commitment (rules 4c, 8)
 
     @Test
