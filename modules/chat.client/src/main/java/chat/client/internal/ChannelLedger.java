@@ -241,10 +241,9 @@ final class ChannelLedger {
         if (membership != null) {
             return membership;
         }
-        long expectedEpoch = entry instanceof Rotate ? epoch + 1 : (seq == 1 ? 0 : epoch);
-        if (entry.epoch() != expectedEpoch) {
-            return reject(seq, Alarm.Kind.WRONG_EPOCH, "entry #" + seq + " uses key epoch " + entry.epoch()
-                    + " where the channel is at " + (entry instanceof Rotate ? "epoch " + epoch + " (a rotation names the next)" : "epoch " + epoch));
+        Outcome wrongEpoch = checkEpoch(entry, seq);
+        if (wrongEpoch != null) {
+            return wrongEpoch;
         }
         if (pendingRotation != null && (entry instanceof Comms || entry instanceof AddUser)) {
             return reject(seq, Alarm.Kind.STALE_KEY, author + "'s entry #" + seq + " uses the key of epoch " + epoch
@@ -463,6 +462,16 @@ final class ChannelLedger {
     /** What a message that cannot be decrypted shows as; the alarm says why. */
     static final String UNREADABLE = "[this message could not be decrypted]";
 
+    /** Rule 4, the epoch: the current one, or for a rotate the next. */
+    private Outcome checkEpoch(ChannelEntry entry, long seq) {
+        long expectedEpoch = entry instanceof Rotate ? epoch + 1 : (seq == 1 ? 0 : epoch);
+        if (entry.epoch() != expectedEpoch) {
+            return reject(seq, Alarm.Kind.WRONG_EPOCH, "entry #" + seq + " uses key epoch " + entry.epoch()
+                    + " where the channel is at " + (entry instanceof Rotate ? "epoch " + epoch + " (a rotation names the next)" : "epoch " + epoch));
+        }
+        return null;
+    }
+
     /** Rules 3a and 4: a message is never a channel's first entry, and only members post. */
     private Outcome checkComms(Comms c, long seq) {
         if (seq == 1) {
@@ -483,8 +492,9 @@ final class ChannelLedger {
             return reject(seq, Alarm.Kind.NOT_MEMBER, m.userID() + " signed the " + m.change().wireName() + " at entry #"
                     + seq + " without being a member");
         }
-        if (m.change() == MemberChange.Change.LEAVE) {
-            return null;
+        Outcome wrongEpoch = checkEpoch(m, seq); // rule 4 before rule 4a
+        if (wrongEpoch != null || m.change() == MemberChange.Change.LEAVE) {
+            return wrongEpoch;
         }
         if (!admins.contains(m.userID())) {
             return reject(seq, Alarm.Kind.NOT_ADMIN, m.userID() + " signed the " + m.change().wireName() + " of "
@@ -507,6 +517,10 @@ final class ChannelLedger {
         if (!members.containsKey(r.userID())) {
             return reject(seq, Alarm.Kind.NOT_MEMBER, r.userID() + " rotated the key at entry #" + seq
                     + " without being a member");
+        }
+        Outcome wrongEpoch = checkEpoch(r, seq); // rule 4 before rule 4c
+        if (wrongEpoch != null) {
+            return wrongEpoch;
         }
         if (!r.keys().keySet().equals(members.keySet())) {
             return reject(seq, Alarm.Kind.BAD_ROTATION, r.userID() + "'s rotation at entry #" + seq + " wraps the key to "

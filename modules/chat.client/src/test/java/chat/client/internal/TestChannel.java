@@ -8,6 +8,10 @@ import chat.protocol.ChannelCrypto;
 import chat.protocol.ChannelEntry;
 import chat.protocol.Comms;
 import chat.protocol.Entries;
+import chat.protocol.MemberChange;
+import chat.protocol.Rotate;
+import chat.protocol.SignedForms;
+import chat.crypto.HpkeSealed;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
 import chat.protocol.Stamp;
@@ -16,6 +20,9 @@ import chat.protocol.identity.Directory;
 import chat.protocol.identity.IdentityKeys;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.SortedMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,10 +59,21 @@ final class TestChannel {
     private final List<Delivered> delivered = new ArrayList<>();
     private final Map<String, Long> userSeqs = new HashMap<>();
     private long clock = 1_700_000_000_000L;
+    /** The key epoch the accepted entries have reached, and every epoch's key. */
+    long epoch;
+    final Map<Long, byte[]> keys = new HashMap<>();
+    /** Keys of rotations built here, by their commitment (hex), so that accepting one moves the epoch. */
+    private final Map<String, byte[]> minted = new HashMap<>();
 
     TestChannel(String name) {
         this.name = name;
         heads.add(ChainHash.genesis(name));
+        keys.put(0L, key);
+    }
+
+    /** The key of the current epoch. */
+    byte[] currentKey() {
+        return keys.get(epoch);
     }
 
     long seq() {
@@ -85,11 +103,69 @@ final class TestChannel {
     }
 
     AddUser inviteEntry(IdentityKeys inviter, IdentityKeys invitee) {
-        return addUser(inviter, invitee.name(), invitee.agreement().publicKey(), key, 0, nextUserSeq(inviter), view());
+        return addUser(inviter, invitee.name(), invitee.agreement().publicKey(), currentKey(), epoch,
+                nextUserSeq(inviter), view());
     }
 
     Comms messageEntry(IdentityKeys sender, String text) {
-        return comms(sender, text, key, 0, nextUserSeq(sender), view());
+        return comms(sender, text, currentKey(), epoch, nextUserSeq(sender), view());
+    }
+
+    MemberChange memberEntry(IdentityKeys author, String subject, MemberChange.Change change) {
+        return Entries.member(author.signing(), name, epoch, author.name(), subject, change, nextUserSeq(author), view());
+    }
+
+    MemberChange removeEntry(IdentityKeys admin, IdentityKeys subject) {
+        return memberEntry(admin, subject.name(), MemberChange.Change.REMOVE);
+    }
+
+    MemberChange leaveEntry(IdentityKeys member) {
+        return memberEntry(member, member.name(), MemberChange.Change.LEAVE);
+    }
+
+    MemberChange adminEntry(IdentityKeys admin, IdentityKeys subject) {
+        return memberEntry(admin, subject.name(), MemberChange.Change.ADMIN);
+    }
+
+    /** A rotate by {@code rotator} to the next epoch with a fresh key, wrapped to {@code to}. */
+    Rotate rotateEntry(IdentityKeys rotator, IdentityKeys... to) {
+        return rotateEntry(rotator, ChannelCrypto.newChannelKey(), epoch + 1, to);
+    }
+
+    Rotate rotateEntry(IdentityKeys rotator, byte[] newKey, long toEpoch, IdentityKeys... to) {
+        Map<String, AgreementPublicKey> members = new LinkedHashMap<>();
+        for (IdentityKeys m : to) {
+            members.put(m.name(), m.agreement().publicKey());
+        }
+        try {
+            Rotate r = Entries.rotate(rotator.signing(), name, toEpoch, rotator.name(), members, newKey,
+                    keys.get(toEpoch - 1), nextUserSeq(rotator), view());
+            minted.put(HexFormat.of().formatHex(r.keyCommitment()), newKey);
+            return r;
+        } catch (MalformedInputException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code r} with other wrapped keys, signed again by {@code rotator} (a malicious member's rotation). */
+    static Rotate withKeys(Rotate r, IdentityKeys rotator, SortedMap<String, Rotate.WrappedKey> wrapped) {
+        Rotate unsigned = new Rotate(r.channelID(), r.epoch(), r.userID(), r.userSeq(), r.view(), wrapped,
+                r.keyCommitment(), r.previousNonce(), r.previousKey(), new byte[0], null);
+        return new Rotate(r.channelID(), r.epoch(), r.userID(), r.userSeq(), r.view(), wrapped, r.keyCommitment(),
+                r.previousNonce(), r.previousKey(), rotator.signing().sign(SignedForms.entry(unsigned)), null);
+    }
+
+    /** {@code a} carrying another key's wrapping but its own commitment, signed again (a malicious inviter). */
+    AddUser withWrappedKey(AddUser a, IdentityKeys inviter, AgreementPublicKey inviteeKey, byte[] otherKey) {
+        try {
+            HpkeSealed w = ChannelCrypto.wrapKey(otherKey, inviteeKey, name, a.epoch(), a.inviter(), a.invitee());
+            AddUser unsigned = new AddUser(a.channelID(), a.epoch(), a.inviter(), a.invitee(), a.userSeq(), a.view(),
+                    w.enc(), w.ciphertext(), a.keyCommitment(), new byte[0], null);
+            return new AddUser(a.channelID(), a.epoch(), a.inviter(), a.invitee(), a.userSeq(), a.view(), w.enc(),
+                    w.ciphertext(), a.keyCommitment(), inviter.signing().sign(SignedForms.addUser(unsigned)), null);
+        } catch (MalformedInputException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     AddUser addUser(IdentityKeys inviter, String invitee, AgreementPublicKey inviteeKey, byte[] channelKey, long epoch,
@@ -119,6 +195,10 @@ final class TestChannel {
         heads.add(ChainHash.next(head(seq()), d.bytes()));
         delivered.add(d);
         userSeqs.put(entry.author(), entry.userSeq());
+        if (entry instanceof Rotate r) {
+            epoch = r.epoch();
+            keys.put(epoch, minted.get(HexFormat.of().formatHex(r.keyCommitment())));
+        }
         return d;
     }
 
