@@ -124,6 +124,50 @@ class MembershipE2ETest {
         }
     }
 
+    @Test
+    void concurrentRotationsAndALeaveConvergeOnOneEpochWithNothingLost() {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob", "carol")) {
+            f.startServer();
+            ClientProcess alice = f.client("alice");
+            ClientProcess bob = f.client("bob");
+            ClientProcess carol = f.client("carol");
+            alice.ok("c", cmd("create", "team"));
+            alice.ok("i1", cmd("invite", "team", "bob"));
+            alice.ok("i2", cmd("invite", "team", "carol"));
+            alice.ok("a", cmd("admin", "team", "bob"));
+            bob.await("his promotion", event("member", "user", "bob", "change", "admin"));
+            carol.await("bob's promotion", event("member", "user", "bob", "change", "admin"));
+            // at once, without waiting for each other: two rotations, a leave, and messages
+            alice.send("{\"cmd\":\"rotate\",\"channel\":\"team\",\"id\":\"ra\"}");
+            bob.send("{\"cmd\":\"rotate\",\"channel\":\"team\",\"id\":\"rb\"}");
+            carol.send("{\"cmd\":\"leave\",\"channel\":\"team\",\"id\":\"lc\"}");
+            alice.send("{\"cmd\":\"send\",\"channel\":\"team\",\"text\":\"from alice\",\"id\":\"ma\"}");
+            bob.send("{\"cmd\":\"send\",\"channel\":\"team\",\"text\":\"from bob\",\"id\":\"mb\"}");
+            for (String[] answer : List.of(new String[] {"alice", "ra"}, new String[] {"bob", "rb"},
+                    new String[] {"carol", "lc"}, new String[] {"alice", "ma"}, new String[] {"bob", "mb"})) {
+                ClientProcess c = answer[0].equals("alice") ? alice : answer[0].equals("bob") ? bob : carol;
+                c.await("the answer to " + answer[1], e -> answer[1].equals(e.str("id")) && "ok".equals(e.type()));
+            }
+            alice.await("bob's message", event("message", "text", "from bob"));
+            bob.await("alice's message", event("message", "text", "from alice"));
+            // sent after alice saw carol leave: it waits for the rotation that answers the leave
+            alice.ok("done", cmd("send", "team", "done"));
+            bob.await("the last message", event("message", "text", "done"));
+            ClientProcess.Event a = alice.call("ch", "{\"cmd\":\"channels\"}");
+            ClientProcess.Event b = bob.call("ch", "{\"cmd\":\"channels\"}");
+            assertThat(a.line()).contains("\"members\":[\"alice\",\"bob\"]");
+            String epochA = a.line().replaceAll(".*\"epoch\":(\\d+).*", "$1");
+            String epochB = b.line().replaceAll(".*\"epoch\":(\\d+).*", "$1");
+            assertThat(epochA).as("one epoch for everyone").isEqualTo(epochB);
+            assertThat(Long.parseLong(epochA)).as("the leave was answered by a rotation").isGreaterThanOrEqualTo(1);
+            assertThat(a.line().replaceAll(".*\"lastSeq\":(\\d+).*", "$1"))
+                    .isEqualTo(b.line().replaceAll(".*\"lastSeq\":(\\d+).*", "$1"));
+            for (ClientProcess c : List.of(alice, bob, carol)) {
+                assertThat(c.events(event("alarm"))).as(c.describe()).isEmpty();
+            }
+        }
+    }
+
     private static boolean opens(byte[] key, Comms c) {
         try {
             ChannelCrypto.openText(key, c);

@@ -389,10 +389,20 @@ public final class ClientCore implements ChatClient, Session.Listener {
      */
     private void retryLater(PendingOp op, ErrorCode why) {
         ChannelLedger ledger = state.ledgers.get(op.channel());
+        // It waits for an entry newer than the view it was signed over: if this device has
+        // applied one already (the refusal can arrive after the entry that caused it), it goes again at once.
+        long signedAt = ledger == null ? 0 : ledger.lastSeq();
+        try {
+            if (codec.decode(op.message()) instanceof ChannelEntry sent) {
+                signedAt = sent.view().seq();
+            }
+        } catch (chat.protocol.ProtocolException e) {
+            // our own bytes: cannot happen; wait for the next entry instead
+        }
         try {
             PendingOp waiting = op.unsigned();
             outbox.replace(op, waiting);
-            waitingSince.put(waiting.userSeq(), ledger == null ? 0 : ledger.lastSeq());
+            waitingSince.put(waiting.userSeq(), signedAt);
         } catch (IOException ex) {
             outbox.fail(op, CommandException.local("could not re-queue after " + why.wireName() + ": " + ex.getMessage()));
             return;
@@ -400,6 +410,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         if (why == ErrorCode.ROTATION_PENDING && ledger != null && ledger.rotationPending()) {
             ensureRotation(ledger);
         }
+        releaseHeld();
     }
 
     /**
