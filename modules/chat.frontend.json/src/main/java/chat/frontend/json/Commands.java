@@ -23,8 +23,8 @@ import java.util.concurrent.CompletionException;
  * history, quit. Commands that change a channel go straight to the client, which keeps
  * their order (a send or invite given right after a create waits there for it), so a
  * script can create a channel, invite and send without waiting itself; sends are
- * pipelined. channels and history wait until earlier changes are answered, so that they
- * show them.
+ * pipelined. channels and history wait until earlier membership changes are answered,
+ * so that they show them (not for messages: one queued offline must not hold them).
  */
 final class Commands {
 
@@ -100,8 +100,8 @@ final class Commands {
                 }
                 case "send" -> {
                     command.args().only(Set.of("cmd", "id", "channel", "text"));
-                    changed(acknowledge(client.send(command.args().string("channel"), command.args().string("text"), tag),
-                            id));
+                    // not waited for by channels/history: a message queued offline must not hold them
+                    acknowledge(client.send(command.args().string("channel"), command.args().string("text"), tag), id);
                 }
                 case "leave" -> {
                     command.args().only(Set.of("cmd", "id", "channel"));
