@@ -123,6 +123,7 @@ class MembershipTest {
         send(bob, bob.member("room", "carol", MemberChange.Change.ADMIN), ErrorCode.NOT_ADMIN);
         accepted(alice, alice.promote("room", "bob"));
         accepted(bob, bob.remove("room", "carol")); // an admin now
+        alice.awaitSeq("room", 6); // bob's echo can come before alice's copy
         assertThat(alice.state().seq("room")).isEqualTo(6);
     }
 
