@@ -2,7 +2,6 @@ package chat.server.internal;
 
 import chat.protocol.AddUser;
 import chat.protocol.ChainHash;
-import chat.protocol.Entries;
 import chat.protocol.ErrorCode;
 import chat.storage.EntryKind;
 import java.util.Arrays;
@@ -17,9 +16,7 @@ final class AddUserHandler {
 
     void handle(Connection conn, AddUser m) throws Rejection {
         Checks.basics(conn, m.inviter(), "inviter", m.stamp() != null);
-        if (!Entries.verify(m, conn.user().signingKey())) {
-            throw new Rejection(ErrorCode.BAD_SIGNATURE, "the signature of this addUser does not verify with your key");
-        }
+        Checks.signature(conn, m);
         if (m.isCreate()) {
             create(conn, m);
         } else {

@@ -1,5 +1,7 @@
 package chat.server.internal;
 
+import chat.protocol.ChannelEntry;
+import chat.protocol.Entries;
 import chat.protocol.ErrorCode;
 import chat.protocol.View;
 
@@ -21,6 +23,40 @@ final class Checks {
         }
         if (!conn.synced()) {
             throw new Rejection(ErrorCode.UNEXPECTED_MESSAGE, "send sync before anything else");
+        }
+    }
+
+    /** The rules of one entry kind, run holding the author's and the channel's monitors. */
+    @FunctionalInterface
+    interface ChannelRules {
+        void check(ChannelState ch, UserState user) throws Rejection;
+    }
+
+    /**
+     * What every entry of an existing channel goes through, in this order: {@link #basics},
+     * the channel exists, the signature, then holding the author's monitor the userSeq, and
+     * holding the channel's too the author's membership and {@code rules} (which accept the
+     * entry if they pass).
+     */
+    static void inChannel(Connection conn, ChannelEntry m, String role, ChannelRules rules) throws Rejection {
+        basics(conn, m.author(), role, m.stamp() != null);
+        ChannelState ch = channel(conn.hub(), m.channelID());
+        signature(conn, m);
+        UserState user = conn.userState();
+        synchronized (user) {
+            userSeq(user, m.userSeq());
+            synchronized (ch) {
+                member(ch, user.name);
+                rules.check(ch, user);
+            }
+        }
+    }
+
+    /** The entry is signed with the logged-in user's key. */
+    static void signature(Connection conn, ChannelEntry m) throws Rejection {
+        if (!Entries.verify(m, conn.user().signingKey())) {
+            throw new Rejection(ErrorCode.BAD_SIGNATURE, "the signature of this " + m.type()
+                    + " does not verify with your key");
         }
     }
 

@@ -1,6 +1,5 @@
 package chat.server.internal;
 
-import chat.protocol.Entries;
 import chat.protocol.ErrorCode;
 import chat.protocol.MemberChange;
 import chat.storage.EntryKind;
@@ -16,44 +15,34 @@ final class MemberHandler {
 
     void handle(Connection conn, MemberChange m) throws Rejection {
         String me = conn.user().name();
-        Checks.basics(conn, m.userID(), "author", m.stamp() != null);
-        ChannelState ch = Checks.channel(conn.hub(), m.channelID());
-        if (!Entries.verify(m, conn.user().signingKey())) {
-            throw new Rejection(ErrorCode.BAD_SIGNATURE, "the signature of this member does not verify with your key");
-        }
-        UserState user = conn.userState();
-        synchronized (user) {
-            Checks.userSeq(user, m.userSeq());
-            synchronized (ch) {
-                Checks.member(ch, me);
-                Checks.epoch(ch, m.epoch(), ch.epoch);
-                EntryKind kind = switch (m.change()) {
-                    case LEAVE -> EntryKind.LEAVE;
-                    case REMOVE -> {
-                        admin(ch, me, "remove");
-                        if (!ch.isMember(m.subject())) {
-                            throw new Rejection(ErrorCode.BAD_SUBJECT, m.subject() + " is not a member of " + ch.name);
-                        }
-                        yield EntryKind.REMOVE;
+        Checks.inChannel(conn, m, "author", (ch, user) -> {
+            Checks.epoch(ch, m.epoch(), ch.epoch);
+            EntryKind kind = switch (m.change()) {
+                case LEAVE -> EntryKind.LEAVE;
+                case REMOVE -> {
+                    admin(ch, me, "remove");
+                    if (!ch.isMember(m.subject())) {
+                        throw new Rejection(ErrorCode.BAD_SUBJECT, m.subject() + " is not a member of " + ch.name);
                     }
-                    case ADMIN -> {
-                        admin(ch, me, "make admins");
-                        if (!ch.isMember(m.subject()) || ch.isAdmin(m.subject())) {
-                            throw new Rejection(ErrorCode.BAD_SUBJECT, m.subject() + " is not a member of " + ch.name
-                                    + " who is not an admin");
-                        }
-                        yield EntryKind.ADMIN;
-                    }
-                };
-                Checks.view(conn.hub(), ch, m.view());
-                if (kind.isDeparture()) {
-                    conn.hub().depart(ch, m.subject());
-                } else {
-                    ch.addAdmin(m.subject());
+                    yield EntryKind.REMOVE;
                 }
-                conn.hub().accept(ch, user, m.userSeq(), kind, m.subject(), m::withStamp);
+                case ADMIN -> {
+                    admin(ch, me, "make admins");
+                    if (!ch.isMember(m.subject()) || ch.isAdmin(m.subject())) {
+                        throw new Rejection(ErrorCode.BAD_SUBJECT, m.subject() + " is not a member of " + ch.name
+                                + " who is not an admin");
+                    }
+                    yield EntryKind.ADMIN;
+                }
+            };
+            Checks.view(conn.hub(), ch, m.view());
+            if (kind.isDeparture()) {
+                conn.hub().depart(ch, m.subject());
+            } else {
+                ch.addAdmin(m.subject());
             }
-        }
+            conn.hub().accept(ch, user, m.userSeq(), kind, m.subject(), m::withStamp);
+        });
     }
 
     private static void admin(ChannelState ch, String me, String action) throws Rejection {

@@ -1,6 +1,5 @@
 package chat.server.internal;
 
-import chat.protocol.Entries;
 import chat.protocol.ErrorCode;
 import chat.protocol.Rotate;
 import chat.storage.EntryKind;
@@ -16,32 +15,21 @@ import java.util.TreeSet;
 final class RotateHandler {
 
     void handle(Connection conn, Rotate m) throws Rejection {
-        String me = conn.user().name();
-        Checks.basics(conn, m.userID(), "rotator", m.stamp() != null);
-        ChannelState ch = Checks.channel(conn.hub(), m.channelID());
-        if (!Entries.verify(m, conn.user().signingKey())) {
-            throw new Rejection(ErrorCode.BAD_SIGNATURE, "the signature of this rotate does not verify with your key");
-        }
-        UserState user = conn.userState();
-        synchronized (user) {
-            Checks.userSeq(user, m.userSeq());
-            synchronized (ch) {
-                Checks.member(ch, me);
-                Checks.epoch(ch, m.epoch(), ch.epoch + 1);
-                Set<String> members = ch.memberSet();
-                if (!m.keys().keySet().equals(members)) {
-                    Set<String> missing = new TreeSet<>(members);
-                    missing.removeAll(m.keys().keySet());
-                    Set<String> extra = new TreeSet<>(m.keys().keySet());
-                    extra.removeAll(members);
-                    throw new Rejection(ErrorCode.STALE_MEMBERS, "keys must name exactly the members of " + ch.name
-                            + "; missing " + missing + ", not members " + extra);
-                }
-                Checks.view(conn.hub(), ch, m.view());
-                ch.epoch = m.epoch();
-                ch.rotationPending = false;
-                conn.hub().accept(ch, user, m.userSeq(), EntryKind.ROTATE, null, m::withStamp);
+        Checks.inChannel(conn, m, "rotator", (ch, user) -> {
+            Checks.epoch(ch, m.epoch(), ch.epoch + 1);
+            Set<String> members = ch.memberSet();
+            if (!m.keys().keySet().equals(members)) {
+                Set<String> missing = new TreeSet<>(members);
+                missing.removeAll(m.keys().keySet());
+                Set<String> extra = new TreeSet<>(m.keys().keySet());
+                extra.removeAll(members);
+                throw new Rejection(ErrorCode.STALE_MEMBERS, "keys must name exactly the members of " + ch.name
+                        + "; missing " + missing + ", not members " + extra);
             }
-        }
+            Checks.view(conn.hub(), ch, m.view());
+            ch.epoch = m.epoch();
+            ch.rotationPending = false;
+            conn.hub().accept(ch, user, m.userSeq(), EntryKind.ROTATE, null, m::withStamp);
+        });
     }
 }
