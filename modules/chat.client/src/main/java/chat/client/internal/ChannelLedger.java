@@ -232,6 +232,7 @@ final class ChannelLedger {
             return reject(seq, Alarm.Kind.BAD_SIGNATURE, "the signature of " + author + " on entry #" + seq
                     + " does not verify");
         }
+        // rules 3 and 4: who may author the entry, then its epoch, then what its kind allows
         Outcome membership = switch (entry) {
             case AddUser a -> checkAddUser(a, seq, directory);
             case Comms c -> checkComms(c, seq);
@@ -240,10 +241,6 @@ final class ChannelLedger {
         };
         if (membership != null) {
             return membership;
-        }
-        Outcome wrongEpoch = checkEpoch(entry, seq);
-        if (wrongEpoch != null) {
-            return wrongEpoch;
         }
         if (pendingRotation != null && (entry instanceof Comms || entry instanceof AddUser)) {
             return reject(seq, Alarm.Kind.STALE_KEY, author + "'s entry #" + seq + " uses the key of epoch " + epoch
@@ -464,10 +461,10 @@ final class ChannelLedger {
 
     /** Rule 4, the epoch: the current one, or for a rotate the next. */
     private Outcome checkEpoch(ChannelEntry entry, long seq) {
-        long expectedEpoch = entry instanceof Rotate ? epoch + 1 : (seq == 1 ? 0 : epoch);
-        if (entry.epoch() != expectedEpoch) {
+        boolean rotate = entry instanceof Rotate;
+        if (entry.epoch() != (rotate ? epoch + 1 : epoch)) {
             return reject(seq, Alarm.Kind.WRONG_EPOCH, "entry #" + seq + " uses key epoch " + entry.epoch()
-                    + " where the channel is at " + (entry instanceof Rotate ? "epoch " + epoch + " (a rotation names the next)" : "epoch " + epoch));
+                    + " where the channel is at epoch " + epoch + (rotate ? " (a rotation names the next)" : ""));
         }
         return null;
     }
@@ -480,7 +477,7 @@ final class ChannelLedger {
         if (!members.containsKey(c.userID())) {
             return reject(seq, Alarm.Kind.NOT_MEMBER, c.userID() + " posted entry #" + seq + " without being a member");
         }
-        return null;
+        return checkEpoch(c, seq);
     }
 
     /** Rules 3a and 4a: who may leave, remove, make admins. */
@@ -535,7 +532,7 @@ final class ChannelLedger {
             if (seq != 1) {
                 return reject(seq, Alarm.Kind.BAD_CREATE, a.inviter() + " 'created' the channel again at entry #" + seq);
             }
-            return null;
+            return checkEpoch(a, seq);
         }
         if (seq == 1) {
             return reject(seq, Alarm.Kind.BAD_CREATE, "the channel's first entry is an invitation, not a creation");
@@ -551,7 +548,7 @@ final class ChannelLedger {
             return reject(seq, Alarm.Kind.BAD_INVITE, "entry #" + seq + " invites " + a.invitee()
                     + ", who is not in the directory");
         }
-        return null;
+        return checkEpoch(a, seq);
     }
 
     private void pushHead(byte[] head) {
