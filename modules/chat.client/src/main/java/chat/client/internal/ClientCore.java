@@ -722,10 +722,11 @@ public final class ClientCore implements ChatClient, Session.Listener {
                             + String.join(", ", ledger.admins()));
                 }
                 if (!ledger.isMember(user)) {
-                    throw new CommandException(ErrorCode.BAD_SUBJECT, user + " is not a member of " + channel);
+                    throw new CommandException(ErrorCode.BAD_SUBJECT, "channel " + channel + " has no member " + user);
                 }
                 if (kind == PendingOp.Kind.ADMIN && ledger.isAdmin(user)) {
-                    throw new CommandException(ErrorCode.BAD_SUBJECT, user + " is an admin of " + channel + " already");
+                    throw new CommandException(ErrorCode.BAD_SUBJECT, "in channel " + channel + ", " + user
+                            + " is an admin already");
                 }
             }
             return submit(kind, channel, kind == PendingOp.Kind.LEAVE ? null : user, null, ledger, tag);

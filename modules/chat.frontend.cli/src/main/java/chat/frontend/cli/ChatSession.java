@@ -198,7 +198,8 @@ final class ChatSession {
             view.complain("You are not in a channel: /join the channel to " + what + " first.");
             return;
         }
-        chain.submit(new CommandChain.Line(typed, channel), null, this::waiting,
+        // a barrier like /invite: "/remove carol" then "/members" shows carol gone
+        chain.submit(new CommandChain.Line(typed, channel), "the answer to " + typed + " in #" + channel, this::waiting,
                 () -> command.apply(channel, null).whenComplete((seq, failure) -> {
                     if (failure != null) {
                         view.complain(Refusal.explain(failure, channel, user));

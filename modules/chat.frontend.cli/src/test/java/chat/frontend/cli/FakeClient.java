@@ -235,8 +235,7 @@ final class FakeClient implements ChatClient {
             return CompletableFuture.failedFuture(new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel));
         }
         if (!members.get(channel).contains(user)) {
-            return CompletableFuture.failedFuture(new CommandException(ErrorCode.BAD_SUBJECT, user + " is not a member of "
-                    + channel));
+            return CompletableFuture.failedFuture(new CommandException(ErrorCode.BAD_SUBJECT, "channel " + channel + " has no member " + user));
         }
         return acknowledged(() -> {
             List<HistoryItem> h = histories.get(channel);
