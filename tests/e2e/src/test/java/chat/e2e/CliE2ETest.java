@@ -116,7 +116,7 @@ class CliE2ETest {
         at = alice.await("-- bob added you to #random --", at);
 
         alice.type("/join random" + ENTER);
-        at = alice.await("#random  2 members: bob, alice (you)", at);
+        at = alice.await("#random  2 members: *bob, alice (you)", at);
         alice.type("lunch?" + ENTER);
         at = alice.await("<alice> lunch?", at);
         bob.await("\"channel\":\"random\"", "\"from\":\"alice\"", "\"text\":\"lunch?\"");
