@@ -51,7 +51,7 @@ final class Commands {
     }
 
     /**
-     * Waits until every earlier change is acknowledged (or refused), or the client
+     * Waits until every earlier membership change is acknowledged (or refused), or the client
      * gave up connecting. After the end of input the wait is bounded: a script that pipes
      * its commands and closes its input still gets them run in order while the server
      * answers, but a client that stays offline does not keep it waiting for ever.
@@ -150,7 +150,7 @@ final class Commands {
         return true;
     }
 
-    /** Remembers a change in flight, for channels and history to wait for. */
+    /** Remembers a membership change in flight (create, invite, leave, remove, admin, rotate) for channels and history. */
     private void changed(CompletableFuture<Long> answer) {
         membership = CompletableFuture.allOf(membership, answer.handle((v, e) -> null));
     }
