@@ -128,6 +128,7 @@ class CliTerminalTest {
 
         term.type("/alarms" + ENTER);
         at = term.awaitText("2 alarms since you logged in", at);
+        term.awaitStatusWithout("alarm");
         term.awaitStatus(" alice | #general ");
         assertThat(term.screen.statusShown().toString()).doesNotContain("alarm");
     }

@@ -118,6 +118,12 @@ final class TerminalHarness implements AutoCloseable {
                 + "' (it shows '" + screen.statusShown() + "')");
     }
 
+    /** Waits until the status bar no longer shows {@code text} (a prefix check would pass on the old status). */
+    void awaitStatusWithout(String text) {
+        await(() -> !screen.statusShown().toString().contains(text), "the status bar to stop showing '" + text
+                + "' (it shows '" + screen.statusShown() + "')");
+    }
+
     int awaitExit() throws InterruptedException {
         runner.join(TIMEOUT.toMillis());
         if (runner.isAlive()) {
