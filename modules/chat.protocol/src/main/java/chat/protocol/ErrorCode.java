@@ -28,6 +28,8 @@ public enum ErrorCode {
     HANDSHAKE_FAILED("handshakeFailed", true),
     /** initConn names a user the server's directory does not list. */
     UNKNOWN_USER("unknownUser", true),
+    /** initConn names a user whose key the admin revoked (docs/protocol.md, "The directory log"). */
+    REVOKED("revoked", true),
     /** A signature on addUser or comms does not verify with the sender's directory key. */
     BAD_SIGNATURE("badSignature", false),
     /** The sender or inviter is not a member of the channel, or claims to be someone else. */

@@ -6,7 +6,8 @@ package chat.protocol;
  * {@link MessageCodec} is the only place that turns messages into bytes and back.
  */
 public sealed interface Message
-        permits InitConn, InitKey, InitConfirm, Sync, ReplayFinished, ChannelEntry, ErrorMessage, Ping, Pong {
+        permits InitConn, InitKey, InitConfirm, Sync, ReplayFinished, ChannelEntry, ErrorMessage, Ping, Pong,
+        DirectoryGet, DirectoryUpdate {
 
     /** The wire name in the {@code type} field. */
     String type();

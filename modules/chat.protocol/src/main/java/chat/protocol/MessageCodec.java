@@ -47,6 +47,8 @@ public final class MessageCodec {
             "viewSeq", "viewHead", "keys", "keyCommitment", "previousKey", "signature", "channelSeq", "timestamp");
     private static final Set<String> ERROR = Set.of("type", "code", "message", "channelID", "userSeq", "lastUserSeq");
     private static final Set<String> EMPTY = Set.of("type");
+    private static final Set<String> DIRECTORY_GET = Set.of("type", "number");
+    private static final Set<String> DIRECTORY = Set.of("type", "versions");
 
     private final JsonParser parser;
 
@@ -94,6 +96,12 @@ public final class MessageCodec {
             case Ping m -> {
             }
             case Pong m -> {
+            }
+            case DirectoryGet m -> b.put("number", m.number());
+            case DirectoryUpdate m -> {
+                java.util.List<JsonValue> versions = new java.util.ArrayList<>();
+                m.versions().forEach(v -> versions.add(v.toJson()));
+                b.put("versions", new JsonValue.JsonArray(versions));
             }
         }
         return b.build();
@@ -190,6 +198,8 @@ public final class MessageCodec {
                     r.only(EMPTY);
                     yield new Pong();
                 }
+                case DirectoryGet.TYPE -> new DirectoryGet(r.only(DIRECTORY_GET).integer("number", 0, MAX_SEQ));
+                case DirectoryUpdate.TYPE -> directory(r.only(DIRECTORY));
                 default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + type + "'");
             };
         } catch (JsonException e) {
@@ -281,6 +291,24 @@ public final class MessageCodec {
         return new Comms(channel(r), r.integer("epoch", 0, MAX_SEQ), user(r, "userID"), r.integer("userSeq", 1, MAX_SEQ),
                 view(r), msg.bytes("nonce", GCM_NONCE_LENGTH), ct,
                 r.bytes("signature", SigningPublicKey.SIGNATURE_LENGTH), stamp(r));
+    }
+
+    private static DirectoryUpdate directory(ObjectReader r) throws JsonException {
+        java.util.List<chat.protocol.identity.DirectoryVersion> versions = new java.util.ArrayList<>();
+        for (JsonValue v : r.array("versions").elements()) {
+            if (!(v instanceof JsonValue.JsonObject o)) {
+                throw new JsonException("directory: 'versions' holds directory version objects", false);
+            }
+            chat.protocol.identity.DirectoryVersion version = chat.protocol.identity.DirectoryVersion.fromJson(o);
+            if (!versions.isEmpty() && version.number() != versions.get(versions.size() - 1).number() + 1) {
+                throw new JsonException("directory: versions must be consecutive", false);
+            }
+            versions.add(version);
+        }
+        if (versions.isEmpty()) {
+            throw new JsonException("directory: 'versions' is empty", false);
+        }
+        return new DirectoryUpdate(versions);
     }
 
     private static ErrorMessage error(ObjectReader r) throws JsonException {

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Writes the tree {@code chat generate} produces:
  * <pre>
- * DIR/directory.json              public directory (for reference and distribution)
+ * DIR/directory.json              the directory log (public: to distribute, publish, compare)
+ * DIR/admin/admin.key     (0600, password-protected) the admin key that signs the directory
  * DIR/server/directory.json       } the server bundle
  * DIR/server/server.key   (0600)  }
  * DIR/users/NAME/directory.json   } one bundle per user
@@ -22,6 +23,7 @@ public final class BundleLayout {
 
     public static final String SERVER_DIR = "server";
     public static final String USERS_DIR = "users";
+    public static final String ADMIN_DIR = "admin";
 
     private BundleLayout() {
     }
@@ -29,21 +31,31 @@ public final class BundleLayout {
     public record UserEntry(String name, UserKeyFile keyFile) {
     }
 
-    public static void write(Path root, Directory directory, IdentityKeys server, List<UserEntry> users)
+    public static void write(Path root, DirectoryLog log, UserKeyFile admin, IdentityKeys server, List<UserEntry> users)
             throws IOException {
-        directory.write(root.resolve(Directory.FILE_NAME));
+        log.write(root.resolve(DirectoryLog.FILE_NAME));
+        Path adminDir = privateDir(root.resolve(ADMIN_DIR));
+        admin.write(adminDir.resolve(UserKeyFile.ADMIN_FILE_NAME));
         Path serverDir = privateDir(root.resolve(SERVER_DIR));
-        directory.write(serverDir.resolve(Directory.FILE_NAME));
+        log.write(serverDir.resolve(DirectoryLog.FILE_NAME));
         ServerKeyFile.write(server, serverDir.resolve(ServerKeyFile.FILE_NAME));
         Path usersDir = Files.createDirectory(root.resolve(USERS_DIR));
         for (UserEntry user : users) {
-            Path userDir = privateDir(usersDir.resolve(user.name()));
-            directory.write(userDir.resolve(Directory.FILE_NAME));
-            user.keyFile().write(userDir.resolve(UserKeyFile.FILE_NAME));
+            writeUser(usersDir, log, user);
         }
     }
 
-    private static Path privateDir(Path dir) throws IOException {
+    /** Adds one user's bundle folder under {@code DIR/users}; {@code keyFile} may be null (a key the user made). */
+    public static Path writeUser(Path usersDir, DirectoryLog log, UserEntry user) throws IOException {
+        Path userDir = privateDir(usersDir.resolve(user.name()));
+        log.write(userDir.resolve(DirectoryLog.FILE_NAME));
+        if (user.keyFile() != null) {
+            user.keyFile().write(userDir.resolve(UserKeyFile.FILE_NAME));
+        }
+        return userDir;
+    }
+
+    public static Path privateDir(Path dir) throws IOException {
         return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  */
 public final class IdentityFileException extends Exception {
 
-    public enum Reason { MISSING, UNREADABLE, MALFORMED, WRONG_PASSWORD }
+    public enum Reason { MISSING, UNREADABLE, MALFORMED, WRONG_PASSWORD, OUTDATED }
 
     private final Reason reason;
     private final Path file;

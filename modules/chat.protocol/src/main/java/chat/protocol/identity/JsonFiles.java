@@ -29,6 +29,14 @@ final class JsonFiles {
     }
 
     static ObjectReader read(Path file, String format) throws IdentityFileException {
+        return read(file, format, 1, null);
+    }
+
+    /**
+     * Reads a file of the given format and version. {@code olderAdvice}, when not null, is
+     * the sentence given for a file of an older version (what to run to upgrade it).
+     */
+    static ObjectReader read(Path file, String format, int expectedVersion, String olderAdvice) throws IdentityFileException {
         byte[] bytes;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
@@ -51,9 +59,12 @@ final class JsonFiles {
                         "expected a '" + format + "' file, found '" + actual + "'");
             }
             long version = reader.integer("version");
-            if (version != 1) {
+            if (version < expectedVersion && olderAdvice != null) {
+                throw new IdentityFileException(IdentityFileException.Reason.OUTDATED, file, olderAdvice);
+            }
+            if (version != expectedVersion) {
                 throw new IdentityFileException(IdentityFileException.Reason.MALFORMED, file,
-                        "unsupported " + format + " version " + version + " (this build reads version 1)");
+                        "unsupported " + format + " version " + version + " (this build reads version " + expectedVersion + ")");
             }
             return reader;
         } catch (JsonException e) {
@@ -85,6 +96,28 @@ final class JsonFiles {
             throw new IOException(file + " already exists", e);
         }
         Files.setPosixFilePermissions(file, perms); // the umask may have narrowed them
+    }
+
+    /**
+     * Replaces a file atomically: the new content goes to a temporary file in the same
+     * folder, fsynced, then renamed over the old one, and the folder is fsynced. A crash
+     * leaves the old file or the new one, never a mix.
+     */
+    static void replace(Path file, JsonValue.JsonObject content, boolean secret) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path temp = dir.resolve("." + file.getFileName() + ".new-" + ProcessHandle.current().pid());
+        Files.deleteIfExists(temp);
+        try {
+            create(temp, content, secret);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot fsync a folder; the rename itself is atomic
+        }
     }
 
     /** Canonical JSON with one member per line: stable, diffable, still valid RFC 8785 order. */

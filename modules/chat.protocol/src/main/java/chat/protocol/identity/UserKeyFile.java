@@ -20,29 +20,51 @@ import java.util.Set;
  * user, KDF parameters) is the associated data, so a file cannot be re-labelled for
  * another user or have its cost lowered without the password check failing.
  */
-public record UserKeyFile(String user, ProtectedSecret sealed) {
+public record UserKeyFile(String format, String user, ProtectedSecret sealed) {
 
     public static final String FILE_NAME = "identity.key";
     static final String FORMAT = "chat-user-key";
+    /** The admin's key file ({@code KEYS/admin/admin.key}): the same sealing, its own format, name "admin". */
+    public static final String ADMIN_FILE_NAME = "admin.key";
+    static final String ADMIN_FORMAT = "chat-admin-key";
+    public static final String ADMIN_NAME = "admin";
 
     public static UserKeyFile seal(IdentityKeys keys, char[] password, Argon2Params params) {
+        return seal(FORMAT, keys, password, params);
+    }
+
+    /** Seals the admin's keys (generated with the name "admin"). */
+    public static UserKeyFile sealAdmin(IdentityKeys keys, char[] password, Argon2Params params) {
+        return seal(ADMIN_FORMAT, keys, password, params);
+    }
+
+    private static UserKeyFile seal(String format, IdentityKeys keys, char[] password, Argon2Params params) {
         byte[] secret = keys.secretBytes();
         try {
-            return new UserKeyFile(keys.name(),
-                    PassphraseProtection.seal(password, secret, header(keys.name(), params).canonical(), params));
+            return new UserKeyFile(format, keys.name(),
+                    PassphraseProtection.seal(password, secret, header(format, keys.name(), params).canonical(), params));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
     }
 
+    /** The same keys under a new password (and fresh salt and nonce): what {@code chat passwd} writes. */
+    public UserKeyFile reseal(IdentityKeys keys, char[] newPassword) {
+        return seal(format, keys, newPassword, sealed.params());
+    }
+
+    public boolean isAdmin() {
+        return ADMIN_FORMAT.equals(format);
+    }
+
     public IdentityKeys unlock(char[] password, Path file) throws IdentityFileException {
         byte[] secret = null;
         try {
-            secret = PassphraseProtection.open(password, sealed, header(user, sealed.params()).canonical());
+            secret = PassphraseProtection.open(password, sealed, header(format, user, sealed.params()).canonical());
             return IdentityKeys.fromSecret(user, secret);
         } catch (AuthenticationFailedException e) {
             throw new IdentityFileException(IdentityFileException.Reason.WRONG_PASSWORD, file,
-                    "wrong password for user '" + user + "'");
+                    isAdmin() ? "wrong password for the admin key" : "wrong password for user '" + user + "'");
         } catch (CryptoException e) {
             throw JsonFiles.malformed(file, e);
         } finally {
@@ -52,9 +74,9 @@ public record UserKeyFile(String user, ProtectedSecret sealed) {
         }
     }
 
-    private static ObjectBuilder header(String user, Argon2Params params) {
+    private static ObjectBuilder header(String format, String user, Argon2Params params) {
         return ObjectBuilder.create()
-                .put("format", FORMAT)
+                .put("format", format)
                 .put("version", 1)
                 .put("user", user)
                 .put("kdf", kdf(params));
@@ -70,7 +92,15 @@ public record UserKeyFile(String user, ProtectedSecret sealed) {
     }
 
     public static UserKeyFile load(Path file) throws IdentityFileException {
-        ObjectReader root = JsonFiles.read(file, FORMAT);
+        return load(file, FORMAT);
+    }
+
+    public static UserKeyFile loadAdmin(Path file) throws IdentityFileException {
+        return load(file, ADMIN_FORMAT);
+    }
+
+    private static UserKeyFile load(Path file, String format) throws IdentityFileException {
+        ObjectReader root = JsonFiles.read(file, format);
         try {
             root.only(Set.of("format", "version", "user", "kdf", "salt", "cipher", "nonce", "ciphertext"));
             String user = root.string("user");
@@ -93,7 +123,7 @@ public record UserKeyFile(String user, ProtectedSecret sealed) {
             } catch (IllegalArgumentException e) {
                 throw new JsonException(e.getMessage(), false);
             }
-            return new UserKeyFile(user, new ProtectedSecret(params, root.bytes("salt"),
+            return new UserKeyFile(format, user, new ProtectedSecret(params, root.bytes("salt"),
                     root.bytes("nonce", 12), root.bytes("ciphertext")));
         } catch (JsonException e) {
             throw JsonFiles.malformed(file, e);
@@ -101,8 +131,17 @@ public record UserKeyFile(String user, ProtectedSecret sealed) {
     }
 
     public void write(Path file) throws IOException {
-        JsonFiles.create(file, ObjectBuilder.create()
-                .put("format", FORMAT)
+        JsonFiles.create(file, toJson(), true);
+    }
+
+    /** Replaces the file atomically: an interruption leaves the old file, which still opens with the old password. */
+    public void replace(Path file) throws IOException {
+        JsonFiles.replace(file, toJson(), true);
+    }
+
+    private chat.protocol.json.JsonValue.JsonObject toJson() {
+        return ObjectBuilder.create()
+                .put("format", format)
                 .put("version", 1)
                 .put("user", user)
                 .put("kdf", kdf(sealed.params()))
@@ -110,6 +149,6 @@ public record UserKeyFile(String user, ProtectedSecret sealed) {
                 .put("cipher", "aes-256-gcm")
                 .put("nonce", sealed.nonce())
                 .put("ciphertext", sealed.ciphertext())
-                .build(), true);
+                .build();
     }
 }
