@@ -118,24 +118,53 @@ public final class ChannelCrypto {
 
     /** The plaintext of a comms is the canonical JSON object {"text": T}, leaving room for more fields later. */
     public static byte[] plaintext(String text) {
-        return ObjectBuilder.create().put("text", text).canonical();
+        return plaintext(text, null);
+    }
+
+    /** {"text": T, "directory": {"number": N, "head": H}}: the text and the directory version its sender held. */
+    public static byte[] plaintext(String text, DirectoryClaim claim) {
+        ObjectBuilder b = ObjectBuilder.create().put("text", text);
+        if (claim != null) {
+            b.put("directory", ObjectBuilder.create().put("number", claim.number()).put("head", claim.head()));
+        }
+        return b.canonical();
+    }
+
+    /** A decrypted comms: its text and, if the sender named one, the directory version it held. */
+    public record Opened(String text, DirectoryClaim directory) {
     }
 
     public record Sealed(byte[] nonce, byte[] ct) {
     }
 
     public static Sealed sealText(byte[] channelKey, byte[] aad, String text) throws MalformedInputException {
+        return sealText(channelKey, aad, text, null);
+    }
+
+    public static Sealed sealText(byte[] channelKey, byte[] aad, String text, DirectoryClaim claim)
+            throws MalformedInputException {
         byte[] nonce = CryptoRandom.bytes(AesGcm.NONCE_LENGTH);
-        return new Sealed(nonce, AesGcm.of(channelKey).seal(nonce, aad, plaintext(text)));
+        return new Sealed(nonce, AesGcm.of(channelKey).seal(nonce, aad, plaintext(text, claim)));
     }
 
     /** Decrypts a comms; a wrong key, a changed header or a flipped bit fails. */
     public static String openText(byte[] channelKey, Comms m) throws CryptoException {
+        return open(channelKey, m).text();
+    }
+
+    /** Decrypts a comms into its text and directory claim; unknown plaintext fields are ignored (room to grow). */
+    public static Opened open(byte[] channelKey, Comms m) throws CryptoException {
         byte[] aad = commsAad(m.channelID(), m.epoch(), m.userID(), m.userSeq(), m.view());
         byte[] plain = AesGcm.of(channelKey).open(m.nonce(), aad, m.ct());
         try {
             ObjectReader r = ObjectReader.of(JsonParser.withDefaults().parseObject(plain), "plaintext");
-            return r.string("text");
+            DirectoryClaim claim = null;
+            if (r.has("directory")) {
+                ObjectReader d = r.object("directory");
+                claim = new DirectoryClaim(d.integer("number", 1, MessageCodec.MAX_SEQ),
+                        d.bytes("head", MessageCodec.HASH_LENGTH));
+            }
+            return new Opened(r.string("text"), claim);
         } catch (JsonException e) {
             // Never quote the plaintext: this message may reach logs and alarms.
             throw new MalformedInputException("the decrypted message (" + plain.length

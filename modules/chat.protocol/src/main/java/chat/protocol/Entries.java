@@ -61,8 +61,14 @@ public final class Entries {
     /** A signed comms carrying {@code text} sealed under {@code channelKey}. */
     public static Comms comms(SigningKeyPair senderKey, String channelID, long epoch, String sender, long userSeq,
                               View view, byte[] channelKey, String text) throws MalformedInputException {
+        return comms(senderKey, channelID, epoch, sender, userSeq, view, channelKey, text, null);
+    }
+
+    /** The same, naming in the plaintext the directory version the sender holds. */
+    public static Comms comms(SigningKeyPair senderKey, String channelID, long epoch, String sender, long userSeq,
+                              View view, byte[] channelKey, String text, DirectoryClaim claim) throws MalformedInputException {
         byte[] aad = ChannelCrypto.commsAad(channelID, epoch, sender, userSeq, view);
-        ChannelCrypto.Sealed sealed = ChannelCrypto.sealText(channelKey, aad, text);
+        ChannelCrypto.Sealed sealed = ChannelCrypto.sealText(channelKey, aad, text, claim);
         Comms unsigned = new Comms(channelID, epoch, sender, userSeq, view, sealed.nonce(), sealed.ct(), new byte[0], null);
         return new Comms(channelID, epoch, sender, userSeq, view, sealed.nonce(), sealed.ct(),
                 senderKey.sign(SignedForms.comms(unsigned)), null);
