@@ -52,6 +52,7 @@ public final class DirectoryLog {
     /** The version of each name's latest revocation. */
     private final Map<String, Long> revokedAt;
     private final Directory current;
+    private final Map<String, List<Principal>> keysCache = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DirectoryLog(List<DirectoryVersion> versions, List<byte[]> heads, SigningPublicKey admin, Principal server,
             Map<String, Principal> active, Map<String, Principal> known, Map<String, Long> entered,
@@ -242,6 +243,25 @@ public final class DirectoryLog {
     /** The newest key a name ever had in this log (active or revoked). */
     public Optional<Principal> known(String user) {
         return Optional.ofNullable(known.get(user));
+    }
+
+    /**
+     * Every key a name ever had, newest first: what verifies the entries it signed before a
+     * revocation or a key change (history stays verifiable after a user leaves).
+     */
+    public List<Principal> keysOf(String user) {
+        return keysCache.computeIfAbsent(user, this::collectKeys);
+    }
+
+    private List<Principal> collectKeys(String user) {
+        List<Principal> out = new ArrayList<>();
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            Principal p = versions.get(i).added().get(user);
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return List.copyOf(out);
     }
 
     // ---------------------------------------------------------------- what a server serves
