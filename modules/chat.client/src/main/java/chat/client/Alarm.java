@@ -45,7 +45,22 @@ public record Alarm(String channel, long seq, Kind kind, String detail) {
          * A member handed us a key that is not the one the channel uses (it does not match the
          * epoch's commitment): the detail names the member who signed it.
          */
-        BAD_KEY
+        BAD_KEY,
+        /**
+         * A user's key changed: a directory version the admin signed gave a known user a new
+         * key (verify it again), or the server served a directory that gives a known user
+         * another key without the admin's signature (refused). Shown like a safety-number change.
+         */
+        KEY_CHANGED,
+        /** The server served a directory older than the newest version this device holds. */
+        DIRECTORY_ROLLBACK,
+        /**
+         * The server's directory does not extend the one this device holds (a different
+         * version at the same number, a version the admin did not sign), or a member's
+         * message names a directory version the server does not show us: different members
+         * are shown different directories.
+         */
+        DIRECTORY_FORK
     }
 
     @Override

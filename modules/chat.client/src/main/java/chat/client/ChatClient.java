@@ -35,7 +35,23 @@ public interface ChatClient extends AutoCloseable {
 
     String user();
 
+    /** The users valid in the newest directory version this device holds (it follows new versions). */
     Directory directory();
+
+    /** The newest directory version this device holds. */
+    long directoryVersion();
+
+    /**
+     * What the directory says about {@code user}: fingerprint, when the key entered, revoked
+     * or not, and whether you marked it verified. Fails for a name the directory never held.
+     */
+    Whois whois(String user) throws CommandException;
+
+    /**
+     * Records, in this device's state, that you compared {@code user}'s fingerprint with them
+     * out of band. The mark belongs to this key: if the key changes, the user is unverified again.
+     */
+    Whois verify(String user) throws CommandException;
 
     /**
      * Creates a channel. {@code tag} (may be null) comes back on the {@link ClientEvent}

@@ -2,6 +2,7 @@ package chat.client;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the client tells its frontend, in order, on one thread. The client never prints;
@@ -46,6 +47,14 @@ public sealed interface ClientEvent {
      */
     record Rotated(String channel, String by, long epoch, long seq, Instant timestamp, String tag)
             implements ClientEvent {
+    }
+
+    /**
+     * The directory of users moved to {@code version} (verified, signed by the admin):
+     * {@code added} can now be invited, {@code revoked} no longer log in and are being
+     * removed from every channel.
+     */
+    record DirectoryChanged(long version, List<String> added, List<String> revoked) implements ClientEvent {
     }
 
     /** The server lied or a member misbehaved: shown loudly, never silently absorbed. */

@@ -52,6 +52,14 @@ public record ClientOptions(InetSocketAddress server, Duration connectTimeout, D
         }
     }
 
+    /**
+     * How long a member's message may name a directory version newer than ours before we
+     * conclude the server withholds it (it pushes new versions within a second or so).
+     */
+    public Duration directoryClaimTimeout() {
+        return Duration.ofSeconds(10);
+    }
+
     /** The largest frame the client accepts from the server (the protocol's default limit). */
     public int maxFrameBytes() {
         return chat.protocol.ProtocolLimits.DEFAULT_MAX_FRAME_BYTES * 2;

@@ -13,7 +13,9 @@ public final class LoginException extends Exception {
         /** The server refused the login (unknown user, too many connections, version). */
         REFUSED,
         /** The bundle or this device's local state cannot be used. */
-        LOCAL_STATE
+        LOCAL_STATE,
+        /** The admin revoked this user's key: it no longer logs in (retrying cannot help). */
+        REVOKED
     }
 
     private final Reason reason;

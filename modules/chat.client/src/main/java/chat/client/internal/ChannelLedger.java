@@ -14,6 +14,7 @@ import chat.protocol.MemberChange;
 import chat.protocol.Rotate;
 import chat.protocol.View;
 import chat.protocol.identity.Directory;
+import chat.protocol.identity.DirectoryLog;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.identity.Principal;
 import java.time.Instant;
@@ -80,6 +81,21 @@ final class ChannelLedger {
     }
     private final Map<String, Long> lastUserSeq = new HashMap<>();
     private final List<HistoryItem> history = new ArrayList<>();
+    /** Directory versions named by members' messages read since the last {@link #drainClaims}. */
+    private final List<Claim> claims = new ArrayList<>();
+
+    /** A member's message named directory version {@code claim}: compared with our log by the client. */
+    record Claim(String channel, long seq, String author, chat.protocol.DirectoryClaim claim, long seenAt) {
+    }
+
+    List<Claim> drainClaims() {
+        if (claims.isEmpty()) {
+            return List.of();
+        }
+        List<Claim> out = List.copyOf(claims);
+        claims.clear();
+        return out;
+    }
     private byte[] heads = new byte[32 * 16];
     private long lastSeq;
     private long lastTimestamp;
@@ -147,6 +163,7 @@ final class ChannelLedger {
 
     /** Current members and their agreement keys, for a rotation; null if one has left the directory. */
     Map<String, chat.crypto.AgreementPublicKey> memberKeys(Directory directory) {
+        // the current directory: a member whose key was revoked gets no new key (they are removed first)
         Map<String, chat.crypto.AgreementPublicKey> out = new LinkedHashMap<>();
         for (String m : members.keySet()) {
             Principal p = directory.user(m).orElse(null);
@@ -208,7 +225,7 @@ final class ChannelLedger {
      * once) signatures are not checked again; everything else is, so the state is rebuilt
      * exactly.
      */
-    Outcome apply(ChannelEntry entry, byte[] canonical, Directory directory, IdentityKeys me, boolean trusted) {
+    Outcome apply(ChannelEntry entry, byte[] canonical, DirectoryLog directory, IdentityKeys me, boolean trusted) {
         long seq = entry.stamp().channelSeq();
         if (seq <= lastSeq) {
             byte[] again = ChainHash.next(head(seq - 1), canonical);
@@ -224,11 +241,12 @@ final class ChannelLedger {
                     + ": entries #" + (lastSeq + 1) + ".." + (seq - 1) + " are missing");
         }
         String author = entry.author();
-        Principal principal = directory.user(author).orElse(null);
-        if (principal == null) {
+        // Every key the author ever had: entries signed before a revocation or a key change stay verifiable.
+        List<Principal> authorKeys = directory.keysOf(author);
+        if (authorKeys.isEmpty()) {
             return reject(seq, Alarm.Kind.BAD_SIGNATURE, "author " + author + " is not in the directory");
         }
-        if (!trusted && !Entries.verify(entry, principal.signingKey())) {
+        if (!trusted && authorKeys.stream().noneMatch(k -> Entries.verify(entry, k.signingKey()))) {
             return reject(seq, Alarm.Kind.BAD_SIGNATURE, "the signature of " + author + " on entry #" + seq
                     + " does not verify");
         }
@@ -236,7 +254,7 @@ final class ChannelLedger {
         Outcome membership = switch (entry) {
             case AddUser a -> checkAddUser(a, seq, directory);
             case Comms c -> checkComms(c, seq);
-            case MemberChange m -> checkMemberChange(m, seq);
+            case MemberChange m -> checkMemberChange(m, seq, directory);
             case Rotate r -> checkRotate(r, seq);
         };
         if (membership != null) {
@@ -423,7 +441,11 @@ final class ChannelLedger {
             return new HistoryItem.Text(seq, at, c.userID(), UNREADABLE, mine);
         }
         try {
-            return new HistoryItem.Text(seq, at, c.userID(), ChannelCrypto.openText(key, c), mine);
+            ChannelCrypto.Opened opened = ChannelCrypto.open(key, c);
+            if (!mine && opened.directory() != null) {
+                claims.add(new Claim(name, seq, c.userID(), opened.directory(), System.currentTimeMillis()));
+            }
+            return new HistoryItem.Text(seq, at, c.userID(), opened.text(), mine);
         } catch (CryptoException e) {
             alarms.add(new Alarm(name, seq, Alarm.Kind.UNDECRYPTABLE, "entry #" + seq + " from " + c.userID()
                     + " does not decrypt with the channel's key of epoch " + c.epoch() + ": " + c.userID()
@@ -481,7 +503,7 @@ final class ChannelLedger {
     }
 
     /** Rules 3a and 4a: who may leave, remove, make admins. */
-    private Outcome checkMemberChange(MemberChange m, long seq) {
+    private Outcome checkMemberChange(MemberChange m, long seq, DirectoryLog directory) {
         if (seq == 1) {
             return reject(seq, Alarm.Kind.BAD_CREATE, "the channel's first entry is a member change, not a creation");
         }
@@ -493,7 +515,9 @@ final class ChannelLedger {
         if (wrongEpoch != null || m.change() == MemberChange.Change.LEAVE) {
             return wrongEpoch;
         }
-        if (!admins.contains(m.userID())) {
+        // any member may remove a member whose key the admin revoked (docs/protocol.md, "The directory log")
+        boolean revokedSubject = m.change() == MemberChange.Change.REMOVE && directory.revocation(m.subject()).isPresent();
+        if (!admins.contains(m.userID()) && !revokedSubject) {
             return reject(seq, Alarm.Kind.NOT_ADMIN, m.userID() + " signed the " + m.change().wireName() + " of "
                     + m.subject() + " at entry #" + seq + " without being an admin");
         }
@@ -527,7 +551,7 @@ final class ChannelLedger {
     }
 
     /** Rules 3a and 3b: a creation only at #1, an invitation by a member of someone new from the directory. */
-    private Outcome checkAddUser(AddUser a, long seq, Directory directory) {
+    private Outcome checkAddUser(AddUser a, long seq, DirectoryLog directory) {
         if (a.isCreate()) {
             if (seq != 1) {
                 return reject(seq, Alarm.Kind.BAD_CREATE, a.inviter() + " 'created' the channel again at entry #" + seq);
@@ -544,7 +568,7 @@ final class ChannelLedger {
         if (members.containsKey(a.invitee())) {
             return reject(seq, Alarm.Kind.BAD_INVITE, a.invitee() + " was invited again at entry #" + seq);
         }
-        if (directory.user(a.invitee()).isEmpty()) {
+        if (directory.keysOf(a.invitee()).isEmpty()) {
             return reject(seq, Alarm.Kind.BAD_INVITE, "entry #" + seq + " invites " + a.invitee()
                     + ", who is not in the directory");
         }

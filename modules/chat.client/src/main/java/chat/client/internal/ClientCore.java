@@ -25,7 +25,16 @@ import chat.protocol.Ping;
 import chat.protocol.Pong;
 import chat.protocol.ReplayFinished;
 import chat.protocol.Sync;
+import chat.client.Whois;
+import chat.protocol.DirectoryClaim;
+import chat.protocol.DirectoryGet;
+import chat.protocol.DirectoryUpdate;
 import chat.protocol.identity.Directory;
+import chat.protocol.identity.DirectoryLog;
+import chat.protocol.identity.DirectoryVersion;
+import chat.protocol.identity.Principal;
+import java.time.Instant;
+import java.util.HexFormat;
 import chat.protocol.identity.IdentityFileException;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.identity.UserBundle;
@@ -57,7 +66,11 @@ public final class ClientCore implements ChatClient, Session.Listener {
     public static final int MAX_TEXT_BYTES = 64 * 1024;
 
     private final IdentityKeys me;
-    private final Directory directory;
+    private final UserBundle bundle;
+    /** The newest verified directory log this device holds (written back to the bundle's directory.json). */
+    private DirectoryLog log;
+    /** Members' messages naming a directory version newer than ours, waiting for the server to show it. */
+    private final List<ChannelLedger.Claim> unresolvedClaims = new ArrayList<>();
     private final ClientOptions options;
     private final EventDispatcher events;
     private final LocalState state;
@@ -80,11 +93,12 @@ public final class ClientCore implements ChatClient, Session.Listener {
     private ClientCore(UserBundle bundle, IdentityKeys me, ClientOptions options, EventDispatcher events,
                        LocalState state) {
         this.me = me;
-        this.directory = bundle.directory();
+        this.bundle = bundle;
+        this.log = bundle.log();
         this.options = options;
         this.events = events;
         this.state = state;
-        this.signer = new CommandSigner(me, directory, codec);
+        this.signer = new CommandSigner(me, () -> log.current(), () -> new DirectoryClaim(log.number(), log.head()), codec);
         this.outbox = new Outbox(state, events, this);
         this.reconnection = new Reconnection(options.maxRetryDelay(), options.pingInterval());
         outbox.onSettled(this::settled);
@@ -103,7 +117,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
         LocalState state;
         try {
-            state = LocalState.open(bundle.dir(), keys, bundle.directory());
+            state = LocalState.open(bundle.dir(), keys, bundle.log());
         } catch (IOException e) {
             keys.destroy();
             throw new LoginException(LoginException.Reason.LOCAL_STATE, "cannot open this device's state in "
@@ -121,7 +135,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
     }
 
     private void start() throws LoginException {
-        Session first = Session.open(options, me, directory.server(), codec, this);
+        Session first = Session.open(options, me, log.server(), codec, this);
         synchronized (this) {
             conn = new ConnState.Connecting(first);
             first.start(); // only now: what it reads must find it installed as the current session
@@ -145,7 +159,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
         reconnection.startKeepAlive(this::keepAlive);
     }
 
+    /** The directory first (so replayed entries find every user they name), then the channels. */
     private void sendSync(Session s) {
+        s.send(new DirectoryGet(log.number()));
         Map<String, Long> cursors = new LinkedHashMap<>();
         state.ledgers.forEach((name, ledger) -> cursors.put(name, ledger.lastSeq()));
         s.send(new Sync(cursors));
@@ -161,6 +177,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         switch (message) {
             case ChannelEntry e -> entry(e.channelID(), e, e.stamp() != null);
             case ReplayFinished r -> replayFinished(from, r);
+            case DirectoryUpdate u -> directoryUpdate(u);
             case ErrorMessage e -> error(e);
             case Ping p -> from.send(new Pong());
             case Pong p -> {
@@ -181,7 +198,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         if (fresh) {
             ledger = unverified.computeIfAbsent(channel, ChannelLedger::new);
         }
-        ChannelLedger.Outcome outcome = ledger.apply(entry, json, directory, me, false);
+        ChannelLedger.Outcome outcome = ledger.apply(entry, json, log, me, false);
         switch (outcome) {
             case ChannelLedger.Outcome.Applied applied -> {
                 if (fresh) {
@@ -201,6 +218,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
                     emit(channel, applied.item(), outbox.takeTag(answered));
                 }
                 applied.alarms().forEach(this::raise);
+                ledger.drainClaims().forEach(this::checkClaim);
                 if (entry.author().equals(me.name())) {
                     state.lastUserSeq = Math.max(state.lastUserSeq, entry.userSeq());
                     outbox.acknowledge(answered, entry.stamp().channelSeq());
@@ -318,6 +336,10 @@ public final class ClientCore implements ChatClient, Session.Listener {
         reconnection.succeeded();
         resendPending(from);
         releaseHeld(); // held ops restored from disk whose create or invite was answered before the restart
+        for (ChannelLedger ledger : state.ledgers.values()) {
+            ledger.drainClaims().forEach(this::checkClaim); // history read at start names directory versions too
+        }
+        removeRevoked();
         for (ChannelLedger ledger : List.copyOf(state.ledgers.values())) {
             departureSeen(ledger); // a departure that happened while we were away may still wait for its rotation
         }
@@ -531,7 +553,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
             }
         }
         try {
-            Session fresh = Session.open(options, me, directory.server(), codec, this);
+            Session fresh = Session.open(options, me, log.server(), codec, this);
             synchronized (this) {
                 if (!(conn instanceof ConnState.Backoff)) {
                     fresh.close(); // closed meanwhile
@@ -544,6 +566,11 @@ public final class ClientCore implements ChatClient, Session.Listener {
         } catch (LoginException e) {
             synchronized (this) {
                 if (!(conn instanceof ConnState.Backoff)) {
+                    return;
+                }
+                if (e.reason() == LoginException.Reason.REVOKED) {
+                    conn = new ConnState.Failed(e.getMessage());
+                    events.emit(new ClientEvent.ConnectionFailed(e.getMessage()));
                     return;
                 }
                 if (e.reason() == LoginException.Reason.SERVER_KEY_MISMATCH) {
@@ -573,8 +600,199 @@ public final class ClientCore implements ChatClient, Session.Listener {
     }
 
     @Override
-    public Directory directory() {
-        return directory;
+    public synchronized Directory directory() {
+        return log.current();
+    }
+
+    @Override
+    public synchronized long directoryVersion() {
+        return log.number();
+    }
+
+    @Override
+    public synchronized Whois whois(String user) throws CommandException {
+        Principal key = log.known(user).orElseThrow(() -> new CommandException(ErrorCode.UNKNOWN_USER,
+                "there is no user " + user + " in the directory (version " + log.number() + ")"));
+        long since = 1;
+        for (DirectoryVersion v : log.versions()) {
+            Principal added = v.added().get(user);
+            if (added != null && added.equals(key)) {
+                since = v.number();
+            }
+        }
+        DirectoryVersion revocation = log.isRevoked(user) ? log.revocation(user).orElse(null) : null;
+        return new Whois(user, key.fingerprint(), since, Instant.ofEpochMilli(log.version(since).issued()),
+                revocation == null ? null : revocation.number(),
+                revocation == null ? null : Instant.ofEpochMilli(revocation.issued()),
+                key.fingerprint().equals(state.verified.get(user)), log.keysOf(user).size() - 1, log.number());
+    }
+
+    @Override
+    public synchronized Whois verify(String user) throws CommandException {
+        Whois before = whois(user);
+        if (before.revoked()) {
+            throw CommandException.local(user + "'s key was revoked in directory version " + before.revokedIn()
+                    + "; there is nothing to verify");
+        }
+        state.verified.put(user, before.fingerprint());
+        try {
+            state.saveMeta();
+            state.sync();
+        } catch (IOException e) {
+            throw CommandException.local("could not record the verification: " + e.getMessage());
+        }
+        return whois(user);
+    }
+
+    // ------------------------------------------------------------------ the directory log
+
+    /**
+     * Versions from the server: checked against the log we hold (docs/protocol.md, "The
+     * directory log"). What verifies is kept, written back to the bundle and announced;
+     * a rollback, a fork or a changed key raises an alarm and changes nothing we hold.
+     */
+    private void directoryUpdate(DirectoryUpdate update) {
+        DirectoryLog before = log;
+        DirectoryLog.Reconciled r = before.reconcile(update.versions());
+        for (DirectoryLog.Problem p : r.problems()) {
+            Alarm.Kind kind = switch (p.kind()) {
+                case ROLLBACK -> Alarm.Kind.DIRECTORY_ROLLBACK;
+                case FORK -> Alarm.Kind.DIRECTORY_FORK;
+                case KEY_CHANGED -> Alarm.Kind.KEY_CHANGED;
+            };
+            raise(new Alarm("", update.versions().get(update.versions().size() - 1).number(), kind, p.message()));
+        }
+        for (DirectoryLog.KeyChange c : r.keyChanges()) {
+            raise(new Alarm("", c.number(), Alarm.Kind.KEY_CHANGED, c.user() + "'s key changed in directory version "
+                    + c.number() + " (signed by the admin): the fingerprint is now " + c.after().fingerprint()
+                    + ", it was " + c.before().fingerprint() + "; compare it with " + c.user() + " again"));
+        }
+        if (r.log().number() > before.number()) {
+            log = r.log();
+            try {
+                log.replace(bundle.directoryFile());
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "could not write directory version {0} to {1}: {2}", log.number(),
+                        bundle.directoryFile(), e.toString());
+            }
+            List<String> added = new ArrayList<>();
+            List<String> revoked = new ArrayList<>();
+            for (DirectoryVersion v : log.versionsFrom(before.number() + 1)) {
+                revoked.removeAll(v.added().keySet());
+                added.removeAll(v.revoked());
+                revoked.addAll(v.revoked());
+                added.addAll(v.added().keySet());
+            }
+            events.emit(new ClientEvent.DirectoryChanged(log.number(), List.copyOf(added), List.copyOf(revoked)));
+            if (conn instanceof ConnState.Ready) {
+                removeRevoked();
+            }
+        }
+        resolveClaims();
+    }
+
+    /** A member's message named directory version {@code c}: it must be ours, or one the server shows us soon. */
+    private void checkClaim(ChannelLedger.Claim c) {
+        long n = c.claim().number();
+        if (n <= log.number()) {
+            if (!java.util.Arrays.equals(log.headAt(n), c.claim().head())) {
+                raise(new Alarm(c.channel(), c.seq(), Alarm.Kind.DIRECTORY_FORK, c.author() + "'s message #" + c.seq()
+                        + " in " + c.channel() + " was written under directory version " + n + " with head "
+                        + hex(c.claim().head()) + ", yours is " + hex(log.headAt(n))
+                        + ": the server shows you and " + c.author() + " different directories"));
+            }
+            return;
+        }
+        boolean asked = unresolvedClaims.stream().anyMatch(u -> u.claim().number() >= n);
+        unresolvedClaims.add(c);
+        if (!asked) {
+            if (conn.session() != null) {
+                conn.session().send(new DirectoryGet(log.number()));
+            }
+            reconnection.schedule(this::claimsOverdue, options.directoryClaimTimeout());
+        }
+    }
+
+    private void resolveClaims() {
+        List<ChannelLedger.Claim> waiting = List.copyOf(unresolvedClaims);
+        unresolvedClaims.clear();
+        for (ChannelLedger.Claim c : waiting) {
+            if (c.claim().number() <= log.number()) {
+                checkClaim(c);
+            } else {
+                unresolvedClaims.add(c);
+            }
+        }
+    }
+
+    /** Claims the server has not backed with a version in time: it withholds a version a member holds. */
+    private synchronized void claimsOverdue() {
+        if (conn instanceof ConnState.Closed) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() - options.directoryClaimTimeout().toMillis() + 500;
+        List<ChannelLedger.Claim> waiting = List.copyOf(unresolvedClaims);
+        java.util.Set<Long> reported = new java.util.HashSet<>();
+        boolean later = false;
+        for (ChannelLedger.Claim c : waiting) {
+            if (c.seenAt() > deadline) {
+                later = true;
+            } else {
+                unresolvedClaims.remove(c);
+                if (!reported.add(c.claim().number())) {
+                    continue; // one alarm per withheld version, not one per message naming it
+                }
+                raise(new Alarm(c.channel(), c.seq(), Alarm.Kind.DIRECTORY_FORK, c.author() + "'s message #" + c.seq()
+                        + " in " + c.channel() + " was written under directory version " + c.claim().number()
+                        + ", but the server shows you only version " + log.number()
+                        + ": it withholds directory versions from you"));
+            }
+        }
+        if (later) {
+            reconnection.schedule(this::claimsOverdue, options.directoryClaimTimeout());
+        }
+    }
+
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b, 0, 8);
+    }
+
+    /**
+     * Members whose key the admin revoked are removed from every channel we are a member of
+     * (any member may sign that removal); the first removal wins, the rotation follows as
+     * after any removal. Already queued removals are not queued twice.
+     */
+    private void removeRevoked() {
+        for (ChannelLedger ledger : List.copyOf(state.ledgers.values())) {
+            if (!ledger.isMember(me.name()) || ledger.ownDeparture() != null) {
+                continue;
+            }
+            for (String member : ledger.members()) {
+                if (!log.isRevoked(member) || removalQueued(ledger.name, member)) {
+                    continue;
+                }
+                try {
+                    if (outbox.barrierFor(ledger.name) != null) {
+                        hold(PendingOp.Kind.REMOVE, ledger.name, member, null);
+                    } else {
+                        submit(PendingOp.Kind.REMOVE, ledger.name, member, null, ledger, null);
+                    }
+                    LOG.log(Level.INFO, "removing {0} from {1}: their key was revoked", member, ledger.name);
+                } catch (CommandException e) {
+                    LOG.log(Level.WARNING, "could not remove revoked {0} from {1}: {2}", member, ledger.name,
+                            e.getMessage());
+                }
+            }
+        }
+    }
+
+    private boolean removalQueued(String channel, String member) {
+        for (PendingOp op : outbox.ops()) {
+            if (op.kind() == PendingOp.Kind.REMOVE && op.channel().equals(channel) && member.equals(op.argument())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -602,17 +820,11 @@ public final class ClientCore implements ChatClient, Session.Listener {
     public synchronized CompletableFuture<Long> invite(String channel, String user, String tag) {
         try {
             if (outbox.barrierFor(channel) != null) {
-                if (directory.user(user).isEmpty()) {
-                    throw new CommandException(ErrorCode.UNKNOWN_INVITEE, "there is no user " + user
-                            + " in the directory");
-                }
+                requireInvitable(user);
                 return hold(PendingOp.Kind.INVITE, channel, user, tag);
             }
             ChannelLedger ledger = usableChannel(channel);
-            if (directory.user(user).isEmpty()) {
-                throw new CommandException(ErrorCode.UNKNOWN_INVITEE, "there is no user " + user
-                        + " in the directory");
-            }
+            requireInvitable(user);
             if (ledger.isMember(user)) {
                 throw new CommandException(ErrorCode.ALREADY_MEMBER, user + " is a member of " + channel
                         + " already");
@@ -649,6 +861,16 @@ public final class ClientCore implements ChatClient, Session.Listener {
         } catch (CommandException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private void requireInvitable(String user) throws CommandException {
+        if (log.current().user(user).isPresent()) {
+            return;
+        }
+        throw new CommandException(ErrorCode.UNKNOWN_INVITEE, log.isRevoked(user)
+                ? user + "'s key was revoked in directory version " + log.revocation(user).orElseThrow().number()
+                        + ": they cannot be invited"
+                : "there is no user " + user + " in the directory (version " + log.number() + ")");
     }
 
     private ChannelLedger usableChannel(String channel) throws CommandException {

@@ -19,10 +19,14 @@ import chat.protocol.identity.Principal;
 final class CommandSigner {
 
     private final IdentityKeys me;
-    private final Directory directory;
+    private final java.util.function.Supplier<Directory> directory;
+    private final java.util.function.Supplier<chat.protocol.DirectoryClaim> claim;
     private final MessageCodec codec;
 
-    CommandSigner(IdentityKeys me, Directory directory, MessageCodec codec) {
+    /** {@code directory}: the newest verified directory; {@code claim}: the version named in every message. */
+    CommandSigner(IdentityKeys me, java.util.function.Supplier<Directory> directory,
+                  java.util.function.Supplier<chat.protocol.DirectoryClaim> claim, MessageCodec codec) {
+        this.claim = claim;
         this.me = me;
         this.directory = directory;
         this.codec = codec;
@@ -44,13 +48,13 @@ final class CommandSigner {
             case CREATE -> Entries.addUser(me.signing(), channel, 0, name, name, me.agreement().publicKey(), channelKey,
                     userSeq, new View(0, ChainHash.genesis(channel)));
             case INVITE -> {
-                Principal invitee = directory.user(argument)
+                Principal invitee = directory.get().user(argument)
                         .orElseThrow(() -> CommandException.local("no user " + argument));
                 yield Entries.addUser(me.signing(), channel, requireLedger(ledger, channel).epoch(), name, argument,
                         invitee.agreementKey(), ledger.key(), userSeq, view(ledger));
             }
             case SEND -> Entries.comms(me.signing(), channel, requireLedger(ledger, channel).epoch(), name, userSeq,
-                    view(ledger), ledger.key(), argument);
+                    view(ledger), ledger.key(), argument, claim.get());
             case LEAVE -> Entries.member(me.signing(), channel, member(ledger, channel).epoch(), name, name,
                     MemberChange.Change.LEAVE, userSeq, view(ledger));
             case REMOVE -> Entries.member(me.signing(), channel, member(ledger, channel).epoch(), name, argument,
@@ -58,7 +62,7 @@ final class CommandSigner {
             case ADMIN -> Entries.member(me.signing(), channel, member(ledger, channel).epoch(), name, argument,
                     MemberChange.Change.ADMIN, userSeq, view(ledger));
             case ROTATE -> {
-                Map<String, AgreementPublicKey> members = requireLedger(ledger, channel).memberKeys(directory);
+                Map<String, AgreementPublicKey> members = requireLedger(ledger, channel).memberKeys(directory.get());
                 if (members == null) {
                     throw CommandException.local("a member of " + channel + " is no longer in the directory");
                 }

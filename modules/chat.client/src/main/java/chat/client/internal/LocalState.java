@@ -5,7 +5,7 @@ import chat.protocol.ChannelEntry;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
 import chat.protocol.ProtocolException;
-import chat.protocol.identity.Directory;
+import chat.protocol.identity.DirectoryLog;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.json.JsonException;
 import chat.protocol.json.JsonParser;
@@ -52,6 +52,8 @@ final class LocalState implements AutoCloseable {
     private SealedLog outbox;
     private SealedLog meta;
     long lastUserSeq;
+    /** Users whose key you compared: name -> the fingerprint you compared (meta.log "verified"). */
+    final Map<String, String> verified = new TreeMap<>();
 
     private LocalState(Path dir, byte[] key, boolean persistent, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
@@ -61,7 +63,7 @@ final class LocalState implements AutoCloseable {
         this.lock = lock;
     }
 
-    static LocalState open(Path bundleDir, IdentityKeys me, Directory directory) throws IOException {
+    static LocalState open(Path bundleDir, IdentityKeys me, DirectoryLog directory) throws IOException {
         Path dir = bundleDir.resolve("state");
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         FileChannel lockChannel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -105,7 +107,7 @@ final class LocalState implements AutoCloseable {
         return Hkdf.expand(prk, "chat-v1 state key".getBytes(StandardCharsets.US_ASCII), 32);
     }
 
-    private void load(IdentityKeys me, Directory directory) throws IOException {
+    private void load(IdentityKeys me, DirectoryLog directory) throws IOException {
         Path channels = Files.createDirectories(dir.resolve("channels"));
         MessageCodec codec = new MessageCodec();
         try (var files = Files.list(channels)) {
@@ -179,6 +181,12 @@ final class LocalState implements AutoCloseable {
         try {
             ObjectReader r = ObjectReader.of(JsonParser.withDefaults().parseObject(record), "meta");
             lastUserSeq = Math.max(lastUserSeq, r.integer("lastUserSeq"));
+            if (r.has("verified")) {
+                ObjectReader marks = r.object("verified");
+                for (String user : marks.names()) {
+                    verified.put(user, marks.string(user));
+                }
+            }
             ObjectReader read = r.object("read");
             for (String channel : read.names()) {
                 ChannelLedger ledger = ledgers.get(channel);
@@ -194,7 +202,9 @@ final class LocalState implements AutoCloseable {
     private byte[] metaBytes() {
         ObjectBuilder read = ObjectBuilder.create();
         ledgers.forEach((name, ledger) -> read.put(name, ledger.readUpTo));
-        return ObjectBuilder.create().put("lastUserSeq", lastUserSeq).put("read", read).canonical();
+        ObjectBuilder marks = ObjectBuilder.create();
+        verified.forEach(marks::put);
+        return ObjectBuilder.create().put("lastUserSeq", lastUserSeq).put("read", read).put("verified", marks).canonical();
     }
 
     private static byte[] opRecord(PendingOp op, Long replaces) {

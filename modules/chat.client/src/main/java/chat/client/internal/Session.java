@@ -88,6 +88,10 @@ final class Session {
                         + " closed the connection during login");
             }
             Message reply = codec.decode(replyBytes);
+            if (reply instanceof ErrorMessage error && error.code() == chat.protocol.ErrorCode.REVOKED) {
+                throw new LoginException(LoginException.Reason.REVOKED, ServerText.clean(error.message())
+                        + " (" + error.code().wireName() + ")");
+            }
             if (reply instanceof ErrorMessage error) {
                 throw new LoginException(LoginException.Reason.REFUSED, "the server refused the login: "
                         + ServerText.clean(error.message()) + " (" + error.code().wireName() + ")");

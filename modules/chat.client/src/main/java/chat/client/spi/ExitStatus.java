@@ -16,10 +16,10 @@ public final class ExitStatus {
     private ExitStatus() {
     }
 
-    /** The exit code for a failed login: 3 for a wrong password or server key, 4 unreachable, 1 otherwise. */
+    /** The exit code for a failed login: 3 for a wrong password, a server key or a revoked key, 4 unreachable, 1 otherwise. */
     public static int of(LoginException e) {
         return switch (e.reason()) {
-            case WRONG_PASSWORD, SERVER_KEY_MISMATCH -> AUTH;
+            case WRONG_PASSWORD, SERVER_KEY_MISMATCH, REVOKED -> AUTH;
             case UNREACHABLE -> UNREACHABLE;
             case REFUSED, LOCAL_STATE -> FAILURE;
         };

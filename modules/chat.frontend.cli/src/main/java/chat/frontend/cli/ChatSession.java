@@ -112,6 +112,8 @@ final class ChatSession {
             case Command.Members m -> show(view::listMembers);
             case Command.History h -> show(() -> view.showHistory(h.limit()));
             case Command.Alarms a -> show(view::listAlarms);
+            case Command.Whois w -> show(() -> view.whois(w.user(), false));
+            case Command.Verify v -> show(() -> view.whois(v.user(), true));
             case Command.Help h -> show(this::help);
             case Command.Quit q -> {
                 return false;

@@ -156,6 +156,18 @@ final class ChatView {
                 refresh();
             }
             case ClientEvent.ServerNotice n -> screen.show(format.notice("server: " + n.message()));
+            case ClientEvent.DirectoryChanged d -> {
+                if (started) {
+                    List<String> parts = new java.util.ArrayList<>();
+                    if (!d.added().isEmpty()) {
+                        parts.add("added " + String.join(", ", d.added()));
+                    }
+                    if (!d.revoked().isEmpty()) {
+                        parts.add("removed " + String.join(", ", d.revoked()) + " (their keys no longer log in)");
+                    }
+                    screen.show(format.notice("directory version " + d.version() + ": " + String.join("; ", parts)));
+                }
+            }
         }
     }
 
@@ -367,6 +379,32 @@ final class ChatView {
         channel(current).ifPresentOrElse(c -> screen.show(format.info("#" + current + ": " + members(c))),
                 () -> screen.show(format.info("#" + current + " is being created: the server has not confirmed it"
                         + " yet.")));
+    }
+
+    /** /whois and /verify: the user's fingerprint, since when, verified or not (after recording it, for /verify). */
+    synchronized void whois(String user, boolean verify) {
+        chat.client.Whois w;
+        try {
+            w = verify ? client.verify(user) : client.whois(user);
+        } catch (chat.client.CommandException e) {
+            screen.showError(format.error(e.getMessage()));
+            return;
+        }
+        java.time.format.DateTimeFormatter day = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                .withZone(java.time.ZoneId.systemDefault());
+        screen.show(format.info(w.user() + "  " + w.fingerprint()));
+        screen.show(format.info("  key in the directory since version " + w.since() + " (" + day.format(w.sinceAt()) + ")"
+                + (w.keyChanges() > 0 ? "; it replaced " + w.keyChanges() + " earlier " + plural(w.keyChanges(), "key") : "")));
+        if (w.revoked()) {
+            screen.show(format.error(w.user() + "'s key was revoked in directory version " + w.revokedIn() + " ("
+                    + day.format(w.revokedAt()) + "): it no longer logs in"));
+        } else if (w.verified()) {
+            screen.show(format.info(verify ? "  marked verified: you compared this fingerprint with " + w.user()
+                    : "  verified: you compared this fingerprint with " + w.user()));
+        } else {
+            screen.show(format.hint("  not verified: compare the fingerprint with " + w.user()
+                    + " (in person or by phone), then /verify " + w.user()));
+        }
     }
 
     synchronized void listAlarms() {

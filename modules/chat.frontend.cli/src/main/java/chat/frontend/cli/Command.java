@@ -56,6 +56,14 @@ sealed interface Command {
     record Alarms() implements Command {
     }
 
+    /** Show a user's key fingerprint and whether you verified it. */
+    record Whois(String user) implements Command {
+    }
+
+    /** Record that you compared a user's fingerprint with them. */
+    record Verify(String user) implements Command {
+    }
+
     record Help() implements Command {
     }
 
@@ -82,6 +90,8 @@ sealed interface Command {
         MEMBERS("/members", "", "who is in the current channel; * marks admins"),
         HISTORY("/history", "[N]", "print the last N entries of the channel (default: all)"),
         ALARMS("/alarms", "", "list the alarms (evidence that the server misbehaved)"),
+        WHOIS("/whois", "USER", "a user's key fingerprint, since when, and whether you verified it"),
+        VERIFY("/verify", "USER", "record that you compared USER's fingerprint with them (in person, by phone)"),
         HELP("/help", "", "this list"),
         QUIT("/quit", "", "leave (Ctrl-D and Ctrl-C too)");
 
@@ -127,6 +137,8 @@ sealed interface Command {
             case "/members", "/names", "/who" -> none(args, Syntax.MEMBERS, new Members());
             case "/history" -> new History(limit(args));
             case "/alarms" -> none(args, Syntax.ALARMS, new Alarms());
+            case "/whois" -> new Whois(user(args, Syntax.WHOIS));
+            case "/verify" -> new Verify(user(args, Syntax.VERIFY));
             case "/help", "/?" -> new Help();
             case "/quit", "/exit", "/q" -> new Quit();
             default -> throw new Usage("There is no command " + words[0] + ". /help lists them; to send a line"

@@ -170,6 +170,9 @@ final class LineFormat {
             case STALE_KEY -> "an entry under a key a departed member still holds";
             case BAD_ROTATION -> "a key rotation that leaves out or adds members";
             case BAD_KEY -> "a member handed out a wrong channel key";
+            case KEY_CHANGED -> "a user's key changed";
+            case DIRECTORY_ROLLBACK -> "the server serves an older directory of users";
+            case DIRECTORY_FORK -> "the server shows people different directories of users";
         };
     }
 

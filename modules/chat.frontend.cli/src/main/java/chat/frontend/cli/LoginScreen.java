@@ -104,6 +104,8 @@ final class LoginScreen {
             case UNREACHABLE -> "Cannot reach the server at " + address() + ": " + why(e) + ". Is it running?";
             case REFUSED -> "Login at " + address() + " failed: " + e.getMessage() + ".";
             case LOCAL_STATE -> "Cannot use your files in " + context.bundleDir() + ": " + e.getMessage() + ".";
+            case REVOKED -> "The server at " + address() + " refused " + context.user() + ": " + e.getMessage()
+                    + ". Not logged in.";
         };
     }
 

@@ -4,6 +4,7 @@ import chat.client.ChannelInfo;
 import chat.client.ChatClient;
 import chat.client.CommandException;
 import chat.client.HistoryItem;
+import chat.client.Whois;
 import chat.protocol.json.Jcs;
 import chat.protocol.json.JsonException;
 import chat.protocol.json.JsonValue;
@@ -20,7 +21,7 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Runs one command line: create, invite, send, leave, remove, admin, rotate, channels,
- * history, quit. Commands that change a channel go straight to the client, which keeps
+ * history, whois, verify, users, quit. Commands that change a channel go straight to the client, which keeps
  * their order (a send or invite given right after a create waits there for it), so a
  * script can create a channel, invite and send without waiting itself; sends are
  * pipelined. channels and history wait until earlier membership changes are answered,
@@ -134,13 +135,26 @@ final class Commands {
                             ? (int) command.args().integer("limit", 0, Integer.MAX_VALUE) : 50;
                     out.write(history(channel, client.history(channel, limit)), id);
                 }
+                case "whois" -> {
+                    command.args().only(Set.of("cmd", "id", "user"));
+                    out.write(whois(client.whois(command.args().string("user"))), id);
+                }
+                case "verify" -> {
+                    command.args().only(Set.of("cmd", "id", "user"));
+                    out.write(whois(client.verify(command.args().string("user"))), id);
+                }
+                case "users" -> {
+                    command.args().only(Set.of("cmd", "id"));
+                    out.write(users(), id);
+                }
                 case "quit" -> {
                     command.args().only(Set.of("cmd", "id"));
                     out.write(ObjectBuilder.create().put("event", "ok"), id);
                     return false;
                 }
                 default -> out.error("badCommand", "unknown command '" + command.cmd()
-                        + "'; known: create, invite, send, leave, remove, admin, rotate, channels, history, quit", id);
+                        + "'; known: create, invite, send, leave, remove, admin, rotate, channels, history, whois, verify, "
+                        + "users, quit", id);
             }
         } catch (JsonException e) {
             out.error("badCommand", e.getMessage(), id);
@@ -169,6 +183,27 @@ final class Commands {
                 }
             }
         });
+    }
+
+    /** {"event":"whois"}: the user's fingerprint, when the key entered the directory, revoked or not, verified or not. */
+    static ObjectBuilder whois(Whois w) {
+        return ObjectBuilder.create().put("event", "whois").put("user", w.user()).put("fingerprint", w.fingerprint())
+                .put("verified", w.verified()).put("since", w.since()).put("sinceTime", w.sinceAt().toString())
+                .put("revoked", w.revoked()).put("revokedIn", w.revokedIn())
+                .put("revokedTime", w.revokedAt() == null ? null : w.revokedAt().toString())
+                .put("keyChanges", w.keyChanges()).put("directoryVersion", w.directoryVersion());
+    }
+
+    /** {"event":"users"}: every user of the newest directory version this device holds. */
+    private ObjectBuilder users() throws CommandException {
+        List<JsonValue> list = new ArrayList<>();
+        for (String user : client.directory().users().keySet()) {
+            Whois w = client.whois(user);
+            list.add(ObjectBuilder.create().put("user", user).put("fingerprint", w.fingerprint())
+                    .put("verified", w.verified()).put("since", w.since()).build());
+        }
+        return ObjectBuilder.create().put("event", "users").put("directoryVersion", client.directoryVersion())
+                .put("users", new JsonValue.JsonArray(list));
     }
 
     private static ObjectBuilder channels(List<ChannelInfo> channels) {

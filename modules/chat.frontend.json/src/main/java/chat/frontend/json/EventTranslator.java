@@ -37,6 +37,9 @@ final class EventTranslator {
                     .put("channel", r.channel()).put("by", r.by()).put("epoch", r.epoch()).put("seq", r.seq())
                     .put("timestamp", r.timestamp().toString()), id(r.tag()));
             case ClientEvent.AlarmRaised a -> out.write(alarm(a.alarm()), null);
+            case ClientEvent.DirectoryChanged d -> out.write(ObjectBuilder.create().put("event", "directory")
+                    .put("version", d.version()).put("added", strings(d.added())).put("revoked", strings(d.revoked())),
+                    null);
             case ClientEvent.Disconnected d -> out.write(ObjectBuilder.create().put("event", "disconnected")
                     .put("reason", d.reason()).put("retryInMs", d.retryIn().toMillis()), null);
             case ClientEvent.Reconnected r -> out.write(ObjectBuilder.create().put("event", "reconnected"), null);
@@ -47,6 +50,10 @@ final class EventTranslator {
             case ClientEvent.ServerNotice n -> out.write(ObjectBuilder.create().put("event", "notice")
                     .put("code", n.code()).put("message", n.message()), null);
         }
+    }
+
+    private static JsonValue strings(java.util.List<String> names) {
+        return new JsonValue.JsonArray(names.stream().map(n -> (JsonValue) new JsonValue.JsonString(n)).toList());
     }
 
     private static ObjectBuilder alarm(Alarm a) {
