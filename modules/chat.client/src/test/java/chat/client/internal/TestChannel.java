@@ -16,7 +16,7 @@ import chat.protocol.Message;
 import chat.protocol.MessageCodec;
 import chat.protocol.Stamp;
 import chat.protocol.View;
-import chat.protocol.identity.Directory;
+import chat.protocol.identity.DirectoryLog;
 import chat.protocol.identity.IdentityKeys;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,9 +40,11 @@ final class TestChannel {
     static final IdentityKeys CAROL = IdentityKeys.generate("carol");
     static final IdentityKeys DAVE = IdentityKeys.generate("dave");
     static final IdentityKeys MALLORY = IdentityKeys.generate("mallory");
-    static final Directory DIRECTORY = new Directory(IdentityKeys.generate("server").principal(),
+    /** Signs the test directory's versions. */
+    static final IdentityKeys ADMIN = IdentityKeys.generate("admin");
+    static final DirectoryLog DIRECTORY = DirectoryLog.genesis(ADMIN, IdentityKeys.generate("server").principal(),
             Map.of("alice", ALICE.principal(), "bob", BOB.principal(), "carol", CAROL.principal(),
-                    "dave", DAVE.principal()));
+                    "dave", DAVE.principal()), 1_767_225_600_000L);
 
     /** An entry as the server delivers it: the stamped message and its canonical bytes. */
     record Delivered(ChannelEntry entry, byte[] bytes) {
