@@ -73,6 +73,18 @@ class CliPlainTest {
     }
 
     @Test
+    void whoisShowsTheFingerprintAndVerifyMarksIt() throws Exception {
+        FakeContext context = run("/whois bob\n/verify bob\n/whois bob\n/whois nobody\n/quit\n", "pa", c -> { });
+        String fingerprint = context.client.whois("bob").fingerprint();
+        assertThat(out()).contains("bob  " + fingerprint + "\n"
+                + "  key in the directory since version 1 (")
+                .contains("  not verified: compare the fingerprint with bob (in person or by phone), then /verify bob\n")
+                .contains("  marked verified: you compared this fingerprint with bob\n")
+                .contains("  verified: you compared this fingerprint with bob\n");
+        assertThat(err()).contains("there is no user nobody in the directory");
+    }
+
+    @Test
     void theMostRecentChannelIsShownAfterTheChannelList() throws Exception {
         run("", "pa", c -> {
             c.channelFrom("bob", "general", List.of("alice"));

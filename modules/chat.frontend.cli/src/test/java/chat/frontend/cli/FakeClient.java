@@ -154,6 +154,27 @@ final class FakeClient implements ChatClient {
         return directory;
     }
 
+    private final java.util.Set<String> verified = new java.util.HashSet<>();
+
+    @Override
+    public long directoryVersion() {
+        return 1;
+    }
+
+    @Override
+    public synchronized chat.client.Whois whois(String user) throws CommandException {
+        Principal p = directory.user(user).orElseThrow(() -> CommandException.local("there is no user " + user
+                + " in the directory (version 1)"));
+        return new chat.client.Whois(user, p.fingerprint(), 1, Instant.EPOCH, null, null, verified.contains(user), 0, 1);
+    }
+
+    @Override
+    public synchronized chat.client.Whois verify(String user) throws CommandException {
+        whois(user);
+        verified.add(user);
+        return whois(user);
+    }
+
     @Override
     public synchronized CompletableFuture<Long> createChannel(String channel, String tag) {
         if (histories.containsKey(channel)) {
