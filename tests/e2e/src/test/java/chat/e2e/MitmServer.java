@@ -2,6 +2,8 @@ package chat.e2e;
 
 import chat.crypto.AgreementKeyPair;
 import chat.crypto.CryptoRandom;
+import chat.protocol.DirectoryGet;
+import chat.protocol.DirectoryUpdate;
 import chat.protocol.InitConfirm;
 import chat.protocol.InitConn;
 import chat.protocol.InitKey;
@@ -13,6 +15,7 @@ import chat.protocol.ProtocolException;
 import chat.protocol.SignedForms;
 import chat.protocol.Sync;
 import chat.protocol.identity.Directory;
+import chat.protocol.identity.DirectoryVersion;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.identity.Principal;
 import chat.protocol.wire.ClientHandshake;
@@ -70,6 +73,16 @@ final class MitmServer implements AutoCloseable {
     private final List<Thread> handlers = Collections.synchronizedList(new ArrayList<>());
     private final java.util.concurrent.atomic.AtomicInteger framesToImpostor = new java.util.concurrent.atomic.AtomicInteger();
     private final MessageCodec codec = new MessageCodec();
+    /**
+     * The directory log served to each user at login (answering its directoryGet from the
+     * number it holds); null serves nothing, as a server that withholds new versions.
+     */
+    private volatile java.util.function.Function<String, List<DirectoryVersion>> directoryFor;
+
+    MitmServer serveDirectory(java.util.function.Function<String, List<DirectoryVersion>> directoryFor) {
+        this.directoryFor = directoryFor;
+        return this;
+    }
 
     MitmServer(IdentityKeys serverKeys, Directory directory, Step... steps) throws IOException {
         this.serverKeys = serverKeys;
@@ -119,8 +132,21 @@ final class MitmServer implements AutoCloseable {
             FrameOpener opener = handshake.keys().serverOpener();
             FrameSealer sealer = handshake.keys().serverSealer();
             Principal user = handshake.confirm((InitConfirm) codec.decode(opener.open(reader.read())));
-            Sync sync = (Sync) codec.decode(opener.open(reader.read()));
+            Message first = codec.decode(opener.open(reader.read()));
+            DirectoryGet asked = null;
+            if (first instanceof DirectoryGet get) {
+                asked = get;
+                List<DirectoryVersion> served = directoryFor == null ? null : directoryFor.apply(user.name());
+                if (served != null && !served.isEmpty()) {
+                    int from = (int) Math.max(0, Math.min(get.number(), served.size()) - 1);
+                    writer.write(sealer.seal(codec.encode(new DirectoryUpdate(served.subList(from, served.size())))));
+                    writer.flush();
+                }
+                first = codec.decode(opener.open(reader.read()));
+            }
+            Sync sync = (Sync) first;
             Conn conn = new Conn(user.name(), sync, reader, writer, opener, sealer);
+            conn.directoryGet = asked;
             step.script().run(conn);
         } catch (Throwable e) {
             failures.add(e);
@@ -159,6 +185,8 @@ final class MitmServer implements AutoCloseable {
     final class Conn {
         final String user;
         final Sync sync;
+        /** What the client said it holds of the directory log before its sync (null if it sent nothing). */
+        DirectoryGet directoryGet;
         private final FrameReader reader;
         private final FrameWriter writer;
         private final FrameOpener opener;
