@@ -111,7 +111,7 @@ class DirectoryMitmE2ETest {
      */
     private List<ClientProcess.Event> bobReads(java.util.function.UnaryOperator<List<DirectoryVersion>> served,
                                                DirectoryClaim aliceHolds, String alarmKind) throws Exception {
-        try (ClientFixture f = new ClientFixture(chat, tmp.resolve("fixture"), "alice", "bob")) {
+        try (ClientFixture f = new ClientFixture(chat, Files.createDirectories(tmp.resolve("fixture")), "alice", "bob")) {
             ServerBundle serverBundle = ServerBundle.load(f.serverDir());
             IdentityKeys alice = UserBundle.load(f.bundle("alice")).unlock(f.passwords.get("alice").toCharArray());
             IdentityKeys bob = UserBundle.load(f.bundle("bob")).unlock(f.passwords.get("bob").toCharArray());
