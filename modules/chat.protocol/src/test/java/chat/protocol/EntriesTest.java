@@ -288,4 +288,51 @@ class EntriesTest {
                 .hasMessageContaining("is not the JSON object {\"text\": ...}")
                 .hasMessageNotContaining("just text"); // the plaintext is never quoted into errors or logs
     }
+
+    // ---------------------------------------------------------------- directory claims
+
+    static Comms sealed(byte[] plaintext) throws MalformedInputException {
+        byte[] aad = ChannelCrypto.commsAad("general", 0, "bob", 1, VIEW);
+        byte[] nonce = CryptoRandom.bytes(12);
+        return new Comms("general", 0, "bob", 1, VIEW, nonce, AesGcm.of(KEY).seal(nonce, aad, plaintext), new byte[64], null);
+    }
+
+    @Test
+    void aPlaintextWithADirectoryClaimOpensToTheSameClaim() throws Exception {
+        byte[] head = CryptoRandom.bytes(32);
+        Comms c = Entries.comms(BOB.signing(), "general", 0, "bob", 9, VIEW, KEY, "hi", new DirectoryClaim(3, head));
+        assertThat(Entries.verify(c, BOB.signing().publicKey())).isTrue();
+        ChannelCrypto.Opened opened = ChannelCrypto.open(KEY, c);
+        assertThat(opened.text()).isEqualTo("hi");
+        assertThat(opened.directory().number()).isEqualTo(3);
+        assertThat(opened.directory().head()).isEqualTo(head);
+        assertThat(ChannelCrypto.openText(KEY, c)).isEqualTo("hi");
+        assertThat(new String(ChannelCrypto.plaintext("hi", new DirectoryClaim(3, new byte[32])), StandardCharsets.UTF_8))
+                .isEqualTo("{\"directory\":{\"head\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"number\":3},"
+                        + "\"text\":\"hi\"}");
+    }
+
+    @Test
+    void aPlaintextWithoutAClaimOpensWithANullClaim() throws Exception {
+        ChannelCrypto.Opened opened = ChannelCrypto.open(KEY, comms());
+        assertThat(opened.text()).isEqualTo("hello \u00e9\ud83d\ude00");
+        assertThat(opened.directory()).isNull();
+        assertThat(ChannelCrypto.plaintext("x", null)).isEqualTo(ChannelCrypto.plaintext("x"));
+        // fields a later version may add are ignored
+        ChannelCrypto.Opened later = ChannelCrypto.open(KEY, sealed("{\"text\":\"x\",\"reply\":7}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(later.text()).isEqualTo("x");
+        assertThat(later.directory()).isNull();
+    }
+
+    @Test
+    void aMalformedClaimIsRefusedWithoutQuotingThePlaintext() throws Exception {
+        for (String plaintext : List.of("{\"text\":\"secret\",\"directory\":{\"number\":0,\"head\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}}",
+                "{\"text\":\"secret\",\"directory\":{\"number\":2,\"head\":\"AAAA\"}}",
+                "{\"text\":\"secret\",\"directory\":{\"number\":2}}",
+                "{\"text\":\"secret\",\"directory\":7}")) {
+            Comms c = sealed(plaintext.getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> ChannelCrypto.open(KEY, c)).as(plaintext).isInstanceOf(MalformedInputException.class)
+                    .hasMessageNotContaining("secret");
+        }
+    }
 }

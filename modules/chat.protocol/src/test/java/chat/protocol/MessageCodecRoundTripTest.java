@@ -46,7 +46,7 @@ class MessageCodecRoundTripTest {
             assertThat(Jcs.canonical(JsonParser.withDefaults().parseObject(bytes)))
                     .as("seed %d case %d: encoding is canonical", seed, i).isEqualTo(bytes);
         }
-        assertThat(types).hasSize(12);
+        assertThat(types).hasSize(14);
     }
 
     @Test
@@ -104,6 +104,22 @@ class MessageCodecRoundTripTest {
         assertThat(utf8(CODEC.encode(stamped))).contains("\"channelSeq\":1").contains("\"timestamp\":0");
         assertThat(utf8(CODEC.encode(ErrorMessage.of(ErrorCode.BAD_VIEW, "m"))))
                 .isEqualTo("{\"code\":\"badView\",\"message\":\"m\",\"type\":\"error\"}");
+    }
+
+    @Test
+    void aSignedDirectoryLogSurvivesTheWireByteForByte() throws Exception {
+        chat.protocol.identity.IdentityKeys admin = chat.protocol.identity.IdentityKeys.generate("admin");
+        chat.protocol.identity.IdentityKeys alice = chat.protocol.identity.IdentityKeys.generate("alice");
+        chat.protocol.identity.DirectoryLog log = chat.protocol.identity.DirectoryLog.genesis(admin,
+                chat.protocol.identity.IdentityKeys.generate("server").principal(), Map.of("alice", alice.principal()), 5)
+                .sign(admin, Map.of("bob", chat.protocol.identity.IdentityKeys.generate("bob").principal()), Set.of(), 6)
+                .sign(admin, Map.of(), Set.of("alice"), 7);
+        DirectoryUpdate decoded = (DirectoryUpdate) CODEC.decode(CODEC.encode(new DirectoryUpdate(log.versions())));
+        chat.protocol.identity.DirectoryLog received = chat.protocol.identity.DirectoryLog.of(decoded.versions());
+        assertThat(received.head()).isEqualTo(log.head());
+        assertThat(log.reconcile(decoded.versions()).problems()).isEmpty();
+        assertThat(((DirectoryGet) CODEC.decode(CODEC.encode(new DirectoryGet(3)))).number()).isEqualTo(3);
+        assertThat(utf8(CODEC.encode(new DirectoryGet(0)))).isEqualTo("{\"number\":0,\"type\":\"directoryGet\"}");
     }
 
     static String utf8(byte[] b) {

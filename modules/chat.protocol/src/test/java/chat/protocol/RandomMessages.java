@@ -1,10 +1,20 @@
 package chat.protocol;
 
 import chat.crypto.AgreementPublicKey;
+import chat.crypto.MalformedInputException;
+import chat.crypto.SigningKeyPair;
 import chat.crypto.SigningPublicKey;
+import chat.protocol.identity.DirectoryVersion;
+import chat.protocol.identity.Principal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Random but valid messages of every type, from a seeded {@link Random} so a failure can be
@@ -18,13 +28,24 @@ final class RandomMessages {
     private static final String TEXT_CHARS = "aZ09 \"\\/\b\f\n\r\t\u0000\u001f\u007f\u00e9\u20ac\u2028\ufb33\uffff";
 
     private final Random random;
+    /** Ed25519 public keys must be curve points, so directory versions draw from a few real ones. */
+    private final List<SigningPublicKey> signingKeys = new ArrayList<>();
 
     RandomMessages(long seed) {
         this.random = new Random(seed);
+        try {
+            for (int i = 0; i < 8; i++) {
+                signingKeys.add(SigningKeyPair.fromPrivate(bytes(32)).publicKey());
+            }
+        } catch (MalformedInputException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     Message any() {
-        return switch (random.nextInt(12)) {
+        return switch (random.nextInt(14)) {
+            case 12 -> new DirectoryGet(seq(0));
+            case 13 -> directory();
             case 0 -> initConn();
             case 1 -> initKey();
             case 2 -> new InitConfirm(bytes(64));
@@ -90,6 +111,43 @@ final class RandomMessages {
         }
         return new Rotate(channel(), seq(1), user(), seq(1), view(), keys, bytes(32), bytes(12),
                 bytes(MessageCodec.WRAPPED_KEY_LENGTH), bytes(64), stamp());
+    }
+
+    /** One to four consecutive versions from a random number; version 1 names an admin and a server. */
+    DirectoryUpdate directory() {
+        long first = random.nextBoolean() ? 1 : seq(1);
+        int n = 1 + random.nextInt(4);
+        List<DirectoryVersion> versions = new ArrayList<>();
+        for (long number = first; number < first + n && number <= MessageCodec.MAX_SEQ; number++) {
+            versions.add(version(number));
+        }
+        return new DirectoryUpdate(versions);
+    }
+
+    DirectoryVersion version(long number) {
+        SortedMap<String, Principal> added = new TreeMap<>();
+        int adds = random.nextInt(4);
+        for (int i = 0; i < adds; i++) {
+            String name = user();
+            added.put(name, principal(name));
+        }
+        SortedSet<String> revoked = new TreeSet<>();
+        int revokes = number == 1 ? 0 : random.nextInt(3);
+        for (int i = 0; i < revokes; i++) {
+            revoked.add(user());
+        }
+        return new DirectoryVersion(number, bytes(DirectoryVersion.HASH_LENGTH), seq(0),
+                number == 1 ? signingKeys.get(random.nextInt(signingKeys.size())) : null,
+                number == 1 ? principal("server") : null, added, revoked, bytes(SigningPublicKey.SIGNATURE_LENGTH));
+    }
+
+    Principal principal(String name) {
+        try {
+            return new Principal(name, signingKeys.get(random.nextInt(signingKeys.size())),
+                    AgreementPublicKey.of(bytes(AgreementPublicKey.LENGTH)));
+        } catch (MalformedInputException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String other(String user) {

@@ -31,7 +31,11 @@ import chat.protocol.MessageCodec;
 import chat.protocol.ProtocolException;
 import chat.protocol.ReplayFinished;
 import chat.protocol.SignedForms;
+import chat.protocol.DirectoryGet;
+import chat.protocol.DirectoryUpdate;
 import chat.protocol.identity.Directory;
+import chat.protocol.identity.DirectoryLog;
+import chat.protocol.identity.DirectoryVersion;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.json.Jcs;
 import chat.protocol.json.JsonException;
@@ -46,6 +50,8 @@ import chat.protocol.wire.Transcript;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.HexFormat;
@@ -55,6 +61,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -62,7 +69,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Verifies the committed golden vectors (written once by {@link VectorGenerator}) with the
  * production code, using only what the module exports, as a third-party implementation
  * would: canonical bytes, signatures, transcript hashes, the key schedule, the first
- * encrypted frames, channel key unwrapping, message decryption and the hash chain.
+ * encrypted frames, channel key unwrapping, message decryption, the hash chain and the
+ * signed directory log.
  * docs/protocol.md, "Test vectors", describes the files.
  */
 class GoldenVectorsTest {
@@ -72,6 +80,7 @@ class GoldenVectorsTest {
     static final ObjectReader HANDSHAKE = Vectors.load("handshake.json");
     static final ObjectReader CHANNEL = Vectors.load("channel.json");
     static final ObjectReader MESSAGES = Vectors.load("messages.json");
+    static final ObjectReader DIRECTORY = Vectors.load("directory.json");
 
     static IdentityKeys keys(String name) throws Exception {
         ObjectReader p = KEYS.object("principals").object(name);
@@ -106,8 +115,15 @@ class GoldenVectorsTest {
 
     // ---------------------------------------------------------------- messages.json
 
+    /** messages.json, and the directory messages of directory.json. */
+    static List<ObjectReader> allMessages() throws JsonException {
+        List<ObjectReader> all = new ArrayList<>(objects(MESSAGES, "messages"));
+        all.addAll(objects(DIRECTORY, "messages"));
+        return all;
+    }
+
     static Stream<Named<ObjectReader>> messageVectors() throws JsonException {
-        return objects(MESSAGES, "messages").stream().map(r -> Named.of(name(r), r));
+        return allMessages().stream().map(r -> Named.of(name(r), r));
     }
 
     static Stream<Named<ObjectReader>> signedMessageVectors() throws JsonException {
@@ -169,11 +185,11 @@ class GoldenVectorsTest {
     @Test
     void theCatalogueHasEveryMessageType() throws Exception {
         Set<String> types = new HashSet<>();
-        for (ObjectReader v : objects(MESSAGES, "messages")) {
+        for (ObjectReader v : allMessages()) {
             types.add(v.string("type"));
         }
         assertThat(types).containsExactlyInAnyOrder("initConn", "initKey", "initConfirm", "sync", "replayFinished",
-                "addUser", "comms", "member", "rotate", "error", "ping", "pong");
+                "addUser", "comms", "member", "rotate", "error", "ping", "pong", "directoryGet", "directory");
         // both kinds of addUser, an entry with and without its stamp, an error with every optional field
         assertThat(objects(MESSAGES, "messages")).extracting(GoldenVectorsTest::name).contains(
                 "addUser (create, as the client sends it)", "addUser (invite, as delivered)",
@@ -399,5 +415,113 @@ class GoldenVectorsTest {
                 assertThat(r.heads().get("general").head()).isEqualTo(lastHead);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- directory.json
+
+    @TempDir
+    Path temp;
+
+    static IdentityKeys directoryKeys(String name) throws Exception {
+        ObjectReader p = DIRECTORY.object(name);
+        return new IdentityKeys(name, SigningKeyPair.fromPrivate(hex(p, "ed25519Seed")),
+                AgreementKeyPair.fromPrivate(hex(p, "x25519Private")));
+    }
+
+    @Test
+    void theAdminAndCarolKeysFollowFromTheirSeeds() throws Exception {
+        for (String name : List.of("admin", "carol")) {
+            ObjectReader p = DIRECTORY.object(name);
+            IdentityKeys k = directoryKeys(name);
+            assertThat(hex(p, "ed25519Seed")).isEqualTo(VectorGenerator.secret(name + " signing"));
+            assertThat(k.signing().publicKey().bytes()).isEqualTo(hex(p, "ed25519Public"));
+            assertThat(k.agreement().publicKey().bytes()).isEqualTo(hex(p, "x25519Public"));
+            assertThat(k.principal().fingerprint()).isEqualTo(p.string("fingerprint"));
+        }
+    }
+
+    @Test
+    void everyDirectoryVersionHasItsSignedFormSignatureAndHead() throws Exception {
+        SigningPublicKey admin = SigningPublicKey.of(hex(DIRECTORY.object("admin"), "ed25519Public"));
+        byte[] previous = new byte[32];
+        long number = 0;
+        for (ObjectReader e : objects(DIRECTORY, "versions")) {
+            byte[] canonical = utf8(e, "version");
+            JsonValue.JsonObject json = JsonParser.withDefaults().parseObject(canonical);
+            assertThat(Jcs.canonical(json)).isEqualTo(canonical);
+            DirectoryVersion v = DirectoryVersion.fromJson(json);
+            assertThat(v.number()).isEqualTo(++number).isEqualTo(e.integer("number"));
+            assertThat(Jcs.canonical(v.toJson())).isEqualTo(canonical);
+            assertThat(v.previous()).isEqualTo(previous);
+
+            // the signed form: every field but the signature, plus the purpose, canonical
+            java.util.Map<String, JsonValue> unsigned = new java.util.LinkedHashMap<>(json.fields());
+            unsigned.remove("signature");
+            unsigned.put("purpose", JsonValue.of("chat-v1/directory"));
+            assertThat(Jcs.canonical(new JsonValue.JsonObject(unsigned))).isEqualTo(utf8(e, "signedForm"));
+            assertThat(v.signedForm()).isEqualTo(utf8(e, "signedForm"));
+            assertThat(v.signature()).isEqualTo(hex(e, "signature"));
+            assertThat(admin.verify(utf8(e, "signedForm"), hex(e, "signature"))).isTrue();
+            assertThat(signingKey("server").verify(utf8(e, "signedForm"), hex(e, "signature"))).isFalse();
+            assertThat(admin.verify(canonical, hex(e, "signature"))).isFalse();
+
+            // the head: SHA-256 of {"purpose": "chat-v1/directory-head", "version": <the whole version>}
+            assertThat(utf8(e, "headForm")).isEqualTo(("{\"purpose\":\"chat-v1/directory-head\",\"version\":"
+                    + e.string("version") + "}").getBytes(StandardCharsets.UTF_8));
+            assertThat(Sha256.hash(utf8(e, "headForm"))).isEqualTo(hex(e, "head"));
+            assertThat(v.head()).isEqualTo(hex(e, "head"));
+            previous = hex(e, "head");
+        }
+        assertThat(number).isEqualTo(3);
+    }
+
+    @Test
+    void theDirectoryFileIsTheLogAndVerifies() throws Exception {
+        List<DirectoryVersion> versions = new ArrayList<>();
+        for (ObjectReader e : objects(DIRECTORY, "versions")) {
+            versions.add(DirectoryVersion.fromJson(JsonParser.withDefaults().parseObject(utf8(e, "version"))));
+        }
+        DirectoryLog log = DirectoryLog.of(versions);
+        List<ObjectReader> entries = objects(DIRECTORY, "versions");
+        assertThat(log.head()).isEqualTo(hex(entries.getLast(), "head"));
+        assertThat(log.admin().bytes()).isEqualTo(hex(DIRECTORY.object("admin"), "ed25519Public"));
+        assertThat(log.server()).isEqualTo(keys("server").principal());
+        assertThat(log.current().users()).containsOnlyKeys("alice", "carol");
+        assertThat(log.current().user("alice")).contains(keys("alice").principal());
+        assertThat(log.current().user("carol")).contains(directoryKeys("carol").principal());
+        assertThat(log.isRevoked("bob")).isTrue();
+        assertThat(log.revocation("bob")).map(DirectoryVersion::number).contains(3L);
+
+        // the file as a bundle holds it: format chat-directory version 2, the versions under "log"
+        ObjectReader file = DIRECTORY.object("file");
+        assertThat(file.string("format")).isEqualTo("chat-directory");
+        assertThat(file.integer("version")).isEqualTo(2);
+        assertThat(log.toJson()).isEqualTo(file.raw());
+        Path path = temp.resolve("directory.json");
+        Files.write(path, Jcs.canonical(file.raw()));
+        assertThat(DirectoryLog.load(path).head()).isEqualTo(log.head());
+
+        // signed by anyone else, the same log is refused
+        IdentityKeys other = keys("alice");
+        DirectoryVersion first = versions.getFirst();
+        assertThatThrownBy(() -> DirectoryLog.of(List.of(first.withSignature(other.signing().sign(first.signedForm())))))
+                .hasMessageContaining("directory version 1 is not signed by the admin key it names");
+    }
+
+    @Test
+    void theDirectoryMessagesAskFromAndAnswerWithTheHeldVersion() throws Exception {
+        List<ObjectReader> messages = objects(DIRECTORY, "messages");
+        DirectoryGet get = (DirectoryGet) decode(messages.get(0).string("canonical"));
+        DirectoryUpdate answer = (DirectoryUpdate) decode(messages.get(1).string("canonical"));
+        assertThat(answer.versions().getFirst().number()).isEqualTo(get.number());
+        List<DirectoryVersion> versions = new ArrayList<>();
+        for (ObjectReader e : objects(DIRECTORY, "versions")) {
+            versions.add(DirectoryVersion.fromJson(JsonParser.withDefaults().parseObject(utf8(e, "version"))));
+        }
+        DirectoryLog held = DirectoryLog.of(versions.subList(0, (int) get.number()));
+        DirectoryLog.Reconciled r = held.reconcile(answer.versions());
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.keyChanges()).isEmpty();
+        assertThat(r.log().head()).isEqualTo(hex(objects(DIRECTORY, "versions").getLast(), "head"));
     }
 }

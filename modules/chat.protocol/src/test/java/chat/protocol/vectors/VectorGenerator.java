@@ -29,6 +29,10 @@ import chat.protocol.SignedForms;
 import chat.protocol.Stamp;
 import chat.protocol.Sync;
 import chat.protocol.View;
+import chat.protocol.DirectoryGet;
+import chat.protocol.DirectoryUpdate;
+import chat.protocol.identity.DirectoryLog;
+import chat.protocol.identity.DirectoryVersion;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.json.Jcs;
 import chat.protocol.json.JsonValue;
@@ -46,27 +50,29 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Writes the golden test vectors (keys.json, handshake.json, channel.json, messages.json)
- * that {@link GoldenVectorsTest} verifies and that docs/protocol.md, "Test vectors",
- * describes. Run once and commit the output; the tests never regenerate them.
+ * Writes the golden test vectors (keys.json, handshake.json, channel.json, messages.json,
+ * directory.json) that {@link GoldenVectorsTest} verifies and that docs/protocol.md, "Test
+ * vectors", describes. Run once and commit the output; the tests never regenerate them.
  *
  * <p>Every secret is derived from a label, {@code SHA-256("chat-v1 test vector " + label)},
  * so keys, nonces and all signatures (Ed25519 is deterministic) come out the same on every
  * run. Only the HPKE encapsulations of the two addUser entries are random (the API draws a
  * fresh HPKE ephemeral key), so a re-run changes those, the signatures over them, and the
- * chain heads after them. The handshake is built step by step from the same public pieces
- * the production {@code ClientHandshake}/{@code ServerHandshake} use, so the ephemeral
- * private keys can be recorded.
+ * chain heads after them; so channel.json and messages.json are written only when they do not
+ * exist yet, or when {@code --rewrite-random} follows the folder. Every other file comes out
+ * byte for byte the same on every run. The handshake is built step by step from the same
+ * public pieces the production {@code ClientHandshake}/{@code ServerHandshake} use, so the
+ * ephemeral private keys can be recorded.
  *
- * <p>Run from {@code modules/chat.protocol} after {@code mvnw install}:
+ * <p>Run from {@code modules/chat.protocol} after {@code mvnw test-compile}, with the
+ * jackson-core and bcprov jars from the local Maven repository:
  * <pre>
- * java -p target/classes:$(cat cp.txt) --patch-module chat.protocol=target/test-classes \
- *      -m chat.protocol/chat.protocol.vectors.VectorGenerator src/test/resources/chat/protocol/vectors
+ * java -cp target/classes:target/test-classes:../chat.crypto/target/classes:JACKSON_CORE_JAR:BCPROV_JAR \
+ *      chat.protocol.vectors.VectorGenerator src/test/resources/chat/protocol/vectors [--rewrite-random]
  * </pre>
- * where cp.txt is the output of {@code mvnw dependency:build-classpath -Dmdep.outputFile=cp.txt
- * -Dmdep.includeScope=runtime}.
  */
 public final class VectorGenerator {
 
@@ -79,6 +85,8 @@ public final class VectorGenerator {
     private final IdentityKeys server;
     private final IdentityKeys alice;
     private final IdentityKeys bob;
+    private final IdentityKeys carol;
+    private final IdentityKeys admin;
 
     private final List<JsonValue> messageVectors = new ArrayList<>();
 
@@ -86,12 +94,15 @@ public final class VectorGenerator {
         server = keys("server");
         alice = keys("alice");
         bob = keys("bob");
+        carol = keys("carol");
+        admin = keys(chat.protocol.identity.UserKeyFile.ADMIN_NAME);
     }
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "src/test/resources/chat/protocol/vectors");
         Files.createDirectories(dir);
-        new VectorGenerator().writeAll(dir);
+        boolean rewriteRandom = args.length > 1 && args[1].equals("--rewrite-random");
+        new VectorGenerator().writeAll(dir, rewriteRandom);
     }
 
     /** The deterministic 32-byte secret behind {@code label}. */
@@ -104,11 +115,17 @@ public final class VectorGenerator {
                 AgreementKeyPair.fromPrivate(secret(name + " agreement")));
     }
 
-    private void writeAll(Path dir) throws Exception {
+    private void writeAll(Path dir, boolean rewriteRandom) throws Exception {
         write(dir.resolve("keys.json"), keysFile());
         write(dir.resolve("handshake.json"), handshakeFile());
-        write(dir.resolve("channel.json"), channelFile());
-        write(dir.resolve("messages.json"), messagesFile());
+        // channel.json and messages.json hold random HPKE encapsulations: keep the committed ones
+        JsonValue.JsonObject channel = channelFile();
+        JsonValue.JsonObject messages = messagesFile();
+        if (rewriteRandom || !Files.exists(dir.resolve("channel.json")) || !Files.exists(dir.resolve("messages.json"))) {
+            write(dir.resolve("channel.json"), channel);
+            write(dir.resolve("messages.json"), messages);
+        }
+        write(dir.resolve("directory.json"), directoryFile());
     }
 
     // ---------------------------------------------------------------- keys.json
@@ -444,6 +461,52 @@ public final class VectorGenerator {
                         + "and give the exact signed form; 'context' holds the values a signed form needs that the "
                         + "message does not carry.")
                 .put("messages", new JsonValue.JsonArray(messageVectors))
+                .build();
+    }
+
+    // ---------------------------------------------------------------- directory.json
+
+    private JsonValue.JsonObject directoryFile() throws Exception {
+        DirectoryLog log = DirectoryLog.genesis(admin, server.principal(),
+                Map.of("alice", alice.principal(), "bob", bob.principal()), T0);
+        log = log.sign(admin, Map.of("carol", carol.principal()), Set.of(), T0 + 60_000);
+        log = log.sign(admin, Map.of(), Set.of("bob"), T0 + 120_000);
+
+        List<JsonValue> versions = new ArrayList<>();
+        for (DirectoryVersion v : log.versions()) {
+            versions.add(ObjectBuilder.create()
+                    .put("number", v.number())
+                    .put("version", new String(Jcs.canonical(v.toJson()), StandardCharsets.UTF_8))
+                    .put("signedForm", new String(v.signedForm(), StandardCharsets.UTF_8))
+                    .put("signature", hex.formatHex(v.signature()))
+                    .put("headForm", new String(ObjectBuilder.create().put("purpose", DirectoryVersion.HEAD_PURPOSE)
+                            .put("version", v.toJson()).canonical(), StandardCharsets.UTF_8))
+                    .put("head", hex.formatHex(v.head()))
+                    .build());
+        }
+        List<JsonValue> messages = new ArrayList<>();
+        for (Message m : List.of(new DirectoryGet(2), new DirectoryUpdate(log.versionsFrom(2)))) {
+            messages.add(ObjectBuilder.create()
+                    .put("name", m instanceof DirectoryGet ? "directoryGet (the client holds version 2)"
+                            : "directory (the answer: versions 2 and 3)")
+                    .put("type", m.type())
+                    .put("json", MessageCodec.toJson(m))
+                    .put("canonical", new String(codec.encode(m), StandardCharsets.UTF_8))
+                    .build());
+        }
+        return ObjectBuilder.create()
+                .put("description", "A directory log of three versions signed by the admin key: version 1 names the "
+                        + "admin key and the server (keys.json) and adds alice and bob; version 2 adds carol; version 3 "
+                        + "revokes bob. The admin's and carol's private keys are SHA-256(\"chat-v1 test vector "
+                        + "admin|carol signing|agreement\"). For each version: 'version' is its canonical JSON, "
+                        + "'signedForm' what the admin signs (UTF-8), 'signature' the Ed25519 signature, 'headForm' "
+                        + "the canonical JSON whose SHA-256 is 'head'. 'file' is the directory.json holding the log; "
+                        + "'messages' a directoryGet and the directory message answering it.")
+                .put("admin", principal(admin))
+                .put("carol", principal(carol))
+                .put("versions", new JsonValue.JsonArray(versions))
+                .put("file", log.toJson())
+                .put("messages", new JsonValue.JsonArray(messages))
                 .build();
     }
 
