@@ -33,19 +33,19 @@ import picocli.CommandLine.Parameters;
         description = {
             "Create the keys of a server and of its users, and a bundle for each host.",
             "",
-            "Writes DIR/server/ (run the server with: chat server --dir DIR/server),",
-            "DIR/users/<user>/ for each user (run: chat client --dir DIR/users/<user>),",
-            "DIR/admin/admin.key, the admin key that signs the directory (keep it here, off the server),",
-            "and DIR/directory.json, the directory log: version 1, every user's public key, signed",
-            "by the admin key. Each user's bundle holds only that user's private key, sealed with",
-            "their password (Argon2id + AES-256-GCM); copy each bundle to its host and nothing else.",
-            "Add and remove users later with 'chat user add' and 'chat user remove'.",
+            "Writes DIR/server/ (run the server with: chat server --dir DIR/server), "
+                    + "DIR/users/<user>/ for each user (run: chat client --dir DIR/users/<user>), "
+                    + "DIR/admin/admin.key, the admin key that signs the directory (keep it here, off the "
+                    + "server), and DIR/directory.json, the directory log: version 1, every user's public "
+                    + "key, signed by the admin key. Each user's bundle holds only that user's private key, "
+                    + "sealed with their password (Argon2id + AES-256-GCM); copy each bundle to its host and "
+                    + "nothing else. Add and remove users later with 'chat user add' and 'chat user remove'.",
             "",
-            "Passwords are asked twice on the terminal, hidden, or read from --users-file.",
-            "The admin key's password comes from --admin-password-file, the environment variable",
-            "CHAT_ADMIN_PASSWORD, an '@admin:PASSWORD' line of the users file, or is asked on the",
-            "terminal with the users' passwords; without any of these the admin key gets the empty",
-            "password and a warning (set one later with: chat passwd --dir DIR/admin).",
+            "Passwords are asked twice on the terminal, hidden, or read from --users-file. The "
+                    + "admin key's password comes from --admin-password-file, the environment variable "
+                    + "CHAT_ADMIN_PASSWORD, an '@admin:PASSWORD' line of the users file, or is asked on the "
+                    + "terminal with the users' passwords; without any of these the admin key gets the empty "
+                    + "password and a warning (set one later with: chat passwd --dir DIR/admin).",
             ""
         })
 final class GenerateCommand implements Runnable {

@@ -23,10 +23,10 @@ import picocli.CommandLine.Option;
         description = {
             "Make your own key on your own machine, so that no one else ever holds it.",
             "",
-            "Writes DIR/identity.key (your private keys, sealed with your password) and",
-            "DIR/NAME.request.json (your public keys, signed with them). Send the request to the",
-            "admin, who runs: chat user add --dir KEYS --request NAME.request.json ; then copy the",
-            "admin's KEYS/directory.json into DIR and run: chat client --dir DIR",
+            "Writes DIR/identity.key (your private keys, sealed with your password) and "
+                    + "DIR/NAME.request.json (your public keys, signed with them). Send the request to the "
+                    + "admin, who runs: chat user add --dir KEYS --request NAME.request.json ; then copy the "
+                    + "admin's KEYS/directory.json into DIR and run: chat client --dir DIR",
             "",
             "The password is asked twice, hidden, or read from the first line of --password-file.",
             ""

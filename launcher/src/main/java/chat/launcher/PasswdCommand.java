@@ -18,14 +18,14 @@ import picocli.CommandLine.Option;
 @Command(name = "passwd",
         mixinStandardHelpOptions = true,
         description = {
-            "Change the password of a key: BUNDLE/identity.key (a user's bundle), or, if BUNDLE",
-            "holds admin.key (KEYS/admin), the admin key.",
+            "Change the password of a key: BUNDLE/identity.key (a user's bundle), or, if BUNDLE "
+                    + "holds admin.key (KEYS/admin), the admin key.",
             "",
-            "Asks the old password once and the new one twice, hidden; for scripts, give both with",
-            "--password-file OLD --new-password-file NEW (the first line of each). The file is",
-            "replaced atomically: an interruption leaves the old file, which the old password still",
-            "opens. A client running on the bundle is not disturbed. Other copies of the same key",
-            "(another device) keep their old password.",
+            "Asks the old password once and the new one twice, hidden; for scripts, give both with "
+                    + "--password-file OLD --new-password-file NEW (the first line of each). The file is "
+                    + "replaced atomically: an interruption leaves the old file, which the old password still"
+                    + " opens. A client running on the bundle is not disturbed. Other copies of the same key "
+                    + "(another device) keep their old password.",
             ""
         })
 final class PasswdCommand implements Runnable {

@@ -37,14 +37,14 @@ import picocli.CommandLine.Parameters;
         description = {
             "Add, remove and list users, in the keys folder 'chat generate' made (KEYS).",
             "",
-            "Each change is one new version of the directory log, signed with the admin key",
-            "(KEYS/admin/admin.key), and written to every directory.json under KEYS:",
-            "KEYS/server/directory.json (a running server loads it within a few seconds), each",
-            "KEYS/users/NAME/directory.json, and KEYS/directory.json, the admin's own copy, last.",
+            "Each change is one new version of the directory log, signed with the admin key "
+                    + "(KEYS/admin/admin.key), and written to every directory.json under KEYS: "
+                    + "KEYS/server/directory.json (a running server loads it within a few seconds), each "
+                    + "KEYS/users/NAME/directory.json, and KEYS/directory.json, the admin's own copy, last.",
             "",
-            "The admin key's password comes from --admin-password-file FILE, the environment",
-            "variable CHAT_ADMIN_PASSWORD, an '@admin:PASSWORD' line of --users-file, or a hidden",
-            "prompt on a terminal; otherwise the empty password is tried.",
+            "The admin key's password comes from --admin-password-file FILE, the environment "
+                    + "variable CHAT_ADMIN_PASSWORD, an '@admin:PASSWORD' line of --users-file, or a hidden "
+                    + "prompt on a terminal; otherwise the empty password is tried.",
             ""
         },
         subcommands = {UserCommand.Add.class, UserCommand.Remove.class, UserCommand.ListUsers.class,
@@ -103,15 +103,15 @@ final class UserCommand implements Runnable {
             description = {
                 "Add users to the directory, as one new version signed by the admin key.",
                 "",
-                "  chat user add --dir KEYS NAME...                 asks each new user's password, hidden, twice",
-                "  chat user add --dir KEYS --users-file FILE|-     'user:password' lines, as chat generate",
-                "  chat user add --dir KEYS --request FILE...       admits keys users made with chat keygen",
+                "  chat user add --dir KEYS NAME...            (passwords asked, hidden)",
+                "  chat user add --dir KEYS --users-file FILE|-  (user:password lines)",
+                "  chat user add --dir KEYS --request FILE...  (made with chat keygen)",
                 "",
-                "A new user gets the bundle KEYS/users/NAME/ (for --request: only directory.json, since",
-                "the user holds the key). Existing keys and bundles are untouched, except that every",
-                "directory.json under KEYS is replaced by the new log. A name already in the directory",
-                "is refused: to give someone a new key, remove them first. A removed user may be added",
-                "again: their old bundle folder is moved aside to KEYS/users/NAME.revoked-<version>.",
+                "A new user gets the bundle KEYS/users/NAME/ (for --request: only directory.json, since"
+                        + " the user holds the key). Existing keys and bundles are untouched, except that every "
+                        + "directory.json under KEYS is replaced by the new log. A name already in the directory "
+                        + "is refused: to give someone a new key, remove them first. A removed user may be added "
+                        + "again: their old bundle folder is moved aside to KEYS/users/NAME.revoked-<version>.",
                 ""
             })
     static final class Add implements Runnable {
@@ -325,10 +325,10 @@ final class UserCommand implements Runnable {
             description = {
                 "Remove (revoke) users: one new directory version, signed by the admin key.",
                 "",
-                "Their keys no longer log in: a running server refuses them once it has loaded the",
-                "new KEYS/server/directory.json (within a few seconds), and clients stop encrypting",
-                "to them. Their bundle folders under KEYS/users are left as they are. To give a user",
-                "a new key, remove them, then add them again.",
+                "Their keys no longer log in: a running server refuses them once it has loaded the new "
+                        + "KEYS/server/directory.json (within a few seconds), and clients stop encrypting to "
+                        + "them. Their bundle folders under KEYS/users are left as they are. To give a user a new"
+                        + " key, remove them, then add them again.",
                 ""
             })
     static final class Remove implements Runnable {
@@ -389,9 +389,9 @@ final class UserCommand implements Runnable {
     @Command(name = "list",
             mixinStandardHelpOptions = true,
             description = {
-                "List the users of the directory in KEYS/directory.json: each one's fingerprint and",
-                "the version their key entered, the removed names, the directory's version and head,",
-                "and the admin key's fingerprint. Needs no password.",
+                "List the users of the directory in KEYS/directory.json: each one's fingerprint and the"
+                        + " version their key entered, the removed names, the directory's version and head, and "
+                        + "the admin key's fingerprint. Needs no password.",
                 ""
             })
     static final class ListUsers implements Runnable {
@@ -448,11 +448,11 @@ final class UserCommand implements Runnable {
     @Command(name = "upgrade",
             mixinStandardHelpOptions = true,
             description = {
-                "Upgrade a keys folder made by an older chat generate (an unsigned directory.json,",
-                "format 1, and no admin key): creates KEYS/admin/admin.key and signs version 1 of the",
-                "directory log with the same server and user keys, then replaces every directory.json",
-                "under KEYS. Bundles already handed out need the new KEYS/directory.json copied in:",
-                "clients refuse the old format.",
+                "Upgrade a keys folder made by an older chat generate (an unsigned directory.json, "
+                        + "format 1, and no admin key): creates KEYS/admin/admin.key and signs version 1 of the "
+                        + "directory log with the same server and user keys, then replaces every directory.json "
+                        + "under KEYS. Bundles already handed out need the new KEYS/directory.json copied in: "
+                        + "clients refuse the old format.",
                 ""
             })
     static final class Upgrade implements Runnable {
