@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ChatCommand.Version.class,
         description = "Self-hosted, end-to-end encrypted group chat.%n",
-        subcommands = {GenerateCommand.class, ServerCommand.class, ClientCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {GenerateCommand.class, UserCommand.class, KeygenCommand.class, PasswdCommand.class, ServerCommand.class,
+            ClientCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    success",
@@ -37,11 +38,16 @@ final class ChatCommand implements Runnable {
     }
 
     static int execute(String[] args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line (tests set its out and err). */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ChatCommand());
         cli.setExitCodeExceptionMapper(e -> e instanceof CliException c ? c.exitCode() : ExitStatus.FAILURE);
         cli.setExecutionExceptionHandler(ChatCommand::handle);
         cli.setParameterExceptionHandler(ChatCommand::handleUsage);
-        return cli.execute(args);
+        return cli;
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

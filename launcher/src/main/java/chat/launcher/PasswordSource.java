@@ -1,6 +1,7 @@
 package chat.launcher;
 
 import chat.client.spi.ExitStatus;
+import chat.crypto.Argon2Params;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Where passwords come from: a hidden prompt on the terminal, or a file of
@@ -23,9 +26,26 @@ final class PasswordSource {
     private PasswordSource() {
     }
 
-    /** Reads {@code user:password} lines; blank lines and lines starting with '#' are skipped. */
-    static Map<String, char[]> readUsersFile(String source) {
+    /** Where the admin key's password may be given as a line of a users file (not a user: '@' is not valid in names). */
+    static final String ADMIN_LINE = "@admin:";
+
+    /** A users file: the users' passwords in file order, and the admin's password if an {@code @admin:} line gave one. */
+    record UsersFile(Map<String, char[]> users, char[] admin) {
+        void clear() {
+            users.values().forEach(p -> Arrays.fill(p, '\0'));
+            if (admin != null) {
+                Arrays.fill(admin, '\0');
+            }
+        }
+    }
+
+    /**
+     * Reads {@code user:password} lines, and at most one {@code @admin:PASSWORD} line;
+     * blank lines and lines starting with '#' are skipped.
+     */
+    static UsersFile readUsersFile(String source) {
         Map<String, char[]> out = new LinkedHashMap<>();
+        char[] admin = null;
         String label = "-".equals(source) ? "standard input" : source;
         try (BufferedReader reader = "-".equals(source)
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
@@ -35,6 +55,17 @@ final class PasswordSource {
             while ((line = reader.readLine()) != null) {
                 number++;
                 if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                if (line.startsWith("@")) {
+                    if (!line.startsWith(ADMIN_LINE)) {
+                        throw CliException.usage(label + " line " + number
+                                + ": the only line starting with '@' is '@admin:PASSWORD' (the admin key's password)");
+                    }
+                    if (admin != null) {
+                        throw CliException.usage(label + " line " + number + ": '@admin:' is given twice");
+                    }
+                    admin = line.substring(ADMIN_LINE.length()).toCharArray();
                     continue;
                 }
                 int colon = line.indexOf(':');
@@ -53,13 +84,46 @@ final class PasswordSource {
         } catch (IOException e) {
             throw CliException.failure("cannot read " + label + ": " + e.getMessage());
         }
-        return out;
+        return new UsersFile(out, admin);
     }
+
+    /** The first line of a password file (without its line end); {@code what} names it in errors ("password file"). */
+    static char[] readFirstLine(Path file, String what) {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line = reader.readLine();
+            if (line == null) {
+                throw CliException.usage(what + " " + file + " is empty");
+            }
+            return line.toCharArray();
+        } catch (NoSuchFileException e) {
+            throw CliException.usage(what + " " + file + " does not exist");
+        } catch (IOException e) {
+            throw CliException.failure("cannot read " + what + " " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The terminal, or null when standard input or output is not one (scripts, tests): then nothing is asked. */
+    static Console terminal() {
+        return terminal.get();
+    }
+
+    /** Replaceable by tests, like {@link #environment}. */
+    static Supplier<Console> terminal = System::console;
+
+    /** The environment (CHAT_ADMIN_PASSWORD); replaceable by tests, which cannot set variables. */
+    static Function<String, String> environment = System::getenv;
+
+    /** Argon2id cost of newly sealed keys; tests lower it. */
+    static Argon2Params kdf = Argon2Params.DEFAULT;
 
     /** Asks for a new password twice on the terminal, hidden, until both entries agree and are not empty. */
     static char[] promptNew(Console console, String user) {
+        return promptNew(console, user, "Password for " + user + ": ", "Repeat the password for " + user + ": ");
+    }
+
+    static char[] promptNew(Console console, String user, String prompt, String repeat) {
         for (int attempt = 1; attempt <= 3; attempt++) {
-            char[] first = console.readPassword("Password for %s: ", user);
+            char[] first = console.readPassword("%s", prompt);
             if (first == null) {
                 throw new CliException(ExitStatus.INTERRUPTED, "no password entered for " + user);
             }
@@ -67,7 +131,7 @@ final class PasswordSource {
                 console.printf("The password must not be empty.%n");
                 continue;
             }
-            char[] second = console.readPassword("Repeat the password for %s: ", user);
+            char[] second = console.readPassword("%s", repeat);
             if (second != null && Arrays.equals(first, second)) {
                 Arrays.fill(second, '\0');
                 return first;

@@ -89,7 +89,7 @@ final class TreeWriter {
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
-    private static void deleteQuietly(Path root) {
+    static void deleteQuietly(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -67,6 +67,8 @@ final class Dispatcher {
                 case InitKey m -> unexpected(m);
                 case InitConfirm m -> unexpected(m);
                 case ReplayFinished m -> unexpected(m);
+                case chat.protocol.DirectoryGet m -> unexpected(m); // not served yet (being added by the server's owner)
+                case chat.protocol.DirectoryUpdate m -> unexpected(m);
             }
         } catch (ProtocolException e) {
             LOG.log(Level.INFO, "{0}: {1}: {2} rejected ({3}): {4}", conn.peer(), conn.user().name(), request.type(),

@@ -1,0 +1,50 @@
+package chat.launcher;
+
+import chat.client.spi.ExitStatus;
+import chat.crypto.Sha256;
+import chat.crypto.SigningPublicKey;
+import chat.protocol.identity.IdentityFileException;
+
+/** Small shared pieces of the key commands: errors as sentences, and the admin key's fingerprint. */
+final class Problems {
+
+    private Problems() {
+    }
+
+    /** An unusable identity file as a sentence: a wrong password exits 3, anything else 1. */
+    static CliException of(IdentityFileException e) {
+        return new CliException(e.reason() == IdentityFileException.Reason.WRONG_PASSWORD ? ExitStatus.AUTH
+                : ExitStatus.FAILURE, e.getMessage(), e);
+    }
+
+    private static final byte[] ADMIN_LABEL = "chat-v1 admin fingerprint".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The admin key's fingerprint, read aloud like a user's: the directory names only the
+     * admin's signing key, so it is SHA-256("chat-v1 admin fingerprint" ‖ signingKey) in
+     * the six groups of five digits of {@link chat.crypto.Fingerprint}.
+     */
+    static String adminFingerprint(SigningPublicKey admin) {
+        byte[] hash = Sha256.hash(ADMIN_LABEL, admin.bytes());
+        StringBuilder out = new StringBuilder(36);
+        for (int g = 0; g < 6; g++) {
+            long chunk = 0;
+            for (int i = 0; i < 5; i++) {
+                chunk = (chunk << 8) | (hash[g * 5 + i] & 0xff);
+            }
+            if (g > 0) {
+                out.append(' ');
+            }
+            out.append(String.format("%05d", chunk % 100_000));
+        }
+        return out.toString();
+    }
+
+    static String hex(byte[] bytes, int chars) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : bytes) {
+            out.append(String.format("%02x", b));
+        }
+        return out.substring(0, Math.min(chars, out.length()));
+    }
+}

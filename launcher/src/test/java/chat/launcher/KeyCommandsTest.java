@@ -1,0 +1,518 @@
+package chat.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.crypto.Argon2Params;
+import chat.protocol.identity.DirectoryLog;
+import chat.protocol.identity.IdentityFileException;
+import chat.protocol.identity.IdentityKeys;
+import chat.protocol.identity.Principal;
+import chat.protocol.identity.UserBundle;
+import chat.protocol.identity.UserKeyFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** generate, user add/remove/list/upgrade, keygen and passwd, run in-process through the chat command line. */
+class KeyCommandsTest {
+
+    @TempDir
+    Path tmp;
+
+    private final Map<String, String> env = new HashMap<>();
+    private Path keys;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void cheapKeys() {
+        PasswordSource.kdf = new Argon2Params(64, 1, 1); // tests only: the real cost is Argon2Params.DEFAULT
+        PasswordSource.environment = env::get;
+        PasswordSource.terminal = () -> null;
+        keys = tmp.resolve("keys");
+    }
+
+    @AfterEach
+    void restore() {
+        PasswordSource.kdf = Argon2Params.DEFAULT;
+        PasswordSource.environment = System::getenv;
+        PasswordSource.terminal = System::console;
+    }
+
+    private Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = ChatCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path file(String name, String content) throws IOException {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, content, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    private Result generate(String usersFile) throws IOException {
+        Result r = run("generate", "--dir", keys.toString(), "--users-file", file("users.txt", usersFile).toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        return r;
+    }
+
+    private static DirectoryLog load(Path file) throws IdentityFileException {
+        return DirectoryLog.load(file);
+    }
+
+    private List<Path> directoryCopies() throws IOException {
+        try (Stream<Path> s = Files.walk(keys)) {
+            return s.filter(p -> p.getFileName().toString().equals("directory.json")).sorted().toList();
+        }
+    }
+
+    private void assertAllCopiesEqualAuthoritative() throws IOException {
+        byte[] authoritative = Files.readAllBytes(keys.resolve("directory.json"));
+        List<Path> copies = directoryCopies();
+        assertThat(copies).hasSizeGreaterThan(2);
+        for (Path copy : copies) {
+            assertThat(Files.readAllBytes(copy)).as(copy.toString()).isEqualTo(authoritative);
+        }
+    }
+
+    private static String perms(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    // ------------------------------------------------------------------ generate
+
+    @Test
+    void generateWritesTheAdminKeyAndVersion1OfTheLogEverywhere() throws Exception {
+        Result r = generate("alice:pw-a\nbob:pw-b\n@admin:admin-pw\n");
+
+        DirectoryLog log = load(keys.resolve("directory.json"));
+        assertThat(log.number()).isEqualTo(1);
+        assertThat(log.current().users()).containsOnlyKeys("alice", "bob");
+        assertAllCopiesEqualAuthoritative();
+        Path adminKey = keys.resolve("admin/admin.key");
+        IdentityKeys admin = UserKeyFile.loadAdmin(adminKey).unlock("admin-pw".toCharArray(), adminKey);
+        assertThat(admin.signing().publicKey()).isEqualTo(log.admin());
+        assertThat(perms(adminKey)).isEqualTo("rw-------");
+        assertThat(perms(keys.resolve("admin"))).isEqualTo("rwx------");
+        assertThat(r.out()).contains("Admin fingerprint:  " + Problems.adminFingerprint(log.admin()));
+        assertThat(r.err()).doesNotContain("no password");
+        assertThat(UserBundle.load(keys.resolve("users/alice")).unlock("pw-a".toCharArray()).principal())
+                .isEqualTo(log.current().user("alice").orElseThrow());
+    }
+
+    @Test
+    void generateWithoutAnAdminPasswordWarnsAndSealsTheAdminKeyWithTheEmptyPassword() throws Exception {
+        Result r = generate("alice:pw-a\n");
+
+        assertThat(r.err()).contains("warning: the admin key " + keys.resolve("admin/admin.key") + " has no password")
+                .contains("chat passwd --dir " + keys.resolve("admin"));
+        Path adminKey = keys.resolve("admin/admin.key");
+        IdentityKeys admin = UserKeyFile.loadAdmin(adminKey).unlock(new char[0], adminKey);
+        assertThat(admin.signing().publicKey()).isEqualTo(load(keys.resolve("directory.json")).admin());
+    }
+
+    @Test
+    void theAdminPasswordMayComeFromTheEnvironmentOrAFile() throws Exception {
+        env.put("CHAT_ADMIN_PASSWORD", "from-env");
+        generate("alice:pw-a\n");
+        Path adminKey = keys.resolve("admin/admin.key");
+        UserKeyFile.loadAdmin(adminKey).unlock("from-env".toCharArray(), adminKey);
+
+        env.clear();
+        Path other = tmp.resolve("other");
+        Result r = run("generate", "--dir", other.toString(), "--users-file", file("u2.txt", "bob:pw\n").toString(),
+                "--admin-password-file", file("admin.txt", "from-file\nignored\n").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        Path otherKey = other.resolve("admin/admin.key");
+        UserKeyFile.loadAdmin(otherKey).unlock("from-file".toCharArray(), otherKey);
+    }
+
+    @Test
+    void generateForceRefusesToDeleteServerDataOrClientStateUnlessDeleteData() throws Exception {
+        generate("alice:pw-a\n");
+        Files.createDirectories(keys.resolve("server/data"));
+        Files.createDirectories(keys.resolve("users/alice/state"));
+        byte[] before = Files.readAllBytes(keys.resolve("directory.json"));
+
+        Result refused = run("generate", "--dir", keys.toString(), "--force", "--users-file",
+                file("u2.txt", "bob:pw\n").toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains(keys.resolve("server/data").toString())
+                .contains(keys.resolve("users/alice/state").toString()).contains("--delete-data");
+        assertThat(Files.readAllBytes(keys.resolve("directory.json"))).isEqualTo(before);
+        assertThat(keys.resolve("server/data")).isDirectory();
+
+        Result done = run("generate", "--dir", keys.toString(), "--force", "--delete-data", "--users-file",
+                file("u3.txt", "bob:pw\n").toString());
+        assertThat(done.code()).as(done.err()).isZero();
+        assertThat(done.err()).contains("Deleting").contains(keys.resolve("server/data").toString())
+                .contains(keys.resolve("users/alice/state").toString());
+        assertThat(keys.resolve("server/data")).doesNotExist();
+        assertThat(load(keys.resolve("directory.json")).current().users()).containsOnlyKeys("bob");
+    }
+
+    @Test
+    void generateForceWithoutDataReplacesAsBefore() throws Exception {
+        generate("alice:pw-a\n");
+        Result r = run("generate", "--dir", keys.toString(), "--force", "--users-file", file("u2.txt", "bob:pw\n").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(load(keys.resolve("directory.json")).current().users()).containsOnlyKeys("bob");
+    }
+
+    // ------------------------------------------------------------------ user add
+
+    @Test
+    void userAddFromAUsersFileSignsOneVersionAndLeavesExistingKeysAlone() throws Exception {
+        generate("alice:pw-a\nbob:pw-b\n@admin:admin-pw\n");
+        byte[] aliceKey = Files.readAllBytes(keys.resolve("users/alice/identity.key"));
+        byte[] serverKey = Files.readAllBytes(keys.resolve("server/server.key"));
+        byte[] adminKey = Files.readAllBytes(keys.resolve("admin/admin.key"));
+
+        Result r = run("user", "add", "--dir", keys.toString(), "--users-file",
+                file("new.txt", "@admin:admin-pw\ncarol:pw-c\ndave:pw-d\n").toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        DirectoryLog log = load(keys.resolve("directory.json"));
+        assertThat(log.number()).isEqualTo(2);
+        assertThat(log.version(2).added()).containsOnlyKeys("carol", "dave");
+        assertThat(log.current().users()).containsOnlyKeys("alice", "bob", "carol", "dave");
+        assertAllCopiesEqualAuthoritative();
+        assertThat(Files.readAllBytes(keys.resolve("users/alice/identity.key"))).isEqualTo(aliceKey);
+        assertThat(Files.readAllBytes(keys.resolve("server/server.key"))).isEqualTo(serverKey);
+        assertThat(Files.readAllBytes(keys.resolve("admin/admin.key"))).isEqualTo(adminKey);
+        assertThat(UserBundle.load(keys.resolve("users/carol")).unlock("pw-c".toCharArray()).principal())
+                .isEqualTo(log.current().user("carol").orElseThrow());
+        assertThat(perms(keys.resolve("users/carol"))).isEqualTo("rwx------");
+        assertThat(perms(keys.resolve("users/carol/identity.key"))).isEqualTo("rw-------");
+        assertThat(r.out()).contains("Directory version 2: added carol, dave")
+                .contains(log.current().user("carol").orElseThrow().fingerprint())
+                .contains(keys.resolve("users/carol").toString()).contains("within a few seconds");
+        try (Stream<Path> s = Files.list(keys.resolve("users"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("alice", "bob", "carol", "dave");
+        }
+    }
+
+    @Test
+    void userAddOfANameInTheDirectoryIsRefused() throws Exception {
+        generate("alice:pw-a\n");
+        byte[] before = Files.readAllBytes(keys.resolve("directory.json"));
+
+        Result r = run("user", "add", "--dir", keys.toString(), "--users-file", file("new.txt", "alice:other\n").toString());
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("'alice' is in the directory already").contains("chat user remove first");
+        assertThat(Files.readAllBytes(keys.resolve("directory.json"))).isEqualTo(before);
+    }
+
+    @Test
+    void userAddRefusesInvalidNamesAndAnExistingFolder() throws Exception {
+        generate("alice:pw-a\n");
+        Result invalid = run("user", "add", "--dir", keys.toString(), "--users-file", file("a.txt", "no/pe:pw\n").toString());
+        assertThat(invalid.code()).isEqualTo(2);
+        assertThat(invalid.err()).contains("invalid user name 'no/pe'");
+
+        Files.createDirectories(keys.resolve("users/zed"));
+        Result folder = run("user", "add", "--dir", keys.toString(), "--users-file", file("b.txt", "zed:pw\n").toString());
+        assertThat(folder.code()).isEqualTo(1);
+        assertThat(folder.err()).contains(keys.resolve("users/zed") + " exists");
+        assertThat(load(keys.resolve("directory.json")).number()).isEqualTo(1);
+    }
+
+    @Test
+    void aWrongAdminPasswordIsRefusedAndAMissingOneNamesTheWaysToGiveIt() throws Exception {
+        generate("alice:pw-a\n@admin:admin-pw\n");
+        byte[] before = Files.readAllBytes(keys.resolve("directory.json"));
+
+        Result wrong = run("user", "add", "--dir", keys.toString(), "--admin-password-file",
+                file("wrong.txt", "nope\n").toString(), "--users-file", file("n.txt", "bob:pw\n").toString());
+        assertThat(wrong.code()).isEqualTo(3);
+        assertThat(wrong.err()).contains("wrong password for the admin key");
+
+        Result missing = run("user", "remove", "--dir", keys.toString(), "alice");
+        assertThat(missing.code()).isEqualTo(3);
+        assertThat(missing.err()).contains("--admin-password-file").contains("CHAT_ADMIN_PASSWORD").contains("@admin:");
+        assertThat(Files.readAllBytes(keys.resolve("directory.json"))).isEqualTo(before);
+        assertThat(keys.resolve("users/bob")).doesNotExist();
+    }
+
+    @Test
+    void userAddAdmitsAKeyRequestWithoutEverSeeingThePrivateKey() throws Exception {
+        generate("alice:pw-a\n");
+        Path home = tmp.resolve("dave-home");
+        Result kg = run("keygen", "--dir", home.toString(), "--user", "dave", "--password-file",
+                file("dave.txt", "pw-d\n").toString());
+        assertThat(kg.code()).as(kg.err()).isZero();
+        assertThat(perms(home)).isEqualTo("rwx------");
+        assertThat(perms(home.resolve("identity.key"))).isEqualTo("rw-------");
+        assertThat(kg.out()).contains("chat user add --dir KEYS --request dave.request.json")
+                .contains("chat client --dir " + home);
+        Result again = run("keygen", "--dir", home.toString(), "--user", "dave", "--password-file",
+                tmp.resolve("dave.txt").toString());
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("identity.key exists already");
+
+        Result r = run("user", "add", "--dir", keys.toString(), "--request", home.resolve("dave.request.json").toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        DirectoryLog log = load(keys.resolve("directory.json"));
+        assertThat(log.number()).isEqualTo(2);
+        try (Stream<Path> s = Files.list(keys.resolve("users/dave"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("directory.json");
+        }
+        byte[] privateKey = Files.readAllBytes(home.resolve("identity.key"));
+        try (Stream<Path> s = Files.walk(keys)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readAllBytes(p)).as(p.toString()).isNotEqualTo(privateKey);
+                assertThat(Files.readString(p)).as(p.toString()).doesNotContain("\"user\": \"dave\"");
+            }
+        }
+        // dave copies the admin's directory into his folder and logs in with his own key
+        Files.copy(keys.resolve("directory.json"), home.resolve("directory.json"));
+        UserBundle bundle = UserBundle.load(home);
+        assertThat(bundle.unlock("pw-d".toCharArray()).principal()).isEqualTo(log.current().user("dave").orElseThrow());
+    }
+
+    @Test
+    void aTamperedKeyRequestIsRefused() throws Exception {
+        generate("alice:pw-a\n");
+        Path home = tmp.resolve("eve-home");
+        assertThat(run("keygen", "--dir", home.toString(), "--user", "eve", "--password-file",
+                file("eve.txt", "pw-e\n").toString()).code()).isZero();
+        Path request = home.resolve("eve.request.json");
+        // another key under eve's signature: the fingerprint is recomputed so only the signature can catch it
+        Principal other = IdentityKeys.generate("eve").principal();
+        String json = Files.readString(request);
+        String b64 = Base64.getEncoder().encodeToString(other.signingKey().bytes());
+        json = json.replaceAll("\"signingKey\": \"[^\"]*\"", "\"signingKey\": \"" + b64 + "\"")
+                .replaceAll("\"agreementKey\": \"[^\"]*\"", "\"agreementKey\": \""
+                        + Base64.getEncoder().encodeToString(other.agreementKey().bytes()) + "\"")
+                .replaceAll("\"fingerprint\": \"[^\"]*\"", "\"fingerprint\": \"" + other.fingerprint() + "\"");
+        Files.writeString(request, json);
+        byte[] before = Files.readAllBytes(keys.resolve("directory.json"));
+
+        Result r = run("user", "add", "--dir", keys.toString(), "--request", request.toString());
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("the key request is refused").contains("not signed by the key it carries");
+        assertThat(Files.readAllBytes(keys.resolve("directory.json"))).isEqualTo(before);
+        assertThat(keys.resolve("users/eve")).doesNotExist();
+    }
+
+    // ------------------------------------------------------------------ user remove, list, re-add
+
+    @Test
+    void userRemoveRevokesAndLeavesTheBundleFolder() throws Exception {
+        generate("alice:pw-a\nbob:pw-b\n");
+
+        Result r = run("user", "remove", "--dir", keys.toString(), "bob");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        DirectoryLog log = load(keys.resolve("directory.json"));
+        assertThat(log.number()).isEqualTo(2);
+        assertThat(log.isRevoked("bob")).isTrue();
+        assertThat(log.current().users()).containsOnlyKeys("alice");
+        assertAllCopiesEqualAuthoritative();
+        assertThat(keys.resolve("users/bob/identity.key")).exists();
+        assertThat(r.out()).contains("Directory version 2: removed bob").contains("no longer logs in");
+
+        Result unknown = run("user", "remove", "--dir", keys.toString(), "carol");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).contains("'carol' is not in the directory");
+        Result twice = run("user", "remove", "--dir", keys.toString(), "bob");
+        assertThat(twice.err()).contains("'bob' was removed already (directory version 2)");
+
+        Result list = run("user", "list", "--dir", keys.toString());
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(list.out()).contains("version 2, head " + Problems.hex(log.head(), 16))
+                .contains("alice").contains(log.current().user("alice").orElseThrow().fingerprint())
+                .contains("(since version 1)").contains("Removed:").contains("bob  (version 2)")
+                .contains(Problems.adminFingerprint(log.admin()));
+    }
+
+    @Test
+    void aRemovedUserAddedAgainGetsANewBundleAndTheOldOneIsMovedAside() throws Exception {
+        generate("alice:pw-a\nbob:pw-b\n");
+        byte[] oldKey = Files.readAllBytes(keys.resolve("users/bob/identity.key"));
+        assertThat(run("user", "remove", "--dir", keys.toString(), "bob").code()).isZero();
+
+        Result r = run("user", "add", "--dir", keys.toString(), "--users-file", file("b.txt", "bob:new-pw\n").toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains(keys.resolve("users/bob.revoked-2").toString());
+        assertThat(Files.readAllBytes(keys.resolve("users/bob.revoked-2/identity.key"))).isEqualTo(oldKey);
+        DirectoryLog log = load(keys.resolve("directory.json"));
+        assertThat(log.number()).isEqualTo(3);
+        assertThat(UserBundle.load(keys.resolve("users/bob")).unlock("new-pw".toCharArray()).principal())
+                .isEqualTo(log.current().user("bob").orElseThrow());
+    }
+
+    @Test
+    void aRunInterruptedAfterWritingSomeCopiesIsContinuedNotSignedAgain() throws Exception {
+        generate("alice:pw-a\nbob:pw-b\n");
+        // as if a remove had written the server's copy of version 2 and then stopped
+        DirectoryLog v1 = load(keys.resolve("directory.json"));
+        Path adminKey = keys.resolve("admin/admin.key");
+        IdentityKeys admin = UserKeyFile.loadAdmin(adminKey).unlock(new char[0], adminKey);
+        DirectoryLog v2 = v1.sign(admin, Map.of(), Set.of("bob"), 1L);
+        v2.replace(keys.resolve("server/directory.json"));
+
+        Result r = run("user", "add", "--dir", keys.toString(), "--users-file", file("c.txt", "carol:pw-c\n").toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("interrupted");
+        DirectoryLog log = load(keys.resolve("directory.json"));
+        assertThat(log.number()).isEqualTo(3);
+        assertThat(log.version(2).sameAs(v2.version(2))).isTrue();
+        assertThat(log.current().users()).containsOnlyKeys("alice", "carol");
+        assertAllCopiesEqualAuthoritative();
+    }
+
+    // ------------------------------------------------------------------ passwd
+
+    @Test
+    void passwdChangesAUsersPassword() throws Exception {
+        generate("alice:old-pw\n");
+        Path bundle = keys.resolve("users/alice");
+
+        Result r = run("passwd", "--dir", bundle.toString(), "--password-file", file("old.txt", "old-pw\n").toString(),
+                "--new-password-file", file("new.txt", "new-pw\n").toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        UserBundle loaded = UserBundle.load(bundle);
+        assertThat(loaded.unlock("new-pw".toCharArray()).principal()).isEqualTo(loaded.principal());
+        try {
+            loaded.unlock("old-pw".toCharArray());
+            throw new AssertionError("the old password still opens the key");
+        } catch (IdentityFileException e) {
+            assertThat(e.reason()).isEqualTo(IdentityFileException.Reason.WRONG_PASSWORD);
+        }
+        assertThat(perms(bundle.resolve("identity.key"))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void passwdChangesTheAdminPasswordAndUserAddThenNeedsIt() throws Exception {
+        generate("alice:pw-a\n");
+        Path adminDir = keys.resolve("admin");
+
+        Result r = run("passwd", "--dir", adminDir.toString(), "--password-file", file("old.txt", "\n").toString(),
+                "--new-password-file", file("new.txt", "admin-pw\n").toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("the admin key");
+        Path adminKey = adminDir.resolve("admin.key");
+        assertThat(UserKeyFile.loadAdmin(adminKey).unlock("admin-pw".toCharArray(), adminKey).signing().publicKey())
+                .isEqualTo(load(keys.resolve("directory.json")).admin());
+        assertThat(run("user", "remove", "--dir", keys.toString(), "alice").code()).isEqualTo(3);
+        env.put("CHAT_ADMIN_PASSWORD", "admin-pw");
+        assertThat(run("user", "remove", "--dir", keys.toString(), "alice").code()).isZero();
+    }
+
+    @Test
+    void passwdWithAWrongOldPasswordLeavesTheFileAsItWas() throws Exception {
+        generate("alice:old-pw\n");
+        Path key = keys.resolve("users/alice/identity.key");
+        byte[] before = Files.readAllBytes(key);
+
+        Result r = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
+                file("old.txt", "guess\n").toString(), "--new-password-file", file("new.txt", "new-pw\n").toString());
+
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("wrong password");
+        assertThat(Files.readAllBytes(key)).isEqualTo(before);
+    }
+
+    @Test
+    void passwdRefusesAnEmptyNewPassword() throws Exception {
+        generate("alice:old-pw\n");
+        Path key = keys.resolve("users/alice/identity.key");
+        byte[] before = Files.readAllBytes(key);
+        Result r = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
+                file("old.txt", "old-pw\n").toString(), "--new-password-file", file("new.txt", "\n").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(Files.readAllBytes(key)).isEqualTo(before);
+    }
+
+    // ------------------------------------------------------------------ upgrade
+
+    @Test
+    void upgradeSignsAFormat1TreeWithTheSameKeys() throws Exception {
+        generate("alice:pw-a\nbob:pw-b\n");
+        DirectoryLog original = load(keys.resolve("directory.json"));
+        writeFormat1Tree(original);
+        Result outdated = run("user", "list", "--dir", keys.toString());
+        assertThat(outdated.code()).isEqualTo(1);
+        assertThat(outdated.err()).contains("chat user upgrade --dir " + keys);
+
+        Result r = run("user", "upgrade", "--dir", keys.toString(), "--admin-password-file",
+                file("admin.txt", "admin-pw\n").toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        DirectoryLog log = load(keys.resolve("directory.json"));
+        assertThat(log.number()).isEqualTo(1);
+        assertThat(log.server()).isEqualTo(original.server());
+        assertThat(log.current().users()).isEqualTo(original.current().users());
+        assertAllCopiesEqualAuthoritative();
+        Path adminKey = keys.resolve("admin/admin.key");
+        assertThat(UserKeyFile.loadAdmin(adminKey).unlock("admin-pw".toCharArray(), adminKey).signing().publicKey())
+                .isEqualTo(log.admin());
+        assertThat(UserBundle.load(keys.resolve("users/alice")).unlock("pw-a".toCharArray()).principal())
+                .isEqualTo(original.current().user("alice").orElseThrow());
+        assertThat(r.out()).contains("Copy " + keys.resolve("directory.json"));
+
+        Result again = run("user", "upgrade", "--dir", keys.toString());
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("format 2");
+    }
+
+    /** Rewrites every directory.json as the format-1 file of docs/files.md and removes the admin key. */
+    private void writeFormat1Tree(DirectoryLog log) throws IOException {
+        StringBuilder users = new StringBuilder();
+        for (Principal p : log.current().users().values()) {
+            users.append(users.isEmpty() ? "" : ",").append('"').append(p.name()).append("\":").append(principal(p));
+        }
+        String json = "{\"format\":\"chat-directory\",\"server\":" + principal(log.server()) + ",\"users\":{" + users
+                + "},\"version\":1}\n";
+        for (Path copy : directoryCopies()) {
+            Files.writeString(copy, json);
+        }
+        TreeWriter.deleteQuietly(keys.resolve("admin"));
+    }
+
+    private static String principal(Principal p) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return "{\"agreementKey\":\"" + b64.encodeToString(p.agreementKey().bytes()) + "\",\"fingerprint\":\""
+                + p.fingerprint() + "\",\"signingKey\":\"" + b64.encodeToString(p.signingKey().bytes()) + "\"}";
+    }
+
+    @Test
+    void helpExplainsEveryNewCommand() {
+        for (String[] args : List.of(new String[] {"user", "add", "--help"}, new String[] {"user", "remove", "--help"},
+                new String[] {"user", "list", "--help"}, new String[] {"user", "upgrade", "--help"},
+                new String[] {"keygen", "--help"}, new String[] {"passwd", "--help"})) {
+            Result r = run(args);
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("Usage: chat " + String.join(" ", List.of(args).subList(0, args.length - 1)));
+        }
+    }
+}
