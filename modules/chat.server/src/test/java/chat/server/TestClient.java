@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A small blocking client for tests (the server's own, and the image tests in tests/e2e,
@@ -62,7 +63,8 @@ public final class TestClient implements AutoCloseable {
 
     private final Socket socket;
     private final ClientState state;
-    private final Directory directory;
+    /** The directory the client follows: the bundle's newest published one, for this module's tests. */
+    private final Supplier<Directory> directory;
     private final MessageCodec codec = new MessageCodec();
     private final FrameReader frames;
     private final FrameWriter out;
@@ -73,7 +75,7 @@ public final class TestClient implements AutoCloseable {
     private Thread reader;
     private volatile boolean closed;
 
-    private TestClient(Socket socket, ClientState state, Directory directory, FrameReader frames, FrameWriter out,
+    private TestClient(Socket socket, ClientState state, Supplier<Directory> directory, FrameReader frames, FrameWriter out,
                        FrameSealer sealer, FrameOpener opener) {
         this.socket = socket;
         this.state = state;
@@ -91,19 +93,24 @@ public final class TestClient implements AutoCloseable {
     }
 
     public static TestClient connect(ChatServer server, Bundle bundle, String user) throws Exception {
-        return connect(server.address(), new ClientState(bundle.user(user), bundle.directory), bundle.directory, 0, true);
+        return connect(server.address(), new ClientState(bundle.user(user), bundle::everyone), bundle::everyone, 0, true);
     }
 
     public static TestClient connect(ChatServer server, Bundle bundle, ClientState state) throws Exception {
-        return connect(server.address(), state, bundle.directory, 0, true);
+        return connect(server.address(), state, bundle::everyone, 0, true);
+    }
+
+    public static TestClient connect(InetSocketAddress address, ClientState state, Directory directory, int receiveBuffer,
+                              boolean read) throws IOException, ProtocolException, Refused {
+        return connect(address, state, () -> directory, receiveBuffer, read);
     }
 
     /**
      * Connects and logs in. {@code receiveBuffer} > 0 sets SO_RCVBUF before connecting;
      * {@code read} false starts no reader: nothing is ever read after the handshake.
      */
-    public static TestClient connect(InetSocketAddress address, ClientState state, Directory directory, int receiveBuffer,
-                              boolean read) throws IOException, ProtocolException, Refused {
+    public static TestClient connect(InetSocketAddress address, ClientState state, Supplier<Directory> directory,
+                              int receiveBuffer, boolean read) throws IOException, ProtocolException, Refused {
         Socket socket = new Socket();
         try {
             if (receiveBuffer > 0) {
@@ -115,7 +122,7 @@ public final class TestClient implements AutoCloseable {
             MessageCodec codec = new MessageCodec();
             FrameReader frames = new FrameReader(socket.getInputStream(), 4 << 20);
             FrameWriter out = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
-            ClientHandshake handshake = new ClientHandshake(state.me, directory.server());
+            ClientHandshake handshake = new ClientHandshake(state.me, directory.get().server());
             out.write(codec.encode(handshake.start()));
             out.flush();
             byte[] frame = frames.read();
@@ -245,7 +252,7 @@ public final class TestClient implements AutoCloseable {
 
     public AddUser invite(String channel, String invitee) throws Exception {
         synchronized (sendLock) {
-            Principal p = directory.user(invitee).orElseThrow();
+            Principal p = directory.get().user(invitee).orElseThrow();
             AddUser m = Entries.addUser(state.me.signing(), channel, state.epoch(channel), user(), invitee, p.agreementKey(),
                     state.key(channel), state.nextUserSeq(), state.view(channel));
             send(m);
@@ -311,7 +318,7 @@ public final class TestClient implements AutoCloseable {
     public Rotate rotateEntry(String channel, String... members) throws MalformedInputException {
         Map<String, chat.crypto.AgreementPublicKey> keys = new java.util.TreeMap<>();
         for (String member : members) {
-            keys.put(member, directory.user(member).orElseThrow().agreementKey());
+            keys.put(member, directory.get().user(member).orElseThrow().agreementKey());
         }
         byte[] previous = state.key(channel);
         return Entries.rotate(state.me.signing(), channel, state.epoch(channel) + 1, user(), keys,
