@@ -32,7 +32,10 @@ public final class DirectoryWatcher implements Runnable {
     private final Principal server;
     /** The stamp of the file last looked at; null at first, so the first look loads it (nothing lost in between). */
     private Stamp seen;
-    /** The problem last reported, so a broken file is reported once, not every second. */
+    /**
+     * The problem last reported, so a file that cannot be read is reported once, not every
+     * second. A file that does not load is reported once anyway: it is read again only when it changes.
+     */
     private String reported;
 
     public DirectoryWatcher(Path file, ServerContext context) {
@@ -69,6 +72,7 @@ public final class DirectoryWatcher implements Runnable {
         }
         seen = stamp;
         DirectoryLog next;
+        reported = null; // a new file: its problem is reported even if the last one had the same
         try {
             next = DirectoryLog.loadUnchecked(file);
         } catch (IdentityFileException e) {

@@ -29,6 +29,8 @@ final class Roster {
 
     private static final System.Logger LOG = System.getLogger("chat.server");
 
+    private static final int MAX_NAMED = 20;
+
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile DirectoryLog log;
 
@@ -129,7 +131,12 @@ final class Roster {
                 out.add("-" + name);
             }
         });
-        return out.isEmpty() ? "no change of users" : String.join(", ", out);
+        if (out.isEmpty()) {
+            return "no change of users";
+        }
+        // A version may add thousands of users; the log line names a few.
+        return out.size() <= MAX_NAMED ? String.join(", ", out)
+                : String.join(", ", out.subList(0, MAX_NAMED)) + " and " + (out.size() - MAX_NAMED) + " more";
     }
 
     /**
