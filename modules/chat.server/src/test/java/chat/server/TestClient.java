@@ -72,6 +72,8 @@ public final class TestClient implements AutoCloseable {
     private final FrameOpener opener;
     private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private final Object sendLock = new Object();
+    /** Everything received after the handshake, in order, briefly: "addUser room 3", "directory 1-2". */
+    private final java.util.List<String> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Thread reader;
     private volatile boolean closed;
 
@@ -177,6 +179,7 @@ public final class TestClient implements AutoCloseable {
                 }
                 byte[] json = opener.open(frame);
                 Message m = codec.decode(json);
+                arrivals.add(brief(m));
                 switch (m) {
                     case AddUser a -> state.received(a, json);
                     case Comms c -> state.received(c, json);
@@ -200,6 +203,21 @@ public final class TestClient implements AutoCloseable {
                 // closed already
             }
         }
+    }
+
+    private static String brief(Message m) {
+        return switch (m) {
+            case chat.protocol.ChannelEntry e -> e.type() + " " + e.channelID() + " "
+                    + (e.stamp() == null ? "?" : e.stamp().channelSeq());
+            case chat.protocol.DirectoryUpdate d -> d.type() + " " + d.versions().getFirst().number() + "-"
+                    + d.versions().getLast().number();
+            default -> m.type();
+        };
+    }
+
+    /** What arrived so far, in order of arrival: entries as "type channel seq", directories as "directory from-to". */
+    public java.util.List<String> arrivals() {
+        return java.util.List.copyOf(arrivals);
     }
 
     // ------------------------------------------------------------------ sending
