@@ -142,6 +142,7 @@ public final class ChatServer implements AutoCloseable {
             }
         }
         try {
+            watcher.join(2000);
             acceptor.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
