@@ -272,6 +272,22 @@ class DirectoryTest {
     }
 
     @Test
+    void aUserWhoseKeyIsReplacedIsDisconnectedAndLogsInWithTheNewKey() throws Exception {
+        TestClient bob = login("bob");
+        IdentityKeys newKeys = IdentityKeys.generate("bob");
+        IdentityKeys oldKeys = bundle.keys.put("bob", newKeys);
+        bundle.publish(Map.of("bob", newKeys.principal()), Set.of("bob")); // revoke the old key, add the new one
+        List<ErrorMessage> errors = bob.awaitClosed();
+        assertThat(errors).extracting(ErrorMessage::code).containsExactly(ErrorCode.REVOKED);
+        assertThat(errors.getFirst().message()).contains("bob's key was replaced by the admin in directory version 2");
+        ClientState old = new ClientState(oldKeys, bundle.current());
+        assertThatThrownBy(() -> TestClient.connect(server.address(), old, bundle.current()))
+                .isInstanceOfSatisfying(TestClient.Refused.class,
+                        r -> assertThat(r.error.code()).isEqualTo(ErrorCode.HANDSHAKE_FAILED));
+        login("bob").create("bobs");
+    }
+
+    @Test
     void anyMemberMayRemoveARevokedMemberOnlyAnAdminAnyOther() throws Exception {
         TestClient alice = following("alice");
         TestClient bob = following("bob");
