@@ -152,6 +152,13 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
+    /** Starts reading, for a client connected with {@code read} false: what the server held back follows. */
+    public void startReading() {
+        if (reader == null) {
+            reader = Thread.ofPlatform().daemon().name("test-client-" + state.user()).start(this::readLoop);
+        }
+    }
+
     /** The reader has seen the end of the stream. */
     public boolean isClosed() {
         return closed;
