@@ -49,7 +49,12 @@ public final class DirectoryWatcher implements Runnable {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(INTERVAL);
-                check();
+                try {
+                    check();
+                } catch (RuntimeException e) {
+                    // A bug, not a bad file: say so, and keep watching rather than never load again.
+                    LOG.log(Level.ERROR, "loading " + file + " failed", e);
+                }
             }
         } catch (InterruptedException e) {
             // shutdown
