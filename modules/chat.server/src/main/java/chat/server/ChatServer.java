@@ -4,6 +4,7 @@ import chat.protocol.identity.IdentityFileException;
 import chat.protocol.identity.ServerBundle;
 import chat.server.internal.Acceptor;
 import chat.server.internal.Connection;
+import chat.server.internal.DirectoryWatcher;
 import chat.server.internal.ServerContext;
 import chat.server.internal.ServerState;
 import chat.storage.EntryStore;
@@ -31,16 +32,20 @@ public final class ChatServer implements AutoCloseable {
     private final EntryStore store;
     private final ServerSocket socket;
     private final Thread acceptor;
+    private final Thread watcher;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Throwable failure;
     private boolean closed;
 
-    private ChatServer(ServerContext context, EntryStore store, ServerSocket socket) {
+    private ChatServer(ServerContext context, EntryStore store, ServerSocket socket, java.nio.file.Path directoryFile) {
         this.context = context;
         this.store = store;
         this.socket = socket;
         this.acceptor = Thread.ofPlatform().name("chat-acceptor").daemon(false)
                 .unstarted(new Acceptor(socket, context));
+        // New directory versions are picked up while the server runs (chat user add, revoke).
+        this.watcher = Thread.ofPlatform().name("chat-directory").daemon(true)
+                .unstarted(new DirectoryWatcher(directoryFile, context));
     }
 
     public static ChatServer start(ServerConfig config) throws ServerException {
@@ -63,11 +68,13 @@ public final class ChatServer implements AutoCloseable {
             socket = new ServerSocket();
             socket.setReuseAddress(true);
             socket.bind(config.listen(), 4096);
-            ChatServer server = new ChatServer(context, store, socket);
+            ChatServer server = new ChatServer(context, store, socket, bundle.directoryFile());
             self[0] = server;
             server.acceptor.start();
-            LOG.log(Level.INFO, "listening on {0}:{1,number,#} with {2} users, data in {3}", server.address().getHostString(), server.address().getPort(),
-                    bundle.directory().users().size(), config.dataDir());
+            server.watcher.start();
+            LOG.log(Level.INFO, "listening on {0}:{1,number,#} with {2} users (directory version {3,number,#}), data in {4}",
+                    server.address().getHostString(), server.address().getPort(), bundle.directory().users().size(),
+                    bundle.log().number(), config.dataDir());
             return server;
         } catch (IOException | RuntimeException e) {
             store.close();
@@ -118,6 +125,7 @@ public final class ChatServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
+        watcher.interrupt();
         context.stopAdmitting();
         store.close();
         for (Connection c : context.connections()) {
@@ -134,6 +142,7 @@ public final class ChatServer implements AutoCloseable {
             }
         }
         try {
+            watcher.join(2000);
             acceptor.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -66,13 +66,18 @@ public final class ClientState {
     }
 
     public final IdentityKeys me;
-    private final chat.protocol.identity.Directory directory;
+    private final java.util.function.Supplier<chat.protocol.identity.Directory> directory;
     private long userSeq;
     private final Map<String, Channel> channels = new TreeMap<>();
     private final Set<Long> acked = new HashSet<>();
     public final List<String> problems = new ArrayList<>();
 
     public ClientState(IdentityKeys me, chat.protocol.identity.Directory directory) {
+        this(me, () -> directory);
+    }
+
+    /** A state that checks signatures against whatever directory {@code directory} gives now (one that changes). */
+    public ClientState(IdentityKeys me, java.util.function.Supplier<chat.protocol.identity.Directory> directory) {
         this.me = me;
         this.directory = directory;
     }
@@ -160,7 +165,7 @@ public final class ClientState {
             problems.add(user() + ": " + channel + " entry " + seq + " after " + c.seq);
         }
         String author = entry.author();
-        var signer = directory.user(author).orElse(null);
+        var signer = directory.get().user(author).orElse(null);
         if (signer == null || !Entries.verify(entry, signer.signingKey())) {
             problems.add(user() + ": " + channel + " entry " + seq + " signature does not verify for " + author);
         }

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A small blocking client for tests (the server's own, and the image tests in tests/e2e,
@@ -62,7 +63,8 @@ public final class TestClient implements AutoCloseable {
 
     private final Socket socket;
     private final ClientState state;
-    private final Directory directory;
+    /** The directory the client follows: the bundle's newest published one, for this module's tests. */
+    private final Supplier<Directory> directory;
     private final MessageCodec codec = new MessageCodec();
     private final FrameReader frames;
     private final FrameWriter out;
@@ -70,10 +72,12 @@ public final class TestClient implements AutoCloseable {
     private final FrameOpener opener;
     private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private final Object sendLock = new Object();
+    /** Everything received after the handshake, in order, briefly: "addUser room 3", "directory 1-2". */
+    private final java.util.List<String> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Thread reader;
     private volatile boolean closed;
 
-    private TestClient(Socket socket, ClientState state, Directory directory, FrameReader frames, FrameWriter out,
+    private TestClient(Socket socket, ClientState state, Supplier<Directory> directory, FrameReader frames, FrameWriter out,
                        FrameSealer sealer, FrameOpener opener) {
         this.socket = socket;
         this.state = state;
@@ -91,19 +95,24 @@ public final class TestClient implements AutoCloseable {
     }
 
     public static TestClient connect(ChatServer server, Bundle bundle, String user) throws Exception {
-        return connect(server.address(), new ClientState(bundle.user(user), bundle.directory), bundle.directory, 0, true);
+        return connect(server.address(), new ClientState(bundle.user(user), bundle::everyone), bundle::everyone, 0, true);
     }
 
     public static TestClient connect(ChatServer server, Bundle bundle, ClientState state) throws Exception {
-        return connect(server.address(), state, bundle.directory, 0, true);
+        return connect(server.address(), state, bundle::everyone, 0, true);
+    }
+
+    public static TestClient connect(InetSocketAddress address, ClientState state, Directory directory, int receiveBuffer,
+                              boolean read) throws IOException, ProtocolException, Refused {
+        return connect(address, state, () -> directory, receiveBuffer, read);
     }
 
     /**
      * Connects and logs in. {@code receiveBuffer} > 0 sets SO_RCVBUF before connecting;
      * {@code read} false starts no reader: nothing is ever read after the handshake.
      */
-    public static TestClient connect(InetSocketAddress address, ClientState state, Directory directory, int receiveBuffer,
-                              boolean read) throws IOException, ProtocolException, Refused {
+    public static TestClient connect(InetSocketAddress address, ClientState state, Supplier<Directory> directory,
+                              int receiveBuffer, boolean read) throws IOException, ProtocolException, Refused {
         Socket socket = new Socket();
         try {
             if (receiveBuffer > 0) {
@@ -115,7 +124,7 @@ public final class TestClient implements AutoCloseable {
             MessageCodec codec = new MessageCodec();
             FrameReader frames = new FrameReader(socket.getInputStream(), 4 << 20);
             FrameWriter out = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
-            ClientHandshake handshake = new ClientHandshake(state.me, directory.server());
+            ClientHandshake handshake = new ClientHandshake(state.me, directory.get().server());
             out.write(codec.encode(handshake.start()));
             out.flush();
             byte[] frame = frames.read();
@@ -140,6 +149,13 @@ public final class TestClient implements AutoCloseable {
         } catch (IOException | ProtocolException | Refused | RuntimeException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /** Starts reading, for a client connected with {@code read} false: what the server held back follows. */
+    public void startReading() {
+        if (reader == null) {
+            reader = Thread.ofPlatform().daemon().name("test-client-" + state.user()).start(this::readLoop);
         }
     }
 
@@ -170,6 +186,7 @@ public final class TestClient implements AutoCloseable {
                 }
                 byte[] json = opener.open(frame);
                 Message m = codec.decode(json);
+                arrivals.add(brief(m));
                 switch (m) {
                     case AddUser a -> state.received(a, json);
                     case Comms c -> state.received(c, json);
@@ -193,6 +210,21 @@ public final class TestClient implements AutoCloseable {
                 // closed already
             }
         }
+    }
+
+    private static String brief(Message m) {
+        return switch (m) {
+            case chat.protocol.ChannelEntry e -> e.type() + " " + e.channelID() + " "
+                    + (e.stamp() == null ? "?" : e.stamp().channelSeq());
+            case chat.protocol.DirectoryUpdate d -> d.type() + " " + d.versions().getFirst().number() + "-"
+                    + d.versions().getLast().number();
+            default -> m.type();
+        };
+    }
+
+    /** What arrived so far, in order of arrival: entries as "type channel seq", directories as "directory from-to". */
+    public java.util.List<String> arrivals() {
+        return java.util.List.copyOf(arrivals);
     }
 
     // ------------------------------------------------------------------ sending
@@ -245,7 +277,7 @@ public final class TestClient implements AutoCloseable {
 
     public AddUser invite(String channel, String invitee) throws Exception {
         synchronized (sendLock) {
-            Principal p = directory.user(invitee).orElseThrow();
+            Principal p = directory.get().user(invitee).orElseThrow();
             AddUser m = Entries.addUser(state.me.signing(), channel, state.epoch(channel), user(), invitee, p.agreementKey(),
                     state.key(channel), state.nextUserSeq(), state.view(channel));
             send(m);
@@ -311,7 +343,7 @@ public final class TestClient implements AutoCloseable {
     public Rotate rotateEntry(String channel, String... members) throws MalformedInputException {
         Map<String, chat.crypto.AgreementPublicKey> keys = new java.util.TreeMap<>();
         for (String member : members) {
-            keys.put(member, directory.user(member).orElseThrow().agreementKey());
+            keys.put(member, directory.get().user(member).orElseThrow().agreementKey());
         }
         byte[] previous = state.key(channel);
         return Entries.rotate(state.me.signing(), channel, state.epoch(channel) + 1, user(), keys,

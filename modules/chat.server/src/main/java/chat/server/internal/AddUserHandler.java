@@ -10,7 +10,8 @@ import java.util.Arrays;
  * addUser: creates a channel (inviter == invitee == the logged-in user, name free, first
  * entry) or invites (inviter is the logged-in user and a member, invitee is in the
  * directory and not a member; the epoch is current and no rotation is pending). Signed by
- * the inviter; userSeq above the user's last.
+ * the inviter; userSeq above the user's last. Run under the roster's read lock, so an
+ * invitation of a user a new directory version adds reaches every member after the version.
  */
 final class AddUserHandler {
 
@@ -51,8 +52,11 @@ final class AddUserHandler {
 
     private void invite(Connection conn, AddUser m) throws Rejection {
         Hub hub = conn.hub();
-        if (hub.directory.user(m.invitee()).isEmpty()) {
-            throw new Rejection(ErrorCode.UNKNOWN_INVITEE, "there is no user " + m.invitee() + " in the directory");
+        chat.protocol.identity.DirectoryLog log = hub.roster.log();
+        if (log.current().user(m.invitee()).isEmpty()) {
+            throw new Rejection(ErrorCode.UNKNOWN_INVITEE, log.isRevoked(m.invitee())
+                    ? m.invitee() + "'s key was revoked by the admin; " + m.invitee() + " cannot be invited"
+                    : "there is no user " + m.invitee() + " in the directory");
         }
         ChannelState ch = Checks.channel(hub, m.channelID());
         UserState user = conn.userState();

@@ -4,6 +4,8 @@ import chat.protocol.ChannelEntry;
 import chat.protocol.Entries;
 import chat.protocol.ErrorCode;
 import chat.protocol.View;
+import chat.protocol.identity.DirectoryLog;
+import chat.protocol.identity.Principal;
 
 /** The checks the entry handlers share. */
 final class Checks {
@@ -52,9 +54,22 @@ final class Checks {
         }
     }
 
-    /** The entry is signed with the logged-in user's key. */
+    /**
+     * The entry is signed with the logged-in user's key, which the directory lists now: a
+     * revocation loaded since the login refuses it (and ends the connection).
+     */
     static void signature(Connection conn, ChannelEntry m) throws Rejection {
-        if (!Entries.verify(m, conn.user().signingKey())) {
+        DirectoryLog log = conn.hub().roster.log();
+        Principal me = conn.user();
+        String refusal = Roster.refusal(log, me);
+        if (refusal != null) {
+            throw new Rejection(ErrorCode.REVOKED, refusal);
+        }
+        if (log.current().user(me.name()).isEmpty()) {
+            throw new Rejection(ErrorCode.BAD_SIGNATURE, "the server's directory (version " + log.number()
+                    + ") does not list " + me.name() + ", so nothing you sign can be checked; ask the admin");
+        }
+        if (!Entries.verify(m, me.signingKey())) {
             throw new Rejection(ErrorCode.BAD_SIGNATURE, "the signature of this " + m.type()
                     + " does not verify with your key");
         }

@@ -5,6 +5,7 @@ import chat.protocol.ErrorMessage;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
 import chat.protocol.ProtocolException;
+import chat.protocol.identity.DirectoryLog;
 import chat.protocol.identity.Principal;
 import chat.protocol.wire.FrameOpener;
 import chat.protocol.wire.FrameReader;
@@ -50,6 +51,10 @@ public final class Connection implements Runnable {
     private volatile Thread writer;
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private boolean synced;
+    /** Set once logged in with a key the directory listed then; what a new directory log is checked against. */
+    private volatile Principal loggedIn;
+    /** The client asked for the directory: new logs are pushed to it. */
+    private volatile boolean wantsDirectory;
 
     public Connection(Socket socket, ServerContext context) {
         this.socket = socket;
@@ -74,6 +79,23 @@ public final class Connection implements Runnable {
             }
             FrameReader frames = new FrameReader(in, context.config().limits().maxFrameBytes());
             user = login.user();
+            // The handshake checked the user against the log of its start; a log loaded since
+            // may have revoked them. Checked under the read lock, so a log loaded later sees
+            // this connection as logged in and ends it itself.
+            Roster roster = context.hub().roster;
+            String refusal = roster.read(() -> {
+                String why = Roster.refusal(roster.log(), user);
+                if (why == null) {
+                    loggedIn = user;
+                }
+                return why;
+            });
+            if (refusal != null) {
+                startWriter(login);
+                LOG.log(Level.INFO, "{0}: refused {1}: {2}", peer, user.name(), refusal);
+                close(ErrorCode.REVOKED, refusal);
+                return;
+            }
             userState = context.hub().user(user.name());
             counted = true;
             if (userState.connections.incrementAndGet() > context.config().maxConnectionsPerUser()) {
@@ -165,6 +187,31 @@ public final class Connection implements Runnable {
 
     void markSynced() {
         synced = true;
+    }
+
+    /** Answers directoryGet; the caller holds the roster's read lock. */
+    void askDirectory(long number) {
+        wantsDirectory = true;
+        offerData(new Outgoing.DirectoryFrom(number));
+    }
+
+    /**
+     * A new directory log was loaded (the caller holds the roster's write lock): a user it
+     * revokes is told so and disconnected; a connection that asked for the directory is
+     * sent the new versions.
+     */
+    void directoryChanged(DirectoryLog log) {
+        Principal me = loggedIn;
+        if (me == null) {
+            return; // still in the handshake, or refused: checked when it logs in
+        }
+        String refusal = Roster.refusal(log, me);
+        if (refusal != null) {
+            LOG.log(Level.INFO, "{0}: disconnecting {1}: {2}", peer, me.name(), refusal);
+            close(ErrorCode.REVOKED, refusal);
+        } else if (wantsDirectory) {
+            offerControl(new Outgoing.DirectoryPush());
+        }
     }
 
     void send(Message message) {

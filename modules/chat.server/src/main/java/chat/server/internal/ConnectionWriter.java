@@ -1,15 +1,20 @@
 package chat.server.internal;
 
 import chat.protocol.ChannelHead;
+import chat.protocol.DirectoryUpdate;
 import chat.protocol.ReplayFinished;
+import chat.protocol.identity.DirectoryLog;
+import chat.protocol.identity.DirectoryVersion;
 import chat.protocol.wire.FrameSealer;
 import chat.storage.EntryCursor;
 import chat.storage.StoredEntry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
@@ -24,10 +29,18 @@ import java.util.concurrent.BlockingQueue;
  * Entries at or below the last one sent are duplicates of the replay and are dropped.
  * A departed user's replay ends at the departure, and {@link Delivery} queues nothing
  * later of that channel for them, so replayFinished names the departure as the head.
+ *
+ * <p>Directory invariant: once the client has asked for the directory, it is sent every
+ * version an entry may depend on before the entry. Live entries are queued behind the
+ * push of any log loaded before they were accepted ({@link Roster}); a replay reads what
+ * is durable when it runs, possibly entries accepted after a push queued behind it, so
+ * the writer first sends any newer log it has not sent.
  */
 final class ConnectionWriter implements Runnable {
 
     private static final System.Logger LOG = System.getLogger("chat.server");
+    /** Largest directory message the server sends: well under the 1 MiB a client's frame may hold. */
+    static final int DIRECTORY_BATCH_BYTES = 256 * 1024;
 
     private final Connection conn;
     private final BlockingQueue<Outgoing> queue;
@@ -36,6 +49,9 @@ final class ConnectionWriter implements Runnable {
     private final FrameBuffer buffer = new FrameBuffer();
     private final Map<String, Long> lastSent = new HashMap<>();
     private final Map<String, byte[]> lastHead = new HashMap<>();
+    /** The log this connection was last sent versions of (null until it asks), and the newest number sent. */
+    private DirectoryLog sentLog;
+    private long sentNumber;
 
     ConnectionWriter(Connection conn, BlockingQueue<Outgoing> queue, FrameSealer sealer, OutputStream out) {
         this.conn = conn;
@@ -87,7 +103,17 @@ final class ConnectionWriter implements Runnable {
                     lastHead.put(entry.channel(), entry.head());
                 }
             }
-            case Outgoing.ReplayChannel r -> replay(r.channel(), r.afterSeq());
+            case Outgoing.ReplayChannel r -> {
+                if (sentLog != null) {
+                    pushDirectory();
+                }
+                replay(r.channel(), r.afterSeq());
+            }
+            case Outgoing.DirectoryFrom d -> {
+                DirectoryLog log = conn.hub().roster.log();
+                sendDirectory(log, Math.max(1, Math.min(d.number(), log.number())));
+            }
+            case Outgoing.DirectoryPush p -> pushDirectory();
             case Outgoing.ReplayDone d -> {
                 Map<String, ChannelHead> heads = new LinkedHashMap<>();
                 lastSent.forEach((channel, seq) -> heads.put(channel, new ChannelHead(seq, lastHead.get(channel))));
@@ -126,6 +152,45 @@ final class ConnectionWriter implements Runnable {
         }
         lastSent.put(channel, head.seq());
         lastHead.put(channel, head.head());
+    }
+
+    /** Sends what changed since the log last sent, if the server holds another one now. */
+    private void pushDirectory() throws IOException {
+        DirectoryLog log = conn.hub().roster.log();
+        if (log != sentLog) {
+            // From the newest version the client holds, so it can compare it; from the new
+            // newest if the log is shorter now (a rollback on disk, which the client alarms about).
+            sendDirectory(log, Math.max(1, Math.min(sentNumber, log.number())));
+        }
+    }
+
+    /**
+     * Sends versions {@code from} to the newest in directory messages of at most
+     * {@link #DIRECTORY_BATCH_BYTES} (one version alone may exceed it).
+     */
+    private void sendDirectory(DirectoryLog log, long from) throws IOException {
+        List<DirectoryVersion> batch = new ArrayList<>();
+        long bytes = 0;
+        for (DirectoryVersion v : log.versionsFrom(from)) {
+            long size = conn.codec().encode(new DirectoryUpdate(List.of(v))).length;
+            if (!batch.isEmpty() && bytes + size > DIRECTORY_BATCH_BYTES) {
+                sendBatch(batch);
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(v);
+            bytes += size;
+        }
+        sendBatch(batch);
+        sentLog = log;
+        sentNumber = log.number();
+    }
+
+    private void sendBatch(List<DirectoryVersion> batch) throws IOException {
+        send(conn.codec().encode(new DirectoryUpdate(batch)));
+        if (buffer.size() >= FrameBuffer.FLUSH_AT) {
+            buffer.writeTo(out);
+        }
     }
 
     private void send(byte[] json) {

@@ -43,10 +43,7 @@ final class Delivery implements AppendCallback {
             }
         }
         for (String member : to) {
-            UserState user = hub.user(member);
-            if (user == null) {
-                continue; // a member the current directory no longer lists: nobody to deliver to
-            }
+            UserState user = hub.user(member); // a revoked member has no live connection left
             boolean newcomer = joins && member.equals(e.subject());
             for (Connection conn : user.live) {
                 if (newcomer) {

@@ -2,6 +2,8 @@ package chat.server.internal;
 
 import chat.protocol.AddUser;
 import chat.protocol.Comms;
+import chat.protocol.DirectoryGet;
+import chat.protocol.DirectoryUpdate;
 import chat.protocol.ErrorCode;
 import chat.protocol.ErrorMessage;
 import chat.protocol.InitConfirm;
@@ -41,7 +43,12 @@ final class Dispatcher {
                 case AddUser a -> {
                     channel = a.channelID();
                     userSeq = a.userSeq();
-                    admit(conn, () -> addUser.handle(conn, a));
+                    // Under the roster's read lock: an invitation may depend on a directory
+                    // version every member must be sent first (Roster).
+                    admit(conn, () -> conn.hub().roster.read(() -> {
+                        addUser.handle(conn, a);
+                        return null;
+                    }));
                 }
                 case Comms c -> {
                     channel = c.channelID();
@@ -51,13 +58,20 @@ final class Dispatcher {
                 case MemberChange m -> {
                     channel = m.channelID();
                     userSeq = m.userSeq();
-                    admit(conn, () -> member.handle(conn, m));
+                    admit(conn, () -> conn.hub().roster.read(() -> { // a removal may depend on a revocation
+                        member.handle(conn, m);
+                        return null;
+                    }));
                 }
                 case Rotate r -> {
                     channel = r.channelID();
                     userSeq = r.userSeq();
                     admit(conn, () -> rotate.handle(conn, r));
                 }
+                case DirectoryGet d -> conn.hub().roster.read(() -> {
+                    conn.askDirectory(d.number());
+                    return null;
+                });
                 case Ping p -> conn.send(new Pong());
                 case Pong p -> {
                 }
@@ -67,12 +81,15 @@ final class Dispatcher {
                 case InitKey m -> unexpected(m);
                 case InitConfirm m -> unexpected(m);
                 case ReplayFinished m -> unexpected(m);
-                case chat.protocol.DirectoryGet m -> unexpected(m); // not served yet (being added by the server's owner)
-                case chat.protocol.DirectoryUpdate m -> unexpected(m);
+                case DirectoryUpdate m -> unexpected(m);
             }
         } catch (ProtocolException e) {
             LOG.log(Level.INFO, "{0}: {1}: {2} rejected ({3}): {4}", conn.peer(), conn.user().name(), request.type(),
                     e.code().wireName(), LogText.clip(e.getMessage()));
+            if (e.code() == ErrorCode.REVOKED) {
+                conn.close(e.code(), e.getMessage()); // revoked while this request was on its way
+                return;
+            }
             Long last = e instanceof Rejection r ? r.lastUserSeq : null;
             conn.send(new ErrorMessage(e.code(), e.getMessage(), channel, userSeq, last));
         } catch (RuntimeException e) {

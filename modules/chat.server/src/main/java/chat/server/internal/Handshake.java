@@ -8,7 +8,9 @@ import chat.protocol.InitKey;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
 import chat.protocol.ProtocolException;
+import chat.protocol.identity.DirectoryLog;
 import chat.protocol.identity.Principal;
+import chat.protocol.wire.ClientHandshake;
 import chat.protocol.wire.FrameOpener;
 import chat.protocol.wire.FrameReader;
 import chat.protocol.wire.FrameSealer;
@@ -59,12 +61,18 @@ final class Handshake {
         FrameReader frames = new FrameReader(new DeadlineInput(socket, in, deadline),
                 Math.min(MAX_FRAME_BYTES, context.config().limits().maxFrameBytes()));
         MessageCodec codec = context.hub().codec;
-        ServerHandshake handshake = new ServerHandshake(context.serverKeys(), context.hub().directory);
         try {
             Message first = codec.decode(next(frames));
             if (!(first instanceof InitConn hello)) {
                 throw new ProtocolException(ErrorCode.HANDSHAKE_FAILED, "expected initConn, got " + first.type());
             }
+            // One log for the whole handshake. A revoked user is told so, not that the server
+            // never heard of them (unknownUser), so they know to ask the admin.
+            DirectoryLog log = context.hub().roster.log();
+            if (hello.version() == ClientHandshake.VERSION && log.isRevoked(hello.userID())) {
+                throw new ProtocolException(ErrorCode.REVOKED, Roster.revoked(log, hello.userID()));
+            }
+            ServerHandshake handshake = new ServerHandshake(context.serverKeys(), log.current());
             InitKey reply = handshake.accept(hello);
             FrameWriter writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 512));
             writer.write(codec.encode(reply));

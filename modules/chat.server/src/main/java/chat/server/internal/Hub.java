@@ -4,7 +4,7 @@ import chat.protocol.ChainHash;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
 import chat.protocol.Stamp;
-import chat.protocol.identity.Directory;
+import chat.protocol.identity.DirectoryLog;
 import chat.storage.EntryCursor;
 import chat.storage.EntryKind;
 import chat.storage.EntryStore;
@@ -25,7 +25,8 @@ import java.util.function.Function;
  */
 public final class Hub {
 
-    final Directory directory;
+    /** The directory log, replaced while the server runs. */
+    final Roster roster;
     final EntryStore store;
     final MessageCodec codec;
     private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
@@ -36,11 +37,11 @@ public final class Hub {
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> memberships = new ConcurrentHashMap<>();
     private final Delivery delivery;
 
-    Hub(Directory directory, EntryStore store, MessageCodec codec, Consumer<Throwable> onStorageFailure) {
-        this.directory = directory;
+    Hub(DirectoryLog log, EntryStore store, MessageCodec codec, Consumer<Throwable> onStorageFailure) {
+        this.roster = new Roster(log);
         this.store = store;
         this.codec = codec;
-        for (String name : directory.users().keySet()) {
+        for (String name : log.current().users().keySet()) {
             users.put(name, new UserState(name));
             channelsOfUser.put(name, ConcurrentHashMap.newKeySet());
         }
@@ -49,12 +50,9 @@ public final class Hub {
     }
 
     private void restore(RecoveredState state) {
-        state.lastUserSeq().forEach((user, seq) -> {
-            UserState u = users.get(user);
-            if (u != null) {
-                u.lastUserSeq = seq;
-            }
-        });
+        // Every user the journal knows, in the directory now or not: one revoked now may be
+        // added again with a new key, and their userSeq goes on from where it was.
+        state.lastUserSeq().forEach((user, seq) -> user(user).lastUserSeq = seq);
         for (chat.storage.ChannelState stored : state.channels().values()) {
             ChannelState ch = new ChannelState(stored.name(), ChainHash.genesis(stored.name()));
             synchronized (ch) {
@@ -105,8 +103,9 @@ public final class Hub {
         }
     }
 
+    /** The state of a user; made on first use, since users join the directory while the server runs. */
     UserState user(String name) {
-        return users.get(name);
+        return users.computeIfAbsent(name, UserState::new);
     }
 
     ChannelState channel(String name) {

@@ -5,11 +5,12 @@ import chat.protocol.MemberChange;
 import chat.storage.EntryKind;
 
 /**
- * member: a leave (any member, of themself), a removal (an admin removes another member)
- * or a promotion (an admin makes a member who is not one an admin). The author is the
+ * member: a leave (any member, of themself), a removal (an admin removes another member,
+ * or any member removes one whose key the directory revokes now) or a promotion (an admin makes a member who is not one an admin). The author is the
  * authenticated user and a member, the epoch is current (a member entry is accepted while
  * a rotation is pending), the view is one the channel had. A departure ends the subject's
- * membership at once and leaves a rotation pending.
+ * membership at once and leaves a rotation pending. Run under the roster's read lock, so a
+ * removal that depends on a revocation reaches every member after the revocation.
  */
 final class MemberHandler {
 
@@ -20,7 +21,11 @@ final class MemberHandler {
             EntryKind kind = switch (m.change()) {
                 case LEAVE -> EntryKind.LEAVE;
                 case REMOVE -> {
-                    admin(ch, me, "remove");
+                    // Any member may remove one whose key the admin revoked: every member's
+                    // client does so when it learns of the revocation; the first one wins.
+                    if (!conn.hub().roster.log().isRevoked(m.subject())) {
+                        admin(ch, me, "remove");
+                    }
                     if (!ch.isMember(m.subject())) {
                         throw new Rejection(ErrorCode.BAD_SUBJECT, m.subject() + " is not a member of " + ch.name);
                     }

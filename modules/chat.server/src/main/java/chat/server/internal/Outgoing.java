@@ -13,6 +13,8 @@ sealed interface Outgoing {
             case Close c -> c.json() == null ? 0 : c.json().length;
             case ReplayChannel r -> 64;
             case ReplayDone d -> 64;
+            case DirectoryFrom d -> 64;
+            case DirectoryPush d -> 64;
         };
     }
 
@@ -30,6 +32,21 @@ sealed interface Outgoing {
 
     /** The sync's replays are done: send replayFinished. */
     record ReplayDone(long userSeq) implements Outgoing {
+    }
+
+    /**
+     * Answer directoryGet: the versions from {@code number} (at least 1, at most the newest)
+     * to the newest, of the log the server holds when the writer gets here.
+     */
+    record DirectoryFrom(long number) implements Outgoing {
+    }
+
+    /**
+     * A new log was loaded: send the versions from the newest this connection was sent
+     * (inclusive, or the new newest if the log is shorter now) to the newest, if the log
+     * changed since. Resolved when the writer gets here, so never older than when queued.
+     */
+    record DirectoryPush() implements Outgoing {
     }
 
     /** Send this last message (if any), flush, and end the connection. */

@@ -14,7 +14,7 @@ public final class ServerState {
 
     public static ServerContext create(ServerConfig config, ServerBundle bundle, EntryStore store,
                                        Consumer<Throwable> onStorageFailure) {
-        Hub hub = new Hub(bundle.directory(), store, new MessageCodec(config.limits()), onStorageFailure);
+        Hub hub = new Hub(bundle.log(), store, new MessageCodec(config.limits()), onStorageFailure);
         return new ServerContext(config, hub, bundle.keys());
     }
 }
