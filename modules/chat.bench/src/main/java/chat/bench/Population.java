@@ -2,6 +2,7 @@ package chat.bench;
 
 import chat.protocol.identity.BundleLayout;
 import chat.protocol.identity.Directory;
+import chat.protocol.identity.DirectoryLog;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.identity.Principal;
 import chat.protocol.identity.ServerKeyFile;
@@ -49,9 +50,13 @@ final class Population {
         for (IdentityKeys u : users) {
             principals.put(u.name(), u.principal());
         }
-        Directory directory = new Directory(server.principal(), principals);
+        // the load generator plays every user; the admin key only signs the directory and is thrown away
+        IdentityKeys admin = IdentityKeys.generate("admin");
+        DirectoryLog log = DirectoryLog.genesis(admin, server.principal(), principals, System.currentTimeMillis());
+        admin.destroy();
+        Directory directory = log.current();
         Path dir = Files.createDirectories(root.resolve(BundleLayout.SERVER_DIR));
-        directory.write(dir.resolve(Directory.FILE_NAME));
+        log.write(dir.resolve(DirectoryLog.FILE_NAME));
         ServerKeyFile.write(server, dir.resolve(ServerKeyFile.FILE_NAME));
         server.destroy();
         return new Population(users, directory, dir);
