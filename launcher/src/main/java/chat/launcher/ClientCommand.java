@@ -111,6 +111,10 @@ final class ClientCommand implements Runnable {
         try {
             bundle = UserBundle.load(dir);
         } catch (IdentityFileException e) {
+            if (e.reason() == IdentityFileException.Reason.REVOKED) {
+                // the same exit code as a server refusing a revoked login: retrying cannot help
+                throw new CliException(chat.client.spi.ExitStatus.AUTH, e.getMessage());
+            }
             throw CliException.failure("cannot use the bundle: " + e.getMessage());
         }
         Optional<char[]> password = suppliedPassword();

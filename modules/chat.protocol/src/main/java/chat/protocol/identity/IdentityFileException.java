@@ -8,7 +8,7 @@ import java.nio.file.Path;
  */
 public final class IdentityFileException extends Exception {
 
-    public enum Reason { MISSING, UNREADABLE, MALFORMED, WRONG_PASSWORD, OUTDATED }
+    public enum Reason { MISSING, UNREADABLE, MALFORMED, WRONG_PASSWORD, OUTDATED, REVOKED }
 
     private final Reason reason;
     private final Path file;

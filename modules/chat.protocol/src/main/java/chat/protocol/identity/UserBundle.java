@@ -19,11 +19,12 @@ public record UserBundle(Path dir, String user, DirectoryLog log, UserKeyFile ke
         if (!Names.isValidUser(user) || log.current().user(user).isEmpty()) {
             String why = log.isRevoked(user)
                     ? "user '" + user + "' was removed from the directory (version "
-                            + log.revocation(user).orElseThrow().number() + "): their key no longer logs in"
+                            + log.revocation(user).orElseThrow().number() + "): the admin revoked their key, which no longer logs in"
                     : "user '" + user + "' is not listed in " + DirectoryLog.FILE_NAME
                             + " (version " + log.number() + "): if the admin has just added you, copy the admin's newer "
                             + "KEYS/directory.json into " + dir;
-            throw new IdentityFileException(IdentityFileException.Reason.MALFORMED, keyPath, why);
+            throw new IdentityFileException(log.isRevoked(user) ? IdentityFileException.Reason.REVOKED
+                    : IdentityFileException.Reason.MALFORMED, keyPath, why);
         }
         return new UserBundle(dir, user, log, keyFile);
     }

@@ -339,8 +339,8 @@ class IdentityFilesTest {
         Path bundle = Files.createDirectory(dir.resolve("bob"));
         revoked.write(bundle.resolve(DirectoryLog.FILE_NAME));
         UserKeyFile.seal(bob, PASSWORD, FAST).write(bundle.resolve(UserKeyFile.FILE_NAME));
-        assertFails(() -> UserBundle.load(bundle), IdentityFileException.Reason.MALFORMED,
-                "user 'bob' was removed from the directory (version 2): their key no longer logs in");
+        assertFails(() -> UserBundle.load(bundle), IdentityFileException.Reason.REVOKED,
+                "user 'bob' was removed from the directory (version 2): the admin revoked their key, which no longer logs in");
 
         // alice's bundle with the same log still loads, and holds the whole log
         Path aliceDir = Files.createDirectory(dir.resolve("alice"));
