@@ -71,6 +71,12 @@ public final class ClientCore implements ChatClient, Session.Listener {
     private DirectoryLog log;
     /** Members' messages naming a directory version newer than ours, waiting for the server to show it. */
     private final List<ChannelLedger.Claim> unresolvedClaims = new ArrayList<>();
+    /**
+     * Since when the server has served an older directory than this device holds although it
+     * never served a newer one (0: it does not; -1: reported): a server that has not loaded
+     * the admin's newest file yet gets a few seconds before that is an alarm.
+     */
+    private long directoryBehindSince;
     private final ClientOptions options;
     private final EventDispatcher events;
     private final LocalState state;
@@ -654,7 +660,19 @@ public final class ClientCore implements ChatClient, Session.Listener {
     private void directoryUpdate(DirectoryUpdate update) {
         DirectoryLog before = log;
         DirectoryLog.Reconciled r = before.reconcile(update.versions());
+        long servedNewest = update.versions().get(update.versions().size() - 1).number();
+        if (r.problems().isEmpty()) {
+            directoryBehindSince = 0;
+            if (servedNewest > state.directoryServed) {
+                state.directoryServed = servedNewest;
+                saveMetaQuietly();
+            }
+        }
         for (DirectoryLog.Problem p : r.problems()) {
+            if (p.kind() == DirectoryLog.Problem.Kind.ROLLBACK && servedNewest >= state.directoryServed
+                    && !behindTooLong()) {
+                continue; // the server never showed us more: it may not have loaded the admin's newest file yet
+            }
             Alarm.Kind kind = switch (p.kind()) {
                 case ROLLBACK -> Alarm.Kind.DIRECTORY_ROLLBACK;
                 case FORK -> Alarm.Kind.DIRECTORY_FORK;
@@ -689,6 +707,41 @@ public final class ClientCore implements ChatClient, Session.Listener {
             }
         }
         resolveClaims();
+    }
+
+    /**
+     * True once the server has served an older directory than ours (never having served a
+     * newer one) for longer than the claim timeout; until then it is asked again every few
+     * seconds, and this is false.
+     */
+    private boolean behindTooLong() {
+        long now = System.currentTimeMillis();
+        if (directoryBehindSince < 0) {
+            return false; // reported already
+        }
+        if (directoryBehindSince == 0) {
+            directoryBehindSince = now;
+        }
+        if (now - directoryBehindSince >= options.directoryClaimTimeout().toMillis()) {
+            directoryBehindSince = -1;
+            return true;
+        }
+        reconnection.schedule(this::askDirectoryAgain, Duration.ofSeconds(2));
+        return false;
+    }
+
+    private synchronized void askDirectoryAgain() {
+        if (directoryBehindSince > 0 && conn.session() != null) {
+            conn.session().send(new DirectoryGet(log.number()));
+        }
+    }
+
+    private void saveMetaQuietly() {
+        try {
+            state.saveMeta();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not save the directory version the server showed: {0}", e.toString());
+        }
     }
 
     /** A member's message named directory version {@code c}: it must be ours, or one the server shows us soon. */

@@ -54,6 +54,8 @@ final class LocalState implements AutoCloseable {
     long lastUserSeq;
     /** Users whose key you compared: name -> the fingerprint you compared (meta.log "verified"). */
     final Map<String, String> verified = new TreeMap<>();
+    /** The newest directory version the server has shown this device (meta.log "directoryServed"). */
+    long directoryServed;
 
     private LocalState(Path dir, byte[] key, boolean persistent, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
@@ -181,6 +183,9 @@ final class LocalState implements AutoCloseable {
         try {
             ObjectReader r = ObjectReader.of(JsonParser.withDefaults().parseObject(record), "meta");
             lastUserSeq = Math.max(lastUserSeq, r.integer("lastUserSeq"));
+            if (r.has("directoryServed")) {
+                directoryServed = r.integer("directoryServed");
+            }
             if (r.has("verified")) {
                 ObjectReader marks = r.object("verified");
                 for (String user : marks.names()) {
@@ -204,7 +209,8 @@ final class LocalState implements AutoCloseable {
         ledgers.forEach((name, ledger) -> read.put(name, ledger.readUpTo));
         ObjectBuilder marks = ObjectBuilder.create();
         verified.forEach(marks::put);
-        return ObjectBuilder.create().put("lastUserSeq", lastUserSeq).put("read", read).put("verified", marks).canonical();
+        return ObjectBuilder.create().put("lastUserSeq", lastUserSeq).put("read", read).put("verified", marks)
+                .put("directoryServed", directoryServed).canonical();
     }
 
     private static byte[] opRecord(PendingOp op, Long replaces) {
