@@ -101,6 +101,43 @@ class DirectoryMitmE2ETest {
         }
     }
 
+    @Test
+    void aServerThatIsOnlyBehindTheBundleGetsTimeAndOneThatStaysBehindIsARollback() throws Exception {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob")) {
+            Path served = f.serverDir().resolve("directory.json");
+            Path version1 = tmp.resolve("directory-v1.json");
+            Files.copy(served, version1);
+            ChatImage.Result added = chat.run(List.of("user", "add", "--dir", f.keys.toString(), "--users-file", "-"),
+                    "dave:pw of dave\n", Map.of());
+            assertThat(added.exitCode()).as(added.toString()).isZero();
+            Path version2 = tmp.resolve("directory-v2.json");
+            Files.copy(served, version2);
+            Files.copy(version1, served, StandardCopyOption.REPLACE_EXISTING); // the server has not got it yet
+            f.startServer();
+
+            // alice's bundle holds version 2; the server catches up a moment later: no alarm
+            ClientProcess alice = f.client("alice");
+            Path staged = f.serverDir().resolve("directory.json.staged");
+            Files.copy(version2, staged);
+            Files.move(staged, served, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Thread.sleep(12_000); // past the 10 s a server gets to catch up
+            assertThat(alice.events(event("alarm"))).as(alice.describe()).isEmpty();
+            alice.quit();
+
+            // erin's bundle holds version 3, which the server never loads: a rollback after the grace
+            ChatImage.Result erin = chat.run(List.of("user", "add", "--dir", f.keys.toString(), "--users-file", "-"),
+                    "erin:pw of erin\n", Map.of());
+            assertThat(erin.exitCode()).as(erin.toString()).isZero();
+            Files.copy(version2, staged, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staged, served, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            f.passwords.put("erin", "pw of erin");
+            ClientProcess erinsClient = f.client("erin");
+            ClientProcess.Event alarm = erinsClient.await("a rollback after the grace",
+                    event("alarm", "kind", "directory_rollback"), Duration.ofSeconds(40));
+            assertThat(alarm.str("message")).contains("older than version 3");
+        }
+    }
+
     // ------------------------------------------------------------------ split views, with a fake server
 
     /**
