@@ -60,7 +60,9 @@ public record Alarm(String channel, long seq, Kind kind, String detail) {
          * message names a directory version the server does not show us: different members
          * are shown different directories.
          */
-        DIRECTORY_FORK
+        DIRECTORY_FORK,
+        /** The server announced a last userSeq for this user that leaves no room to go on (ignored). */
+        BAD_USER_SEQ
     }
 
     @Override

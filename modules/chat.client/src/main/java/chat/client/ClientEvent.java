@@ -73,6 +73,13 @@ public sealed interface ClientEvent {
     record ConnectionFailed(String reason) implements ClientEvent {
     }
 
+    /**
+     * This device's state folder was found damaged at start and repaired: what was lost and
+     * what is downloaded again, in a sentence. Emitted before {@link Ready}.
+     */
+    record StateRepaired(String detail) implements ClientEvent {
+    }
+
     /** The server reported an error not tied to any command of ours. */
     record ServerNotice(String code, String message) implements ClientEvent {
     }

@@ -64,6 +64,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
     private static final System.Logger LOG = System.getLogger("chat.client");
     /** Longest message text, in UTF-8 bytes; the frame limit leaves room for it with headers. */
     public static final int MAX_TEXT_BYTES = 64 * 1024;
+    /** Larger userSeqs would leave fewer than 2^32 commands before the protocol's 2^53 - 1 limit. */
+    static final long MAX_PLAUSIBLE_USER_SEQ = MessageCodec.MAX_SEQ - (1L << 32);
 
     private final IdentityKeys me;
     private final UserBundle bundle;
@@ -141,6 +143,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
     }
 
     private void start() throws LoginException {
+        state.damage.forEach(d -> events.emit(new ClientEvent.StateRepaired(d)));
         Session first = Session.open(options, me, log.server(), codec, this);
         synchronized (this) {
             conn = new ConnState.Connecting(first);
@@ -328,7 +331,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
     }
 
     private void replayFinished(Session from, ReplayFinished r) {
-        state.lastUserSeq = Math.max(state.lastUserSeq, r.userSeq());
+        learnLastUserSeq(r.userSeq(), "replayFinished");
         ReplayAudit.audit(r, state.ledgers.values(), unverified.keySet(), me.name()).forEach(this::raise);
         try {
             state.sync();
@@ -389,7 +392,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
             }
         } else if (e.code() == ErrorCode.STALE_USER_SEQ) {
             long last = e.lastUserSeq() == null ? state.lastUserSeq : e.lastUserSeq();
-            state.lastUserSeq = Math.max(state.lastUserSeq, last);
+            learnLastUserSeq(last, "a staleUserSeq error");
             long accepted = acceptedAt(op);
             if (accepted > 0) {
                 outbox.acknowledge(op, accepted); // it was ours all along: never sign it twice
@@ -447,6 +450,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
      */
     private void resign(PendingOp op) {
         try {
+            if (state.lastUserSeq >= MessageCodec.MAX_SEQ) {
+                throw local("this user has used every userSeq the protocol allows");
+            }
             long userSeq = ++state.lastUserSeq;
             byte[] message = signer.sign(op.kind(), op.channel(), op.argument(), op.channelKey(), userSeq,
                     state.ledgers.get(op.channel()));
@@ -710,6 +716,21 @@ public final class ClientCore implements ChatClient, Session.Listener {
     }
 
     /**
+     * The server says which userSeq this user (any of its devices) used last. A value that
+     * leaves no room to count on (near 2^53) could only make every later command
+     * impossible to sign: it is refused with an alarm, never stored.
+     */
+    private void learnLastUserSeq(long claimed, String where) {
+        if (claimed > MAX_PLAUSIBLE_USER_SEQ) {
+            raise(new Alarm("", claimed, Alarm.Kind.BAD_USER_SEQ, "the server announced in " + where
+                    + " that you used userSeq " + claimed + ", which leaves no room for further messages; it is"
+                    + " ignored (you have used " + state.lastUserSeq + ")"));
+            return;
+        }
+        state.lastUserSeq = Math.max(state.lastUserSeq, claimed);
+    }
+
+    /**
      * True once the server has served an older directory than ours (never having served a
      * newer one) for longer than the claim timeout; until then it is asked again every few
      * seconds, and this is false.
@@ -944,6 +965,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
                                            ChannelLedger ledger, String tag) throws CommandException {
         if (conn instanceof ConnState.Closed) {
             throw local("the client is closed");
+        }
+        if (state.lastUserSeq >= MessageCodec.MAX_SEQ) {
+            throw local("this user has used every userSeq the protocol allows");
         }
         long userSeq = state.lastUserSeq + 1;
         byte[] message;

@@ -54,6 +54,8 @@ final class LocalState implements AutoCloseable {
     long lastUserSeq;
     /** Users whose key you compared: name -> the fingerprint you compared (meta.log "verified"). */
     final Map<String, String> verified = new TreeMap<>();
+    /** What loading found damaged and repaired, in sentences for the person (empty if nothing). */
+    final List<String> damage = new ArrayList<>();
     /** The newest directory version the server has shown this device (meta.log "directoryServed"). */
     long directoryServed;
 
@@ -123,18 +125,35 @@ final class LocalState implements AutoCloseable {
                 }
                 List<byte[]> records = new ArrayList<>();
                 SealedLog log = SealedLog.open(file, "channel:" + name, key, records);
+                note(log);
                 ChannelLedger ledger = new ChannelLedger(name);
+                int applied = 0;
                 for (byte[] record : records) {
                     Message entry;
                     try {
                         entry = codec.decode(record);
                     } catch (ProtocolException e) {
-                        throw new IOException(file + ": unreadable entry: " + e.getMessage());
+                        break;
                     }
                     if (!(entry instanceof ChannelEntry e)
                             || !(ledger.apply(e, record, directory, me, true) instanceof ChannelLedger.Outcome.Applied)) {
-                        throw new IOException(file + ": stored entry does not apply; the state folder is damaged");
+                        break;
                     }
+                    applied++;
+                }
+                if (applied < records.size()) {
+                    // What follows a lost or unusable entry cannot be chained: keep what applies,
+                    // the server sends the rest again (the cursor is the last entry kept).
+                    log.close();
+                    SealedLog.rewrite(file, "channel:" + name, key, records.subList(0, applied));
+                    log = SealedLog.open(file, "channel:" + name, key, new ArrayList<>());
+                    damage.add("the stored history of #" + name + " was damaged after entry #" + ledger.lastSeq()
+                            + "; the " + (records.size() - applied) + " entries after it are downloaded again");
+                }
+                if (applied == 0 && ledger.lastSeq() == 0) {
+                    log.close();
+                    Files.deleteIfExists(file); // nothing usable: the channel comes back whole from the server
+                    continue;
                 }
                 ledgers.put(name, ledger);
                 channelLogs.put(name, log);
@@ -142,7 +161,9 @@ final class LocalState implements AutoCloseable {
         }
         List<byte[]> metaRecords = new ArrayList<>();
         Path metaFile = dir.resolve("meta.log");
-        SealedLog.open(metaFile, "meta", key, metaRecords).close();
+        try (SealedLog read = SealedLog.open(metaFile, "meta", key, metaRecords)) {
+            note(read);
+        }
         if (!metaRecords.isEmpty()) {
             readMeta(metaRecords.get(metaRecords.size() - 1));
         }
@@ -151,7 +172,13 @@ final class LocalState implements AutoCloseable {
 
         List<byte[]> outboxRecords = new ArrayList<>();
         Path outboxFile = dir.resolve("outbox.log");
-        SealedLog.open(outboxFile, "outbox", key, outboxRecords).close();
+        try (SealedLog read = SealedLog.open(outboxFile, "outbox", key, outboxRecords)) {
+            if (read.skipped() > 0 || read.startedAfresh()) {
+                damage.add("the queue of unsent commands (outbox.log) was damaged: " + read.damage()
+                        .replaceFirst("^outbox.log: ", "") + "; a command queued there may be lost (check with"
+                        + " history that your last messages arrived), the others are kept");
+            }
+        }
         Map<Long, PendingOp> live = new LinkedHashMap<>();
         for (byte[] record : outboxRecords) {
             try {
@@ -177,6 +204,14 @@ final class LocalState implements AutoCloseable {
         }
         SealedLog.rewrite(outboxFile, "outbox", key, compacted);
         outbox = SealedLog.open(outboxFile, "outbox", key, new ArrayList<>());
+    }
+
+    /** Records what a channel or meta file's loading repaired (the outbox says more, above). */
+    private void note(SealedLog log) {
+        String d = log.damage();
+        if (d != null && (log.skipped() > 0 || log.startedAfresh())) {
+            damage.add(d);
+        }
     }
 
     private void readMeta(byte[] record) throws IOException {
@@ -268,14 +303,16 @@ final class LocalState implements AutoCloseable {
     @Override
     public void close() {
         try {
-            sync();
+            if (outbox != null && meta != null) {
+                sync();
+            }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not sync local state: {0}", e.toString());
         }
         for (SealedLog log : channelLogs.values()) {
             closeQuietly(log);
         }
-        closeQuietly(outbox);
+        closeQuietly(outbox); // null if loading failed before it was opened
         closeQuietly(meta);
         try {
             if (lock != null) {

@@ -22,8 +22,11 @@ import java.util.Set;
  * Layout: the 8-byte magic {@code chatlog1}, then records of [u32 length][12-byte nonce]
  * [ciphertext+tag]. The associated data of record i is "chat-v1 state", the file's label
  * and i, so a record cannot be moved to another file or another place, nor dropped from
- * the middle, without the next one failing. Loading stops at the first record that is
- * torn or fails, cuts the file there and logs it: what was cut is downloaded again.
+ * the middle, without the next one failing. Loading skips a whole record that fails its
+ * check (a flipped bit), keeping those after it, and cuts the file at a record that is torn
+ * (the tail of an interrupted write) or whose length cannot be right; a file whose header
+ * is damaged is moved aside and started afresh. Each is logged and counted in
+ * {@link #damage()}: channel entries are downloaded again, the caller reports the rest.
  */
 final class SealedLog implements AutoCloseable {
 
@@ -36,6 +39,9 @@ final class SealedLog implements AutoCloseable {
     private final AesGcm cipher;
     private final FileChannel channel;
     private long count;
+    private int skipped;
+    private long cutBytes;
+    private Path movedAside;
 
     private SealedLog(Path file, String label, AesGcm cipher, FileChannel channel) {
         this.file = file;
@@ -52,9 +58,16 @@ final class SealedLog implements AutoCloseable {
         } catch (MalformedInputException e) {
             throw new IllegalArgumentException(e);
         }
+        Path aside = null;
+        if (Files.exists(file) && !hasMagic(file)) {
+            aside = file.resolveSibling(file.getFileName() + ".damaged-" + System.currentTimeMillis());
+            Files.move(file, aside);
+            LOG.log(Level.WARNING, "{0} has a damaged header; it was moved to {1} and started afresh", file, aside);
+        }
         FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         SealedLog log = new SealedLog(file, label, cipher, ch);
+        log.movedAside = aside;
         try {
             log.load(records);
         } catch (IOException | RuntimeException e) {
@@ -62,6 +75,43 @@ final class SealedLog implements AutoCloseable {
             throw e;
         }
         return log;
+    }
+
+    /** True if the file is shorter than the magic (new or torn at birth) or starts with it. */
+    private static boolean hasMagic(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() < MAGIC.length) {
+                return true;
+            }
+            ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
+            ch.read(magic, 0);
+            return java.util.Arrays.equals(magic.array(), MAGIC);
+        }
+    }
+
+    /** What loading found damaged, or null if nothing: for the caller to report. */
+    String damage() {
+        List<String> parts = new ArrayList<>();
+        if (movedAside != null) {
+            parts.add("its header was damaged: the old file is kept as " + movedAside.getFileName()
+                    + " and a new one was started");
+        }
+        if (skipped > 0) {
+            parts.add(skipped + " damaged record" + (skipped == 1 ? " was" : "s were") + " skipped, the records"
+                    + " after " + (skipped == 1 ? "it" : "them") + " kept");
+        }
+        if (cutBytes > 0) {
+            parts.add("a torn record at the end (" + cutBytes + " bytes) was cut");
+        }
+        return parts.isEmpty() ? null : file.getFileName() + ": " + String.join("; ", parts);
+    }
+
+    int skipped() {
+        return skipped;
+    }
+
+    boolean startedAfresh() {
+        return movedAside != null;
     }
 
     private void load(List<byte[]> records) throws IOException {
@@ -95,12 +145,19 @@ final class SealedLog implements AutoCloseable {
                 byte[] nonce = java.util.Arrays.copyOfRange(bytes, 0, AesGcm.NONCE_LENGTH);
                 records.add(cipher.open(nonce, aad(count), bytes, AesGcm.NONCE_LENGTH, length - AesGcm.NONCE_LENGTH));
             } catch (CryptoException e) {
-                break;
+                if (pos + 4 + length == size) {
+                    break; // the last record: a write that did not finish, cut below
+                }
+                // A damaged record in the middle: its length still frames it (the next record
+                // opens at its index), so only this one is lost.
+                skipped++;
+                LOG.log(Level.WARNING, "{0}: record {1} at offset {2} is damaged and was skipped", file, count, pos);
             }
             count++;
             pos += 4 + length;
         }
         if (pos < size) {
+            cutBytes = size - pos;
             LOG.log(Level.WARNING, "{0}: dropped {1} damaged bytes at the end (offset {2}); they will be fetched again",
                     file, size - pos, pos);
             channel.truncate(pos);

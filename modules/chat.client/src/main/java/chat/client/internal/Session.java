@@ -82,12 +82,27 @@ final class Session {
             ClientHandshake handshake = new ClientHandshake(me, server);
             writer.write(codec.encode(handshake.start()));
             writer.flush();
-            byte[] replyBytes = reader.read();
-            if (replyBytes == null) {
-                throw new LoginException(LoginException.Reason.REFUSED, "the server at " + where
-                        + " closed the connection during login");
+            Message reply;
+            try {
+                byte[] replyBytes = reader.read();
+                if (replyBytes == null) {
+                    throw new LoginException(LoginException.Reason.REFUSED, "the server at " + where
+                            + " closed the connection during login");
+                }
+                reply = codec.decode(replyBytes);
+            } catch (ProtocolException e) {
+                throw new LoginException(LoginException.Reason.REFUSED, where + " does not speak the chat protocol"
+                        + (ServerText.clean(e.getMessage()).contains("1213486160") ? " (it answers like a web server)" : "")
+                        + ": check the address and port of your chat server", e);
             }
-            Message reply = codec.decode(replyBytes);
+            if (reply instanceof ErrorMessage error && error.code() == chat.protocol.ErrorCode.HANDSHAKE_FAILED) {
+                // The server refused our signed hello: it holds another key for us, which is what
+                // a server of another deployment (a bundle from another generate) does.
+                throw new LoginException(LoginException.Reason.SERVER_KEY_MISMATCH, "the server at " + where
+                        + " did not accept your signed hello (" + ServerText.clean(error.message()) + "): it did not"
+                        + " prove the server key listed in directory.json, so it is not the server of your bundle"
+                        + " (a bundle from another chat generate?), or its directory lists another key for you");
+            }
             if (reply instanceof ErrorMessage error && error.code() == chat.protocol.ErrorCode.REVOKED) {
                 throw new LoginException(LoginException.Reason.REVOKED, ServerText.clean(error.message())
                         + " (" + error.code().wireName() + ")");

@@ -128,6 +128,95 @@ class LocalStateTest {
         }
     }
 
+    /** Record {@code index}'s offset in a sealed log (8-byte magic; per record 4 + length bytes). */
+    private static long recordOffset(Path file, int index) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        long at = 8;
+        for (int i = 0; i < index; i++) {
+            at += 4 + java.nio.ByteBuffer.wrap(raw, (int) at, 4).getInt();
+        }
+        return at;
+    }
+
+    private static void flip(Path file, long at) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        raw[(int) at] ^= 0x10;
+        Files.write(file, raw);
+    }
+
+    @Test
+    void aDamagedQueuedCommandIsReportedAndTheCommandsAfterItAreKept() throws IOException {
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            for (long seq = 1; seq <= 5; seq++) {
+                PendingOp op = op(seq, "queued " + seq);
+                state.putPending(op, null);
+                state.pending.add(op);
+            }
+        }
+        Path outbox = bundle.resolve("state/outbox.log");
+        flip(outbox, recordOffset(outbox, 1) + 20); // the second of five
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.pending).extracting(PendingOp::argument)
+                    .containsExactly("queued 1", "queued 3", "queued 4", "queued 5");
+            assertThat(state.damage).singleElement().asString().contains("outbox.log")
+                    .contains("1 damaged record was skipped").contains("may be lost");
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.damage).as("repaired once, quiet after").isEmpty();
+            assertThat(state.pending).hasSize(4);
+        }
+    }
+
+    @Test
+    void damagedHeadersOfEveryStateFileAreRepairedNotFatal() throws IOException {
+        TestChannel general = TestChannel.withHistory("general");
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            record(state, general);
+            PendingOp op = op(9, "queued");
+            state.putPending(op, null);
+            state.pending.add(op);
+            state.saveMeta();
+        }
+        Path channelLog;
+        try (Stream<Path> files = Files.list(bundle.resolve("state/channels"))) {
+            channelLog = files.findFirst().orElseThrow();
+        }
+        for (Path f : List.of(channelLog, bundle.resolve("state/outbox.log"), bundle.resolve("state/meta.log"))) {
+            flip(f, 2);
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.ledgers).as("the channel comes back from the server").isEmpty();
+            assertThat(state.pending).isEmpty();
+            assertThat(String.join("\n", state.damage)).contains("outbox.log").contains("header was damaged")
+                    .contains("meta.log");
+        }
+        try (Stream<Path> files = Files.list(bundle.resolve("state"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("outbox.log.damaged-"));
+        }
+    }
+
+    @Test
+    void aDamagedEntryInTheMiddleOfAChannelKeepsWhatPrecedesItAndTheRestIsFetchedAgain() throws IOException {
+        TestChannel general = TestChannel.withHistory("general");
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            record(state, general);
+        }
+        Path channelLog;
+        try (Stream<Path> files = Files.list(bundle.resolve("state/channels"))) {
+            channelLog = files.findFirst().orElseThrow();
+        }
+        flip(channelLog, recordOffset(channelLog, 1) + 30);
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.ledgers.get("general").lastSeq()).isEqualTo(1);
+            assertThat(String.join("\n", state.damage)).contains("#general").contains("downloaded again");
+            record(state, general); // the replay after the cursor
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.ledgers.get("general").lastSeq()).isEqualTo(general.seq());
+            assertThat(state.damage).isEmpty();
+        }
+    }
+
     @Test
     void aTornChannelFileLosesOnlyItsTailWhichTheServerSendsAgain() throws IOException {
         TestChannel general = TestChannel.withHistory("general");

@@ -1,7 +1,6 @@
 package chat.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sealed append-only files of the local state: what is written reads back, a torn or
- * damaged tail is cut off where the damage starts, and records cannot be moved to another
- * file, reordered or dropped from the middle without the loss showing.
+ * The sealed append-only files of the local state: what is written reads back, a torn
+ * tail is cut off, a damaged record in the middle is skipped (and counted) with those after
+ * it kept, and records cannot be moved to another file, reordered or dropped from the
+ * middle without the loss showing.
  */
 class SealedLogTest {
 
@@ -111,13 +111,30 @@ class SealedLogTest {
     }
 
     @Test
-    void aFlippedByteCutsTheFileWhereTheDamageIs() throws IOException {
+    void aFlippedByteInTheMiddleLosesOnlyThatRecordAndSaysSo() throws IOException {
         Path file = write("a.log", "outbox", records);
         byte[] raw = Files.readAllBytes(file);
         raw[(int) offset(2) + 4 + 12 + 100] ^= 0x01;
         Files.write(file, raw);
-        assertThat(read(file, "outbox", KEY)).containsExactlyElementsOf(records.subList(0, 2));
-        assertThat(Files.size(file)).isEqualTo(offset(2));
+        List<byte[]> out = new ArrayList<>();
+        try (SealedLog log = SealedLog.open(file, "outbox", KEY, out)) {
+            assertThat(log.skipped()).isEqualTo(1);
+            assertThat(log.damage()).contains("1 damaged record was skipped");
+            log.append(bytes("fifth"));
+        }
+        assertThat(out).containsExactly(records.get(0), records.get(1), records.get(3));
+        assertThat(read(file, "outbox", KEY)).containsExactly(records.get(0), records.get(1), records.get(3),
+                bytes("fifth"));
+    }
+
+    @Test
+    void aFlippedByteInTheLastRecordCutsItAsATornWrite() throws IOException {
+        Path file = write("a.log", "outbox", records);
+        byte[] raw = Files.readAllBytes(file);
+        raw[(int) offset(3) + 4 + 12 + 2] ^= 0x01;
+        Files.write(file, raw);
+        assertThat(read(file, "outbox", KEY)).containsExactlyElementsOf(records.subList(0, 3));
+        assertThat(Files.size(file)).isEqualTo(offset(3));
     }
 
     @Test
@@ -150,7 +167,8 @@ class SealedLogTest {
         System.arraycopy(raw, a, swapped, a + (c - b), b - a);
         System.arraycopy(raw, c, swapped, c, raw.length - c);
         Files.write(file, swapped);
-        assertThat(read(file, "outbox", KEY)).isEmpty();
+        // neither swapped record opens in its new place; those after them still do
+        assertThat(read(file, "outbox", KEY)).containsExactlyElementsOf(records.subList(2, 4));
     }
 
     @Test
@@ -175,11 +193,20 @@ class SealedLogTest {
     }
 
     @Test
-    void aFileThatIsNotAStateFileIsRefusedAndLeftAlone() throws IOException {
+    void aFileWithADamagedHeaderIsMovedAsideAndStartedAfresh() throws IOException {
         Path file = Files.writeString(tmp.resolve("a.log"), "something else entirely");
-        assertThatThrownBy(() -> read(file, "outbox", KEY)).isInstanceOf(IOException.class)
-                .hasMessageContaining("not a chat state file");
-        assertThat(Files.readString(file)).isEqualTo("something else entirely");
+        List<byte[]> out = new ArrayList<>();
+        try (SealedLog log = SealedLog.open(file, "outbox", KEY, out)) {
+            assertThat(log.startedAfresh()).isTrue();
+            assertThat(log.damage()).contains("header was damaged").contains("a.log.damaged-");
+        }
+        assertThat(out).isEmpty();
+        try (var aside = Files.list(tmp)) {
+            Path kept = aside.filter(p -> p.getFileName().toString().startsWith("a.log.damaged-")).findFirst()
+                    .orElseThrow();
+            assertThat(Files.readString(kept)).isEqualTo("something else entirely");
+        }
+        assertThat(read(file, "outbox", KEY)).isEmpty();
     }
 
     @Test

@@ -156,6 +156,8 @@ final class ChatView {
                 refresh();
             }
             case ClientEvent.ServerNotice n -> screen.show(format.notice("server: " + n.message()));
+            case ClientEvent.StateRepaired r -> screen.showError(format.error("Your local state was damaged and"
+                    + " repaired: " + r.detail() + "."));
             case ClientEvent.DirectoryChanged d -> {
                 if (started) {
                     List<String> parts = new java.util.ArrayList<>();

@@ -173,6 +173,7 @@ final class LineFormat {
             case KEY_CHANGED -> "a user's key changed";
             case DIRECTORY_ROLLBACK -> "the server serves an older directory of users";
             case DIRECTORY_FORK -> "the server shows people different directories of users";
+            case BAD_USER_SEQ -> "the server announced an impossible message counter";
         };
     }
 

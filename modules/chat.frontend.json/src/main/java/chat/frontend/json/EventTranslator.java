@@ -49,6 +49,8 @@ final class EventTranslator {
             }
             case ClientEvent.ServerNotice n -> out.write(ObjectBuilder.create().put("event", "notice")
                     .put("code", n.code()).put("message", n.message()), null);
+            case ClientEvent.StateRepaired r -> out.write(ObjectBuilder.create().put("event", "notice")
+                    .put("code", "stateRepaired").put("message", r.detail()), null);
         }
     }
 

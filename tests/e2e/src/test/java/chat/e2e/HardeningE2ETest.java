@@ -1,0 +1,112 @@
+package chat.e2e;
+
+import static chat.e2e.ClientProcess.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.protocol.AddUser;
+import chat.protocol.Message;
+import chat.protocol.MessageCodec;
+import chat.protocol.ReplayFinished;
+import chat.protocol.identity.ServerBundle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Findings of the attack review of the built image (issue "Hardening"), each replayed
+ * against the image: a malicious server announcing an impossible userSeq, an address that
+ * does not speak the chat protocol, a bundle from another deployment.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class HardeningE2ETest {
+
+    private final ChatImage chat = ChatImage.fromSystemProperty();
+
+    @TempDir
+    Path tmp;
+
+    /** Finding 5: a server that announces userSeq 2^53-1 once must not break the client's sending. */
+    @Test
+    void anImpossibleLastUserSeqFromTheServerIsAnAlarmAndSendingGoesOn() throws Exception {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice")) {
+            ServerBundle serverBundle = ServerBundle.load(f.serverDir());
+            CompletableFuture<Message> firstCommand = new CompletableFuture<>();
+            MitmServer.Script script = conn -> {
+                conn.send(new ReplayFinished(MessageCodec.MAX_SEQ, Map.of()));
+                firstCommand.complete(conn.next());
+                conn.awaitHangUp();
+            };
+            try (MitmServer fake = new MitmServer(serverBundle.keys(), serverBundle.directory(),
+                    MitmServer.Step.honest(script));
+                 ClientProcess alice = ClientProcess.start(chat, "alice", f.bundle("alice"), fake.port(),
+                         f.passwords.get("alice"))) {
+                alice.ready();
+                ClientProcess.Event alarm = alice.await("an alarm about the userSeq",
+                        event("alarm", "kind", "bad_user_seq"));
+                assertThat(alarm.str("message")).contains("no room");
+                alice.send("{\"cmd\":\"create\",\"channel\":\"ops\",\"id\":1}");
+                Message sent = firstCommand.get(30, TimeUnit.SECONDS);
+                assertThat(sent).isInstanceOf(AddUser.class);
+                assertThat(((AddUser) sent).userSeq()).as("signed with the client's own counter").isEqualTo(1);
+                assertThat(alice.quit()).as("the client exits normally").isNotEqualTo(1);
+            }
+        }
+    }
+
+    /** Finding 11: an address that is not a chat server is named as such, not as a frame size. */
+    @Test
+    void anAddressThatDoesNotSpeakTheChatProtocolIsSaidSo() throws Exception {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice");
+             ServerSocket http = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!http.isClosed()) {
+                    try (Socket s = http.accept()) {
+                        InputStream in = s.getInputStream();
+                        in.read(new byte[4096]);
+                        OutputStream out = s.getOutputStream();
+                        out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            ClientProcess c = ClientProcess.start(chat, "alice", f.bundle("alice"), http.getLocalPort(),
+                    f.passwords.get("alice"));
+            int exit = c.waitForExit(Duration.ofSeconds(60));
+            assertThat(c.stderr()).contains("does not speak the chat protocol").doesNotContain("bytes exceeds");
+            assertThat(exit).isNotZero();
+        }
+    }
+
+    /** Finding 11: a user folder from another generate gets the documented server-key sentence and exit 3. */
+    @Test
+    void aBundleFromAnotherDeploymentIsTheServerKeySentenceAndExit3() throws Exception {
+        try (ClientFixture ours = new ClientFixture(chat, Files.createDirectories(tmp.resolve("ours")), "alice");
+             ClientFixture theirs = new ClientFixture(chat, Files.createDirectories(tmp.resolve("theirs")), "alice")) {
+            ours.startServer();
+            ClientProcess c = ClientProcess.start(chat, "alice", theirs.bundle("alice"), ours.port(),
+                    theirs.passwords.get("alice"));
+            assertThat(c.waitForExit(Duration.ofSeconds(60))).isEqualTo(3);
+            assertThat(c.stderr()).contains("did not prove the server key");
+        }
+    }
+
+    static List<String> lines(String text) {
+        return text.lines().toList();
+    }
+}
