@@ -73,6 +73,51 @@ final class ServerCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Descriptors kept for the journal (segments, index files), the JVM's own files and the listening socket. */
+    static final int RESERVED_DESCRIPTORS = 256;
+
+    /**
+     * Every connection holds a file descriptor: more connections than the process's limit
+     * allows ({@code ulimit -n}) would leave the journal unable to open a file, and a
+     * storage failure stops the server. The limit is read at start-up; connections are
+     * clamped to it minus a reserve, with a sentence saying so, and a limit too small to
+     * run at all is refused.
+     */
+    static int fitToDescriptorLimit(int asked, PrintWriter err) {
+        long limit = openFileLimit();
+        if (limit <= 0) {
+            return asked; // unknown (not Linux): nothing to check against
+        }
+        if (limit < 2L * RESERVED_DESCRIPTORS) {
+            throw CliException.failure("the open-file limit of this process is " + limit + " (ulimit -n); the server"
+                    + " needs at least " + 2 * RESERVED_DESCRIPTORS + ": raise it with ulimit -n");
+        }
+        long fits = limit - RESERVED_DESCRIPTORS;
+        if (asked <= fits) {
+            return asked;
+        }
+        err.println("chat: warning: the open-file limit of this process is " + limit + " (ulimit -n): serving at most "
+                + fits + " connections instead of " + asked + ", keeping " + RESERVED_DESCRIPTORS
+                + " descriptors for the journal; raise the limit (ulimit -n, or LimitNOFILE= for systemd) to serve more");
+        err.flush();
+        return (int) fits;
+    }
+
+    /** The soft limit on open files from /proc/self/limits, or -1 if unknown or unlimited. */
+    static long openFileLimit() {
+        try {
+            for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or an unexpected format: no check
+        }
+        return -1;
+    }
+
     @Override
     public void run() {
         try {
@@ -84,6 +129,7 @@ final class ServerCommand implements Runnable {
         if (!Files.isDirectory(dir)) {
             throw CliException.failure("server bundle " + dir + " does not exist (create it with 'chat generate')");
         }
+        maxConnections = fitToDescriptorLimit(maxConnections, spec.commandLine().getErr());
         ServerConfig config;
         try {
             config = new ServerConfig(dir, data != null ? data : dir.resolve("data"), HostPort.parse(listen, "--listen"),

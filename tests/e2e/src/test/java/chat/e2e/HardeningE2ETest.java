@@ -7,6 +7,7 @@ import chat.protocol.AddUser;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
 import chat.protocol.ReplayFinished;
+import chat.protocol.Stamp;
 import chat.protocol.identity.ServerBundle;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,11 @@ class HardeningE2ETest {
             CompletableFuture<Message> firstCommand = new CompletableFuture<>();
             MitmServer.Script script = conn -> {
                 conn.send(new ReplayFinished(MessageCodec.MAX_SEQ, Map.of()));
-                firstCommand.complete(conn.next());
+                Message command = conn.next();
+                firstCommand.complete(command);
+                if (command instanceof AddUser create) {
+                    conn.send(create.withStamp(new Stamp(1, System.currentTimeMillis()))); // the echo
+                }
                 conn.awaitHangUp();
             };
             try (MitmServer fake = new MitmServer(serverBundle.keys(), serverBundle.directory(),
@@ -62,7 +67,8 @@ class HardeningE2ETest {
                 Message sent = firstCommand.get(30, TimeUnit.SECONDS);
                 assertThat(sent).isInstanceOf(AddUser.class);
                 assertThat(((AddUser) sent).userSeq()).as("signed with the client's own counter").isEqualTo(1);
-                assertThat(alice.quit()).as("the client exits normally").isNotEqualTo(1);
+                alice.await("the acknowledgement", event("ok", "id", 1));
+                assertThat(alice.quit()).as("the client exits normally\n" + alice.describe()).isZero();
             }
         }
     }
@@ -106,7 +112,52 @@ class HardeningE2ETest {
         }
     }
 
-    static List<String> lines(String text) {
-        return text.lines().toList();
+    /**
+     * Finding 1: with {@code ulimit -n 768} and the default --max-connections (16384), idle
+     * connections must not take the descriptors the journal needs: the server clamps its
+     * connections (and says so), and a channel created during the flood is stored.
+     */
+    @Test
+    void connectionsAreClampedToTheDescriptorLimitAndTheStoreKeepsWorkingDuringAFlood() throws Exception {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice")) {
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c", "ulimit -n 768 && exec \"$0\" \"$@\"",
+                    chat.launcher().toString(), "server", "--dir", f.serverDir().toString(), "--listen", "127.0.0.1:0");
+            Process server = pb.start();
+            ChatImage.Pump err = new ChatImage.Pump(server.getErrorStream());
+            err.start();
+            List<Socket> flood = new java.util.ArrayList<>();
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line = out.readLine();
+                assertThat(line).as(err.text()).startsWith("listening on 127.0.0.1:");
+                int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (!err.text().contains("serving at most") && System.nanoTime() < until) {
+                    Thread.sleep(50); // stderr is read by another thread
+                }
+                assertThat(err.text()).contains("open-file limit of this process is 768")
+                        .contains("serving at most 512 connections");
+                ClientProcess alice = ClientProcess.start(chat, "alice", f.bundle("alice"), port,
+                        f.passwords.get("alice")).ready();
+                for (int i = 0; i < 700; i++) { // more than fit: the rest are refused, not accepted into the store's reserve
+                    try {
+                        flood.add(new Socket(InetAddress.getLoopbackAddress(), port));
+                    } catch (IOException e) {
+                        break;
+                    }
+                }
+                alice.ok("c", "{\"cmd\":\"create\",\"channel\":\"during-the-flood\"}");
+                alice.ok("m", "{\"cmd\":\"send\",\"channel\":\"during-the-flood\",\"text\":\"stored\"}");
+                assertThat(server.isAlive()).as("the server is up\n" + err.text()).isTrue();
+                alice.quit();
+            } finally {
+                for (Socket s : flood) {
+                    s.close();
+                }
+                server.destroy();
+                assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(server.exitValue()).as(err.text()).isZero();
+        }
     }
 }

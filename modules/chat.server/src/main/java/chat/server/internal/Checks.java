@@ -138,6 +138,12 @@ final class Checks {
         // A view naming a head this channel never had would make every other member's
         // client raise a fork alarm and stop the channel: one member could stop it for all.
         byte[] head = hub.headAt(ch, view.seq());
+        if (head == null && view.seq() <= ch.durable.seq()) {
+            // A durable entry the store cannot read back (damage): unchecked, a wrong head would
+            // pass and make every other member's client alarm. Refused instead.
+            throw new Rejection(ErrorCode.BAD_VIEW, "the head of channel " + ch.name + " at #" + view.seq()
+                    + " cannot be read back to check your view; sign again over the newest entry");
+        }
         if (head != null && !java.util.Arrays.equals(head, view.head())) {
             throw new Rejection(ErrorCode.BAD_VIEW, "viewHead does not match channel " + ch.name + " at #" + view.seq());
         }
