@@ -72,6 +72,7 @@ final class AdminPassword {
      * the empty password; a wrong password is a sentence naming the ways to give it (exit 3).
      */
     static IdentityKeys unlock(Path keyPath, Path file, char[] fromUsersFile) {
+        KeyFileModes.warnIfOpen(keyPath, new java.io.PrintWriter(System.err, true), "the admin key");
         UserKeyFile keyFile;
         try {
             keyFile = UserKeyFile.loadAdmin(keyPath);

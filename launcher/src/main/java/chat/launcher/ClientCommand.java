@@ -107,6 +107,8 @@ final class ClientCommand implements Runnable {
         if (!Files.isDirectory(dir)) {
             throw CliException.failure("user bundle " + dir + " does not exist (create it with 'chat generate')");
         }
+        KeyFileModes.warnIfOpen(dir.resolve(chat.protocol.identity.UserKeyFile.FILE_NAME), spec.commandLine().getErr(),
+                "your private key");
         UserBundle bundle;
         try {
             bundle = UserBundle.load(dir);

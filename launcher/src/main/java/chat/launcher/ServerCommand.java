@@ -129,6 +129,8 @@ final class ServerCommand implements Runnable {
         if (!Files.isDirectory(dir)) {
             throw CliException.failure("server bundle " + dir + " does not exist (create it with 'chat generate')");
         }
+        KeyFileModes.warnIfOpen(dir.resolve(chat.protocol.identity.ServerKeyFile.FILE_NAME), spec.commandLine().getErr(),
+                "the server's private key, not encrypted");
         maxConnections = fitToDescriptorLimit(maxConnections, spec.commandLine().getErr());
         ServerConfig config;
         try {

@@ -293,6 +293,51 @@ class RefusalTest {
         stillWorks(bob2, alice.state().seq("room"));
     }
 
+    /** Finding 12: an entry whose stamped copy would not fit the frame limit is refused, so none is ever sent. */
+    @Test
+    void anEntryWithNoRoomForItsStampIsRefused() throws Exception {
+        int limit = chat.protocol.ProtocolLimits.DEFAULT_MAX_FRAME_BYTES; // what bundle.config(...) serves with
+        chat.protocol.MessageCodec codec = new chat.protocol.MessageCodec();
+        long userSeq = alice.state().nextUserSeq();
+        Comms big = null;
+        int text = 700_000;
+        for (int attempt = 0; attempt < 40 && big == null; attempt++) {
+            Comms c = Entries.comms(bundle.user("alice").signing(), "room", 0, "alice", userSeq,
+                    alice.state().view("room"), alice.state().key("room"), "x".repeat(text));
+            int frame = codec.encode(c).length + 16;
+            if (frame > limit - 40 && frame <= limit) {
+                big = c;
+            } else {
+                int gap = (limit - 20) - frame; // base64: 4 characters per 3 bytes
+                text += gap == 0 ? 1 : gap * 3 / 4 + (gap > 0 ? 1 : -1);
+            }
+        }
+        assertThat(big).as("a comms just under the frame limit").isNotNull();
+        ErrorMessage e = refused(alice, big, ErrorCode.LIMIT_EXCEEDED);
+        assertThat(e.message()).contains("stamped copy fits the frame limit");
+        stillWorks(alice, alice.state().seq("room"));
+    }
+
+    /** docs/protocol.md: the error is the first rule broken, in the table's order (sync, server fields, author). */
+    @Test
+    void theFirstRuleBrokenNamesTheError() throws Exception {
+        TestClient bob2 = TestClient.connect(server, bundle, new ClientState(bundle.user("bob"), bundle.directory));
+        clients.add(bob2);
+        // before sync, claiming another author and carrying the server's fields: unexpectedMessage
+        Comms asAlice = Entries.comms(bundle.user("alice").signing(), "room", 0, "alice", 70, bob.state().view("room"),
+                bob.state().key("room"), "before sync, as alice");
+        bob2.send(asAlice.withStamp(new chat.protocol.Stamp(9, 9)));
+        bob2.nextError(ErrorCode.UNEXPECTED_MESSAGE);
+        bob2.sync();
+        // after sync, claiming another author and carrying the server's fields: badMessage
+        bob2.send(asAlice.withStamp(new chat.protocol.Stamp(9, 9)));
+        bob2.nextError(ErrorCode.BAD_MESSAGE);
+        // then only another author: notMember
+        bob2.send(asAlice);
+        bob2.nextError(ErrorCode.NOT_MEMBER);
+        stillWorks(bob2, alice.state().seq("room"));
+    }
+
     @Test
     void malformedRequestsAfterLoginAreRefusedWithoutEndingTheConnection() throws Exception {
         long before = alice.state().seq("room");

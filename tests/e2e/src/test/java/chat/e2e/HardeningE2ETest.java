@@ -112,6 +112,18 @@ class HardeningE2ETest {
         }
     }
 
+    /** Finding 10: a private key file others can read is worth a warning, as ssh gives. */
+    @Test
+    void keyFilesReadableByOthersAreWarnedAbout() throws Exception {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice")) {
+            Path key = f.bundle("alice").resolve("identity.key");
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            ClientProcess c = ClientProcess.start(chat, "alice", f.bundle("alice"), 1, f.passwords.get("alice"));
+            c.waitForExit(Duration.ofSeconds(60));
+            assertThat(c.stderr()).contains("warning: " + key).contains("chmod 600");
+        }
+    }
+
     /**
      * Finding 1: with {@code ulimit -n 768} and the default --max-connections (16384), idle
      * connections must not take the descriptors the journal needs: the server clamps its

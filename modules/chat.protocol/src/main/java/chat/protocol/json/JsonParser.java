@@ -57,12 +57,32 @@ public final class JsonParser {
             }
             return result;
         } catch (StreamConstraintsException e) {
-            throw new JsonException("JSON limit exceeded: " + e.getOriginalMessage(), true);
+            throw new JsonException("JSON limit exceeded: " + inOurWords(e.getOriginalMessage()), true);
         } catch (JsonParseException e) {
             throw new JsonException("malformed JSON: " + e.getOriginalMessage(), false);
         } catch (IOException e) {
             throw new JsonException("malformed JSON: " + e.getMessage(), false);
         }
+    }
+
+    private static final java.util.regex.Pattern LIMIT = java.util.regex.Pattern.compile(
+            "(String value|Number value|Name|Document nesting depth)\\s*(?:length)?\\s*\\((\\d+)\\) exceeds the maximum"
+                    + " allowed \\((\\d+)");
+
+    /** Jackson's limit messages name its own classes; a person (or a bot's author) gets the limit in plain words. */
+    static String inOurWords(String original) {
+        java.util.regex.Matcher m = LIMIT.matcher(original == null ? "" : original);
+        if (!m.find()) {
+            return original == null ? "a limit" : original.replaceAll(",? ?from `[^`]*`\\)?", "").trim();
+        }
+        long found = Long.parseLong(m.group(2));
+        long limit = Long.parseLong(m.group(3));
+        return switch (m.group(1)) {
+            case "String value" -> "a string of " + found + " characters is longer than the limit of " + limit;
+            case "Number value" -> "a number of " + found + " digits is longer than the limit of " + limit;
+            case "Name" -> "a member name of " + found + " characters is longer than the limit of " + limit;
+            default -> "the nesting depth " + found + " is deeper than the limit of " + (limit - 1);
+        };
     }
 
     /**

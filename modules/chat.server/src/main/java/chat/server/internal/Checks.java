@@ -13,18 +13,22 @@ final class Checks {
     private Checks() {
     }
 
-    /** The author is the logged-in user, the client left the server's fields empty, and sync came first. */
+    /**
+     * In the order of docs/protocol.md's acceptance table (the first rule broken names the
+     * error): sync came first, the client left the server's fields empty, the author is the
+     * logged-in user.
+     */
     static void basics(Connection conn, String author, String role, boolean stamped) throws Rejection {
-        String me = conn.user().name();
-        if (!author.equals(me)) {
-            throw new Rejection(ErrorCode.NOT_MEMBER, "the " + role + " is '" + author + "' but you are logged in as '"
-                    + me + "'");
+        if (!conn.synced()) {
+            throw new Rejection(ErrorCode.UNEXPECTED_MESSAGE, "send sync before anything else");
         }
         if (stamped) {
             throw new Rejection(ErrorCode.BAD_MESSAGE, "channelSeq and timestamp are the server's to set; leave them out");
         }
-        if (!conn.synced()) {
-            throw new Rejection(ErrorCode.UNEXPECTED_MESSAGE, "send sync before anything else");
+        String me = conn.user().name();
+        if (!author.equals(me)) {
+            throw new Rejection(ErrorCode.NOT_MEMBER, "the " + role + " is '" + author + "' but you are logged in as '"
+                    + me + "'");
         }
     }
 

@@ -33,6 +33,12 @@ public final class Connection implements Runnable {
     /** Control items (replays, close) may exceed the queue length by this much, so they are never refused. */
     private static final int CONTROL_SLACK = 5000;
     /**
+     * Room for what the server adds to an entry ({@code "channelSeq":N,"timestamp":T}, at
+     * most 50 bytes with the commas): an entry request of more than the frame limit minus
+     * this is refused (docs/protocol.md, "Framing").
+     */
+    static final int STAMP_ROOM = 64;
+    /**
      * Bytes queued for one connection before it counts as too slow. Counting frames alone
      * would let a client that stops reading pile up thousands of 1 MiB frames.
      */
@@ -144,6 +150,19 @@ public final class Connection implements Runnable {
             } catch (ProtocolException e) {
                 LOG.log(Level.INFO, "{0}: {1}: rejected: {2}", peer, who(), LogText.clip(e.getMessage()));
                 send(ErrorMessage.of(e.code(), e.getMessage()));
+                continue;
+            }
+            int limit = context.config().limits().maxFrameBytes();
+            if (request instanceof chat.protocol.ChannelEntry entry && frame.length + STAMP_ROOM > limit) {
+                // Its stamped copy (the echo, every replay) would exceed the frame limit that
+                // members apply to what they receive: refused, so no member can make a frame
+                // no client is obliged to read.
+                LOG.log(Level.INFO, "{0}: {1}: {2} of {3} bytes rejected: no room for the stamp", peer, who(),
+                        request.type(), frame.length);
+                send(new ErrorMessage(chat.protocol.ErrorCode.LIMIT_EXCEEDED, "the " + request.type() + " frame is "
+                        + frame.length + " bytes; entries may be at most " + (limit - STAMP_ROOM)
+                        + " bytes, so that their stamped copy fits the frame limit of " + limit,
+                        entry.channelID(), entry.userSeq(), null));
                 continue;
             }
             dispatcher.dispatch(this, request);
