@@ -70,6 +70,12 @@ final class ServerCommand implements Runnable {
             description = "SEVERE, WARNING, INFO, FINE or ALL (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
+    @Option(names = "--repair-journal",
+            description = "Before starting, repair a journal damaged in the middle (the server refuses to start on one and"
+                    + " says so): everything from the damaged record on is moved into DATA/damaged-<time>/, not deleted,"
+                    + " and the server starts with the entries before it. Members' clients then report the shorter history.")
+    boolean repairJournal;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -142,6 +148,9 @@ final class ServerCommand implements Runnable {
         }
         ChatServer server;
         try {
+            if (repairJournal) {
+                ChatServer.repairJournal(config.dataDir());
+            }
             server = ChatServer.start(config);
         } catch (ServerException e) {
             throw CliException.failure(e.getMessage());

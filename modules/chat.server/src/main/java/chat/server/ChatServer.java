@@ -48,6 +48,19 @@ public final class ChatServer implements AutoCloseable {
                 .unstarted(new DirectoryWatcher(directoryFile, context));
     }
 
+    /**
+     * {@code chat server --repair-journal}: a journal damaged in the middle keeps the server
+     * from starting; this moves everything from the damage on aside (never deletes it) and
+     * cuts the journal there, so the server starts with what precedes it.
+     */
+    public static void repairJournal(java.nio.file.Path dataDir) throws ServerException {
+        try {
+            EntryStore.repair(StoreOptions.defaults(dataDir));
+        } catch (StorageException e) {
+            throw new ServerException(e.getMessage(), e);
+        }
+    }
+
     public static ChatServer start(ServerConfig config) throws ServerException {
         ServerBundle bundle;
         try {

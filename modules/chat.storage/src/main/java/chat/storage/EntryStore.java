@@ -41,7 +41,8 @@ public final class EntryStore implements AutoCloseable {
      *
      * @throws StoreLockedException  another store, in this process or another, has it open
      * @throws StoreFormatException  it was written in a format version this code does not read
-     * @throws StoreCorruptException it holds what recovery must not cut (a foreign file, a missing segment)
+     * @throws StoreCorruptException it holds what recovery must not cut (a foreign file, a missing segment,
+     *                               damage in the middle of the journal: see {@link #repair})
      * @throws StoreIOException      the file system refused an operation
      */
     public static EntryStore open(StoreOptions options) throws StorageException {
@@ -50,7 +51,16 @@ public final class EntryStore implements AutoCloseable {
 
     /** For tests: opens with journal segments opened by {@code opener}, to inject failures. */
     static EntryStore open(StoreOptions options, FileOpener opener) throws StorageException {
-        return new EntryStore(ChannelJournal.open(Objects.requireNonNull(options, "options"), opener));
+        return new EntryStore(ChannelJournal.open(Objects.requireNonNull(options, "options"), opener, false));
+    }
+
+    /**
+     * Repairs a journal damaged in the middle (which {@link #open} refuses): everything from
+     * the first bad record on is moved into {@code damaged-<time>/} in the data folder, and
+     * the journal is cut there. Opens and closes the store; what is left opens normally.
+     */
+    public static void repair(StoreOptions options) throws StorageException {
+        ChannelJournal.open(Objects.requireNonNull(options, "options"), FileOpener.DEFAULT, true).close();
     }
 
     /** The state as of open: every channel's head and members, every user's last userSeq. */

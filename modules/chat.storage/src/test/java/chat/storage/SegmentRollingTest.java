@@ -2,6 +2,7 @@ package chat.storage;
 
 import static chat.storage.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +64,14 @@ class SegmentRollingTest {
         assertThat(Files2.segmentCount(dir)).isGreaterThanOrEqualTo(segments);
     }
 
+    /**
+     * Attack review finding 2: one flipped bit in the middle of the journal must not delete
+     * every later entry of every channel at the next start. Open refuses, naming the place,
+     * with every file left as it was; the explicit repair moves the rest aside (not deleted)
+     * and the store then opens with what precedes the damage.
+     */
     @Test
-    void damageInAMiddleSegmentDropsEverythingAfterIt() throws Exception {
+    void damageInAMiddleSegmentRefusesToOpenDeletesNothingAndIsRepairedOnlyWhenAsked() throws Exception {
         List<StoredEntry> all = interleaved();
         try (EntryStore store = EntryStore.open(options())) {
             appendAll(store, all);
@@ -72,7 +79,27 @@ class SegmentRollingTest {
         long segments = Files2.segmentCount(dir);
         Files.delete(Files2.checkpoint(dir)); // so recovery scans the whole journal
         Files2.flipByte(Files2.segment(dir, 3), 100);
-        try (LogCapture logs = new LogCapture(); EntryStore store = EntryStore.open(options())) {
+        byte[] damaged = Files.readAllBytes(Files2.segment(dir, 3));
+        byte[] last = Files.readAllBytes(Files2.segment(dir, (int) segments));
+
+        assertThatThrownBy(() -> EntryStore.open(options())).isInstanceOf(StoreCorruptException.class)
+                .hasMessageContaining("damaged in the middle")
+                .hasMessageContaining(Files2.segment(dir.toRealPath(), 3).toString())
+                .hasMessageContaining("--repair-journal")
+                .hasMessageContaining("Nothing was deleted");
+        assertThat(Files2.segmentCount(dir)).isEqualTo(segments);
+        assertThat(Files.readAllBytes(Files2.segment(dir, 3))).isEqualTo(damaged);
+        assertThat(Files.readAllBytes(Files2.segment(dir, (int) segments))).isEqualTo(last);
+
+        EntryStore.repair(options());
+        Path aside;
+        try (var files = Files.list(dir)) {
+            aside = files.filter(p -> p.getFileName().toString().startsWith("damaged-")).findFirst().orElseThrow();
+        }
+        try (var moved = Files.list(aside)) {
+            assertThat(moved.count()).as("the damaged segment's tail and every later segment").isEqualTo(segments - 2);
+        }
+        try (EntryStore store = EntryStore.open(options())) {
             long recovered = 0;
             for (String channel : List.of("a", "b", "c")) {
                 List<StoredEntry> read = readAll(store, channel, 0, Long.MAX_VALUE);
@@ -81,9 +108,27 @@ class SegmentRollingTest {
             }
             assertThat(recovered).isBetween(3L, (long) all.size() / 3);
             assertThat(Files2.segmentCount(dir)).isEqualTo(3);
-            assertThat(logs.warnings()).singleElement().asString()
-                    .contains(Files2.segment(dir.toRealPath(), 3).toString())
-                    .contains("and " + (segments - 3) + " later segment(s) of ");
+        }
+    }
+
+    /** A torn last write (nothing valid after it) is still cut at open, with a warning: that was never acknowledged. */
+    @Test
+    void aTornTailIsStillCutAtOpen() throws Exception {
+        List<StoredEntry> all = interleaved();
+        try (EntryStore store = EntryStore.open(options())) {
+            appendAll(store, all);
+        }
+        long segments = Files2.segmentCount(dir);
+        Files.delete(Files2.checkpoint(dir)); // so recovery scans the whole journal
+        Path lastSegment = Files2.segment(dir, (int) segments);
+        long size = Files.size(lastSegment);
+        try (var ch = java.nio.channels.FileChannel.open(lastSegment, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(size - 5); // the last record, half written
+        }
+        try (LogCapture logs = new LogCapture(); EntryStore store = EntryStore.open(options())) {
+            assertThat(logs.warnings()).singleElement().asString().contains("journal cut at");
+            assertThat(readAll(store, "a", 0, Long.MAX_VALUE).size() + readAll(store, "b", 0, Long.MAX_VALUE).size()
+                    + readAll(store, "c", 0, Long.MAX_VALUE).size()).isEqualTo(all.size() - 1);
         }
     }
 

@@ -112,6 +112,57 @@ class HardeningE2ETest {
         }
     }
 
+    /**
+     * Finding 2: a flipped bit in the middle of the journal no longer deletes every later
+     * entry at the next start: the server refuses to start, names the place and the repair,
+     * and deletes nothing; {@code --repair-journal} moves the rest aside and starts.
+     */
+    @Test
+    void damageInTheMiddleOfTheJournalStopsTheStartUntilARepairIsAskedFor() throws Exception {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice")) {
+            f.startServer();
+            ClientProcess alice = f.client("alice");
+            alice.ok("c", "{\"cmd\":\"create\",\"channel\":\"log\"}");
+            for (int i = 0; i < 40; i++) {
+                alice.ok("m" + i, "{\"cmd\":\"send\",\"channel\":\"log\",\"text\":\"entry " + i + "\"}");
+            }
+            alice.quit();
+            f.stopServer();
+            Path data = f.serverDir().resolve("data");
+            Files.deleteIfExists(data.resolve("checkpoint")); // as after a crash before the next checkpoint
+            Path segment;
+            try (var files = Files.list(data.resolve("journal"))) {
+                segment = files.filter(p -> p.toString().endsWith(".seg")).sorted().findFirst().orElseThrow();
+            }
+            byte[] raw = Files.readAllBytes(segment);
+            // a byte inside the body of the record in the middle (docs/storage.md: a 16-byte
+            // segment header, then records of u32 length, u32 CRC32C, body)
+            int at = 16;
+            while (true) {
+                int length = java.nio.ByteBuffer.wrap(raw, at, 4).getInt();
+                if (at + 8 + length >= raw.length / 2) {
+                    raw[at + 8 + length / 2] ^= 0x04;
+                    break;
+                }
+                at += 8 + length;
+            }
+            Files.write(segment, raw);
+
+            ChatImage.Result refused = chat.run(List.of("server", "--dir", f.serverDir().toString(), "--listen",
+                    "127.0.0.1:0"), null, Map.of());
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("damaged in the middle").contains(segment.getFileName().toString())
+                    .contains("Nothing was deleted").contains("--repair-journal");
+            assertThat(Files.readAllBytes(segment)).as("nothing deleted").isEqualTo(raw);
+
+            ServerProcess repaired = ServerProcess.start(chat, f.serverDir(), data, "--repair-journal");
+            repaired.close();
+            try (var files = Files.list(data)) {
+                assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("damaged-"));
+            }
+        }
+    }
+
     /** Finding 10: a private key file others can read is worth a warning, as ssh gives. */
     @Test
     void keyFilesReadableByOthersAreWarnedAbout() throws Exception {

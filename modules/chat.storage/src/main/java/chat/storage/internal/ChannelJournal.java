@@ -47,7 +47,7 @@ public final class ChannelJournal {
         this.committer = committer;
     }
 
-    public static ChannelJournal open(StoreOptions options, FileOpener opener) throws StorageException {
+    public static ChannelJournal open(StoreOptions options, FileOpener opener, boolean repair) throws StorageException {
         StoreLayout layout;
         try {
             boolean fresh = !Files.isDirectory(options.directory());
@@ -63,7 +63,7 @@ public final class ChannelJournal {
         IndexFiles index = new IndexFiles(layout, IndexFiles.DEFAULT_MAX_OPEN);
         try {
             FormatMarker.ensure(layout);
-            Recovery.Result result = Recovery.run(layout, index);
+            Recovery.Result result = Recovery.run(layout, index, repair);
             JournalWriter writer;
             try {
                 writer = JournalWriter.open(layout, opener, result.end(), options.segmentBytes());

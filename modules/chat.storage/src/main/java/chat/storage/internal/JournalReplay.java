@@ -13,13 +13,15 @@ import java.util.List;
  * Re-applies the journal from a position to the state and the index files, and cuts it at
  * the first record that is torn, damaged or out of sequence.
  *
- * <p>The recovery rule: the journal is valid up to its first bad record and nothing after
- * it counts, because group commit makes each fsync cover a prefix of the journal. Such a
- * record and everything after it (the rest of its segment, every later segment) was
- * never reported durable, or the disk damaged it; either way it is cut off (truncate,
- * fsync; later segments deleted, directory fsynced) and a warning names the file, the
- * offset and the bytes dropped. A record is applied only once it has been read whole and
- * checked, never half.
+ * <p>The recovery rule: a torn tail is cut. Group commit makes each fsync cover a prefix
+ * of the journal, so a bad record with nothing valid after it is the last, unacknowledged
+ * write: it and the rest of its segment are cut off (truncate, fsync) and a warning names
+ * the file, the offset and the bytes dropped. A bad record <em>followed</em> by valid
+ * records or later segments is damage in the middle of acknowledged data: recovery then
+ * refuses to start with a sentence naming the place, deletes nothing, and only a repair
+ * (asked for explicitly) cuts there, after moving everything from the damage on into
+ * {@code damaged-<time>/} beside the journal. A record is applied only once it has been
+ * read whole and checked, never half.
  */
 final class JournalReplay {
 
@@ -30,12 +32,14 @@ final class JournalReplay {
     private final LiveState state;
     private final IndexFiles index;
     private final IndexBatch batch = new IndexBatch();
+    private final boolean repair;
     private long replayed;
 
-    JournalReplay(StoreLayout layout, LiveState state, IndexFiles index) {
+    JournalReplay(StoreLayout layout, LiveState state, IndexFiles index, boolean repair) {
         this.layout = layout;
         this.state = state;
         this.index = index;
+        this.repair = repair;
     }
 
     long replayed() {
@@ -70,9 +74,22 @@ final class JournalReplay {
                     continue;
                 }
                 long dropped = channel.size() - torn.offset();
+                List<Integer> after = segments.subList(i + 1, segments.size());
+                if (followedByData(channel, number, torn, after)) {
+                    if (!repair) {
+                        throw new chat.storage.StoreCorruptException("the journal is damaged in the middle, not at"
+                                + " its end: " + path + " at offset " + torn.offset() + " (" + torn.reason() + "), with "
+                                + (dropped + laterBytes(after)) + " bytes of acknowledged entries after it. Nothing"
+                                + " was deleted. Keep a copy of " + layout.root() + ", then start the server once with"
+                                + " --repair-journal: it moves everything from the damage on into a damaged-<time>"
+                                + " folder there and starts with the entries before it");
+                    }
+                    moveAside(channel, number, torn.offset(), after);
+                    after = List.of();
+                }
                 // Later segments go first: a crash between the two steps must never leave a
                 // cut segment followed by records written after what the cut removed.
-                long[] later = deleteSegments(segments.subList(i + 1, segments.size()));
+                long[] later = deleteSegments(after);
                 channel.truncate(torn.offset());
                 channel.force(true);
                 end = new JournalPosition(number, torn.offset());
@@ -108,6 +125,69 @@ final class JournalReplay {
                 }
             }
         }
+    }
+
+    /**
+     * Whether valid data follows the bad record at {@code torn}: a later segment with any
+     * record bytes, or, when the bad record's length still frames it, a valid record right
+     * after it. A torn last write has neither.
+     */
+    private boolean followedByData(FileChannel channel, int number, SegmentScanner.Step.Torn torn, List<Integer> later)
+            throws IOException {
+        for (int s : later) {
+            // A later segment whose first record is valid (not merely a length the file
+            // system extended over zeros in a crash).
+            try (FileChannel ch = FileChannel.open(layout.segment(s), StandardOpenOption.READ)) {
+                if (ch.size() > SegmentHeader.BYTES
+                        && new SegmentScanner(ch, s, SegmentHeader.BYTES).next() instanceof SegmentScanner.Step.Entry) {
+                    return true;
+                }
+            }
+        }
+        ByteBuffer length = ByteBuffer.allocate(4);
+        if (channel.read(length, torn.offset()) < 4) {
+            return false;
+        }
+        long body = Integer.toUnsignedLong(length.flip().getInt());
+        long next = torn.offset() + RecordCodec.HEADER_BYTES + body;
+        if (RecordCodec.checkLength(body) != null || next >= channel.size()) {
+            return false;
+        }
+        return new SegmentScanner(channel, number, next).next() instanceof SegmentScanner.Step.Entry;
+    }
+
+    private long laterBytes(List<Integer> later) throws IOException {
+        long bytes = 0;
+        for (int s : later) {
+            bytes += Files.size(layout.segment(s));
+        }
+        return bytes;
+    }
+
+    /**
+     * The repair: copies the segment's bytes from {@code offset} and moves every later
+     * segment into {@code damaged-<time>/} beside the journal, durably, before anything is
+     * cut; so the repair loses nothing for good (an expert can still read them).
+     */
+    private void moveAside(FileChannel channel, int number, long offset, List<Integer> later) throws IOException {
+        java.nio.file.Path aside = Files.createDirectory(layout.root().resolve("damaged-" + System.currentTimeMillis()));
+        java.nio.file.Path tail = aside.resolve(layout.segment(number).getFileName() + ".from-" + offset);
+        try (FileChannel out = FileChannel.open(tail, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long pos = offset;
+            while (pos < channel.size()) {
+                pos += channel.transferTo(pos, channel.size() - pos, out);
+            }
+            out.force(true);
+        }
+        for (int k = later.size() - 1; k >= 0; k--) {
+            java.nio.file.Path segment = layout.segment(later.get(k));
+            Files.move(segment, aside.resolve(segment.getFileName()));
+        }
+        Durability.fsyncDirectory(aside);
+        Durability.fsyncDirectory(layout.root());
+        Durability.fsyncDirectory(layout.journalDir());
+        LOG.log(Level.WARNING, "journal repair: everything from " + layout.segment(number) + " offset " + offset
+                + " on (" + (later.size()) + " later segment(s) too) was moved to " + aside);
     }
 
     /** Deletes the given segments and logs the whole cut. */

@@ -36,6 +36,11 @@ final class Recovery {
     }
 
     static Result run(StoreLayout layout, IndexFiles index) throws StorageException {
+        return run(layout, index, false);
+    }
+
+    /** With {@code repair}, damage in the middle of the journal is moved aside and cut (see {@link JournalReplay}). */
+    static Result run(StoreLayout layout, IndexFiles index, boolean repair) throws StorageException {
         try {
             boolean fresh = !Files.isDirectory(layout.journalDir()) || !Files.isDirectory(layout.indexDir());
             Files.createDirectories(layout.journalDir());
@@ -64,7 +69,7 @@ final class Recovery {
                     Files.delete(file);
                 }
             }
-            JournalReplay replay = new JournalReplay(layout, state, index);
+            JournalReplay replay = new JournalReplay(layout, state, index, repair);
             List<Integer> toScan = segments.isEmpty() ? segments : segments.subList(start.segment() - 1, segments.size());
             JournalPosition end = replay.run(toScan, start);
             return new Result(state, end, replay.replayed());
