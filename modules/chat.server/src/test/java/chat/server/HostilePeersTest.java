@@ -409,4 +409,32 @@ class HostilePeersTest {
         a1.invite("full", "carol");
         carol.awaitSeq("full", 3);
     }
+
+    /**
+     * Attack review finding 4: a flood of idle, never-authenticated sockets filled every
+     * connection slot and 100% of real logins were refused. Unfinished handshakes now give
+     * way to newer connections (oldest first), so a real login gets through the flood.
+     */
+    @Test
+    void realUsersLogInDuringAFloodOfIdleSockets() throws Exception {
+        start(100, 4, Duration.ofSeconds(30), Duration.ofSeconds(120), 8192);
+        TestClient alice = login("alice");
+        alice.sync();
+        List<java.net.Socket> flood = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) { // three times the connection limit, never saying a word
+                flood.add(new java.net.Socket(server.address().getAddress(), server.address().getPort()));
+            }
+            for (String user : List.of("bob", "carol", "dave")) {
+                TestClient c = login(user);
+                c.sync();
+                channel("during-" + user, alice, c);
+            }
+            eventually("handshakes stay within their share", () -> server.connectionCount() <= 100);
+        } finally {
+            for (java.net.Socket s : flood) {
+                s.close();
+            }
+        }
+    }
 }

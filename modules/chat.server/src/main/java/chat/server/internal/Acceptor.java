@@ -39,7 +39,21 @@ public final class Acceptor implements Runnable {
                 }
                 continue;
             }
-            if (context.connectionCount() >= context.config().maxConnections()) {
+            // Handshakes get at most an eighth of the connections (at least 64), and make room
+            // for a new one by cutting the oldest: idle sockets cannot keep logins out.
+            int handshakeLimit = Math.max(64, context.config().maxConnections() / 8);
+            int cut = context.makeRoomForHandshake(handshakeLimit);
+            boolean full = context.connectionCount() - cut >= context.config().maxConnections();
+            if (full && context.handshakesInProgress() > 0) {
+                // At the limit: the oldest unfinished handshake goes (its socket is closed at
+                // once, so no descriptor is held), and the new connection takes its place.
+                cut += context.makeRoomForHandshake(context.handshakesInProgress());
+                full = false;
+            }
+            if (cut > 0) {
+                LOG.log(Level.DEBUG, "cut {0} unfinished handshake(s) to make room", cut);
+            }
+            if (full) {
                 LOG.log(Level.WARNING, "{0}: refused: {1} connections open, the limit",
                         socket.getRemoteSocketAddress(), context.connectionCount());
                 Thread.ofVirtual().start(() -> {

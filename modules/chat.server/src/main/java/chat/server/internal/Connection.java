@@ -83,6 +83,7 @@ public final class Connection implements Runnable {
             if (login == null) {
                 return;
             }
+            context.authenticated(this);
             FrameReader frames = new FrameReader(in, context.config().limits().maxFrameBytes());
             user = login.user();
             // The handshake checked the user against the log of its start; a log loaded since

@@ -18,6 +18,8 @@ public final class ServerContext {
     private final IdentityKeys serverKeys;
     private final Dispatcher dispatcher;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    /** Connections still in their handshake, oldest first: the first to go when room is needed for a new one. */
+    private final java.util.LinkedHashSet<Connection> pending = new java.util.LinkedHashSet<>();
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private boolean accepting = true;
 
@@ -46,10 +48,48 @@ public final class ServerContext {
 
     public void opened(Connection c) {
         connections.add(c);
+        synchronized (pending) {
+            pending.add(c);
+        }
+    }
+
+    /** The connection logged in (or ended): it no longer counts as a handshake in progress. */
+    void authenticated(Connection c) {
+        synchronized (pending) {
+            pending.remove(c);
+        }
     }
 
     void closed(Connection c) {
         connections.remove(c);
+        authenticated(c);
+    }
+
+    /**
+     * At most {@code limit} connections may be in their handshake at once: past it, the
+     * oldest is cut (a flood of idle sockets then only ever holds the newest few, and a real
+     * login, whose handshake takes milliseconds, gets through). Returns how many were cut.
+     */
+    int makeRoomForHandshake(int limit) {
+        int cut = 0;
+        while (true) {
+            Connection oldest;
+            synchronized (pending) {
+                if (pending.size() < limit) {
+                    return cut;
+                }
+                oldest = pending.iterator().next();
+                pending.remove(oldest);
+            }
+            oldest.abort();
+            cut++;
+        }
+    }
+
+    int handshakesInProgress() {
+        synchronized (pending) {
+            return pending.size();
+        }
     }
 
     public Set<Connection> connections() {
