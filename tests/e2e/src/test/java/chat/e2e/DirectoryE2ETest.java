@@ -139,4 +139,27 @@ class DirectoryE2ETest {
             }
         }
     }
+
+    /**
+     * A key change that reaches a client through its bundle (the admin's tool rewrote the
+     * bundle's directory.json while the client was not running) is announced at the next
+     * start just as one the server sends: the loud key_changed line and the directory event.
+     */
+    @Test
+    void aKeyChangeWrittenIntoTheBundleWhileOfflineIsAnnouncedAtTheNextStart() throws Exception {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob")) {
+            f.startServer();
+            f.client("alice").quit();
+            String before = UserBundle.load(f.bundle("bob")).principal().fingerprint();
+            assertThat(run(null, "user", "remove", "--dir", f.keys.toString(), "bob").exitCode()).isZero();
+            assertThat(run("bob:another pw\n", "user", "add", "--dir", f.keys.toString(), "--users-file", "-")
+                    .exitCode()).isZero();
+            ClientProcess alice = f.client("alice");
+            ClientProcess.Event alarm = alice.await("the key change", event("alarm", "kind", "key_changed"));
+            assertThat(alarm.str("message")).contains("bob").contains(before)
+                    .contains(UserBundle.load(f.bundle("bob")).principal().fingerprint());
+            alice.await("the new version", event("directory", "version", 3));
+            assertThat(alice.call("w", "{\"cmd\":\"whois\",\"user\":\"bob\"}").num("keyChanges")).isEqualTo(1);
+        }
+    }
 }

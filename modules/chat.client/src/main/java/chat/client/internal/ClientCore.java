@@ -144,6 +144,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
 
     private void start() throws LoginException {
         state.damage.forEach(d -> events.emit(new ClientEvent.StateRepaired(d)));
+        synchronized (this) {
+            announceBundleVersions();
+        }
         Session first = Session.open(options, me, log.server(), codec, this);
         synchronized (this) {
             conn = new ConnState.Connecting(first);
@@ -532,7 +535,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
 
     private void raise(Alarm alarm) {
         for (Alarm known : alarms) {
-            if (known.channel().equals(alarm.channel()) && known.seq() == alarm.seq() && known.kind() == alarm.kind()) {
+            if (known.channel().equals(alarm.channel()) && known.seq() == alarm.seq() && known.kind() == alarm.kind()
+                    && (!alarm.channel().isEmpty() || known.detail().equals(alarm.detail()))) {
                 return; // the same evidence again (redelivered after a reconnection): reported once
             }
         }
@@ -693,6 +697,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
         if (r.log().number() > before.number()) {
             log = r.log();
+            state.directorySeen = Math.max(state.directorySeen, log.number());
             try {
                 log.replace(bundle.directoryFile());
             } catch (IOException e) {
@@ -713,6 +718,44 @@ public final class ClientCore implements ChatClient, Session.Listener {
             }
         }
         resolveClaims();
+    }
+
+    /**
+     * Versions this device has not announced yet but finds in its bundle (the admin's tool
+     * wrote them there, or another client on the bundle did): announced now as if the server
+     * had sent them, key changes included, since the log is append-only and what this device
+     * knew is its prefix. A fresh state only records where it starts.
+     */
+    private void announceBundleVersions() {
+        long seen = state.directorySeen;
+        if (seen > 0 && seen < log.number()) {
+            try {
+                DirectoryLog known = DirectoryLog.of(log.versions().subList(0, (int) seen));
+                DirectoryLog.Reconciled r = known.reconcile(log.versionsFrom(seen + 1));
+                for (DirectoryLog.KeyChange c : r.keyChanges()) {
+                    raise(new Alarm("", c.number(), Alarm.Kind.KEY_CHANGED, c.user() + "'s key changed in directory"
+                            + " version " + c.number() + " (signed by the admin): the fingerprint is now "
+                            + c.after().fingerprint() + ", it was " + c.before().fingerprint() + "; compare it with "
+                            + c.user() + " again"));
+                }
+                List<String> added = new ArrayList<>();
+                List<String> revoked = new ArrayList<>();
+                for (DirectoryVersion v : log.versionsFrom(seen + 1)) {
+                    revoked.removeAll(v.added().keySet());
+                    added.removeAll(v.revoked());
+                    revoked.addAll(v.revoked());
+                    added.addAll(v.added().keySet());
+                }
+                events.emit(new ClientEvent.DirectoryChanged(log.number(), List.copyOf(added), List.copyOf(revoked)));
+            } catch (chat.protocol.identity.DirectoryException e) {
+                LOG.log(Level.WARNING, "could not compare the bundle's directory with what this device saw: {0}",
+                        e.getMessage());
+            }
+        }
+        if (seen != log.number()) {
+            state.directorySeen = Math.max(seen, log.number());
+            saveMetaQuietly();
+        }
     }
 
     /**

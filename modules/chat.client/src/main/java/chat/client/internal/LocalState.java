@@ -58,6 +58,8 @@ final class LocalState implements AutoCloseable {
     final List<String> damage = new ArrayList<>();
     /** The newest directory version the server has shown this device (meta.log "directoryServed"). */
     long directoryServed;
+    /** The newest directory version this device has verified and announced (meta.log "directorySeen"). */
+    long directorySeen;
 
     private LocalState(Path dir, byte[] key, boolean persistent, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
@@ -218,6 +220,9 @@ final class LocalState implements AutoCloseable {
         try {
             ObjectReader r = ObjectReader.of(JsonParser.withDefaults().parseObject(record), "meta");
             lastUserSeq = Math.max(lastUserSeq, r.integer("lastUserSeq"));
+            if (r.has("directorySeen")) {
+                directorySeen = r.integer("directorySeen");
+            }
             if (r.has("directoryServed")) {
                 directoryServed = r.integer("directoryServed");
             }
@@ -245,7 +250,7 @@ final class LocalState implements AutoCloseable {
         ObjectBuilder marks = ObjectBuilder.create();
         verified.forEach(marks::put);
         return ObjectBuilder.create().put("lastUserSeq", lastUserSeq).put("read", read).put("verified", marks)
-                .put("directoryServed", directoryServed).canonical();
+                .put("directoryServed", directoryServed).put("directorySeen", directorySeen).canonical();
     }
 
     private static byte[] opRecord(PendingOp op, Long replaces) {
