@@ -121,4 +121,57 @@ class IndexRepairTest {
             assertThat(readAll(store, "b", 0, Long.MAX_VALUE)).hasSize(301); // other channels unaffected
         }
     }
+
+    @Test
+    void journalDamageBeforeTheCheckpointRefusesToOpenDeletesNothingAndIsRepairedWhenAsked() throws Exception {
+        List<StoredEntry> a = twoChannels();
+        assertThat(Files2.checkpoint(dir)).exists();
+        long segments = Files2.segmentCount(dir);
+        Path third = Files2.segment(dir, 3);
+        Files2.flipByte(third, 100);
+        byte[] damaged = Files.readAllBytes(third);
+        byte[] checkpoint = Files.readAllBytes(Files2.checkpoint(dir));
+
+        assertThatThrownBy(() -> EntryStore.open(options())).isInstanceOf(StoreCorruptException.class)
+                .hasMessageContaining("damaged in the middle")
+                .hasMessageContaining(Files2.segment(dir.toRealPath(), 3) + " at offset ")
+                .hasMessageContaining("--repair-journal")
+                .hasMessageContaining("Nothing was deleted");
+        assertThat(Files2.segmentCount(dir)).isEqualTo(segments);
+        assertThat(Files.readAllBytes(third)).isEqualTo(damaged);
+        assertThat(Files.readAllBytes(Files2.checkpoint(dir))).isEqualTo(checkpoint);
+
+        try (LogCapture logs = new LogCapture()) {
+            EntryStore.repair(options());
+            assertThat(String.join("\n", logs.warnings())).contains("journal repair");
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(p -> p.getFileName().toString().startsWith("damaged-"))).hasSize(1);
+        }
+        try (EntryStore store = EntryStore.open(options())) {
+            List<StoredEntry> read = readAll(store, "a", 0, Long.MAX_VALUE);
+            assertThat(read).isNotEmpty().isEqualTo(a.subList(0, read.size()));
+            assertThat(read.size()).isLessThan(a.size());
+            assertThat(Files2.segmentCount(dir)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void damageInTheLastRecordBeforeTheCheckpointIsMovedAsideNotCutAsATornTail() throws Exception {
+        twoChannels();
+        long segments = Files2.segmentCount(dir);
+        long[] at = location("b", 301); // the very last record, vouched for by the checkpoint
+        assertThat(at[0]).isEqualTo(segments);
+        Files2.flipByte(Files2.segment(dir, (int) at[0]), at[1] + 30);
+        assertThatThrownBy(() -> EntryStore.open(options())).isInstanceOf(StoreCorruptException.class)
+                .hasMessageContaining("--repair-journal");
+        EntryStore.repair(options());
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(p -> p.getFileName().toString().startsWith("damaged-"))).hasSize(1);
+        }
+        try (EntryStore store = EntryStore.open(options())) {
+            assertThat(store.durableHead("b")).isEqualTo(300);
+            assertThat(store.durableHead("a")).isEqualTo(301);
+        }
+    }
 }
