@@ -135,6 +135,7 @@ public final class ChannelJournal {
                     interrupted = true; // finish closing: the lock must not outlive the files
                 }
             }
+            indexRepair.close();
             release(lock);
             if (interrupted) {
                 Thread.currentThread().interrupt();

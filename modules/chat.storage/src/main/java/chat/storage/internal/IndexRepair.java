@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Rebuilds a channel's index from the journal when a read finds an entry that does not
@@ -30,6 +31,9 @@ final class IndexRepair {
 
     private final StoreLayout layout;
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+    /** Rebuilds hold it shared; {@link #close} exclusively, so none runs once the lock is released. */
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private static final class Channel {
         volatile int generation;
@@ -57,6 +61,29 @@ final class IndexRepair {
      * @throws JournalDamageException the journal holds no intact record of {@code seq}
      */
     void repair(String channel, long seq, long head, int seen, String problem) throws IOException {
+        gate.readLock().lock();
+        try {
+            if (closed) {
+                // Another process may own the folder now: its index files are not ours to write.
+                throw new IOException(problem + " (the store is closed, so the index was not rebuilt)");
+            }
+            repairOpen(channel, seq, head, seen, problem);
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    /** Called before the store's lock is released: waits for running rebuilds, refuses later ones. */
+    void close() {
+        gate.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            gate.writeLock().unlock();
+        }
+    }
+
+    private void repairOpen(String channel, long seq, long head, int seen, String problem) throws IOException {
         Channel c = channels.computeIfAbsent(channel, k -> new Channel());
         synchronized (c) {
             if (c.generation != seen && seq <= c.scannedThrough) {
