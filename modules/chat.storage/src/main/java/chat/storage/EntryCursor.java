@@ -7,8 +7,11 @@ import java.util.Iterator;
  * a time. Not thread-safe: one cursor belongs to one reader. Close it to release its file
  * handles.
  *
- * <p>{@link #next()} throws {@link java.io.UncheckedIOException} if the disk fails or a
- * record no longer matches its index, naming the file and offset.
+ * <p>An index entry that no longer leads to its record is rebuilt from the journal (a
+ * WARNING on {@code chat.storage}) and the read goes on. {@link #next()} throws
+ * {@link JournalDamageException} if the journal itself lacks an intact record of the entry
+ * (naming the channel, seq, file and offset), and {@link java.io.UncheckedIOException} if
+ * the disk fails.
  */
 public interface EntryCursor extends Iterator<StoredEntry>, AutoCloseable {
 

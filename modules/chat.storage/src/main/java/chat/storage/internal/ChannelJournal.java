@@ -28,6 +28,7 @@ public final class ChannelJournal {
 
     private final StoreLayout layout;
     private final StoreLock lock;
+    private final IndexRepair indexRepair;
     private final RecoveredState recovered;
     private final LiveState state;
     private final AppendQueue queue;
@@ -40,6 +41,7 @@ public final class ChannelJournal {
                            AppendQueue queue, Committer work, Thread committer) {
         this.layout = layout;
         this.lock = lock;
+        this.indexRepair = new IndexRepair(layout);
         this.recovered = recovered;
         this.state = state;
         this.queue = queue;
@@ -112,7 +114,7 @@ public final class ChannelJournal {
         }
         long last = Math.min(toSeqInclusive, state.durableHead(channel));
         long first = afterSeq >= last ? last + 1 : afterSeq + 1; // no overflow at afterSeq = Long.MAX_VALUE
-        return new DiskCursor(layout, channel, first, last);
+        return new DiskCursor(layout, indexRepair, channel, first, last);
     }
 
     public void close() {
@@ -133,6 +135,7 @@ public final class ChannelJournal {
                     interrupted = true; // finish closing: the lock must not outlive the files
                 }
             }
+            indexRepair.close();
             release(lock);
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.NoSuchElementException;
 
@@ -20,7 +21,17 @@ final class DiskCursor implements EntryCursor {
 
     private static final int CHUNK_ENTRIES = 256;
 
+    /** An index entry that does not lead to the record it should: the index is repaired, not trusted. */
+    private static final class IndexMismatch extends IOException {
+        IndexMismatch(String message) {
+            super(message);
+        }
+    }
+
+    private static final int MAX_ATTEMPTS = 2;
+
     private final StoreLayout layout;
+    private final IndexRepair repair;
     private final String channel;
     private final long last;
     private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK_ENTRIES * Location.BYTES).limit(0);
@@ -30,8 +41,9 @@ final class DiskCursor implements EntryCursor {
     private int segment;
     private boolean closed;
 
-    DiskCursor(StoreLayout layout, String channel, long first, long last) {
+    DiskCursor(StoreLayout layout, IndexRepair repair, String channel, long first, long last) {
         this.layout = layout;
+        this.repair = repair;
         this.channel = channel;
         this.next = first;
         this.last = last;
@@ -48,9 +60,28 @@ final class DiskCursor implements EntryCursor {
             throw new NoSuchElementException(closed ? "cursor is closed" : "no entry after seq " + last);
         }
         try {
-            StoredEntry entry = read(nextLocation());
-            next++;
-            return entry;
+            for (int attempt = 1; ; attempt++) {
+                int generation = repair.generation(channel);
+                try {
+                    StoredEntry entry = read(nextLocation());
+                    next++;
+                    return entry;
+                } catch (IndexMismatch | NoSuchFileException e) {
+                    // Read the index again from this seq, through a fresh handle, after the repair.
+                    chunk.clear().limit(0);
+                    closeQuietly(indexFile);
+                    indexFile = null;
+                    String problem = e instanceof NoSuchFileException ? "no such file: " + e.getMessage()
+                            : e.getMessage();
+                    if (attempt == MAX_ATTEMPTS) {
+                        // The rebuilt index led to a record the rebuild had found intact, and
+                        // it no longer is: the journal is changing under us. Never loop.
+                        throw repair.damaged("channel " + channel + " seq " + next + " cannot be read from the"
+                                + " journal: " + problem);
+                    }
+                    repair.repair(channel, next, last, generation, problem);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,7 +95,7 @@ final class DiskCursor implements EntryCursor {
             int entries = (int) Math.min(CHUNK_ENTRIES, last - next + 1);
             chunk.clear().limit(entries * Location.BYTES);
             if (!Durability.readFully(indexFile, chunk, (next - 1) * Location.BYTES)) {
-                throw new IOException(layout.index(channel) + " ends before the entry for seq " + next);
+                throw new IndexMismatch(layout.index(channel) + " ends before the entry for seq " + next);
             }
             chunk.flip();
         }
@@ -74,9 +105,9 @@ final class DiskCursor implements EntryCursor {
     private StoredEntry read(Location location) throws IOException {
         var file = layout.segment(location.segment());
         if (location.length() < RecordCodec.HEADER_BYTES + RecordCodec.MIN_BODY_BYTES
-                || location.length() > RecordCodec.MAX_RECORD_BYTES) {
-            throw new IOException(layout.index(channel) + " entry for seq " + next + " is damaged (length "
-                    + location.length() + ")");
+                || location.length() > RecordCodec.MAX_RECORD_BYTES || location.offset() < SegmentHeader.BYTES) {
+            throw new IndexMismatch(layout.index(channel) + " entry for seq " + next + " is damaged (segment "
+                    + location.segment() + ", length " + location.length() + ", offset " + location.offset() + ")");
         }
         if (segmentFile == null || segment != location.segment()) {
             closeSegment();
@@ -86,12 +117,13 @@ final class DiskCursor implements EntryCursor {
         ByteBuffer record = ByteBuffer.allocate(location.length());
         String where = file + " offset " + location.offset();
         if (!Durability.readFully(segmentFile, record, location.offset())) {
-            throw new IOException(where + ": record of channel " + channel + " seq " + next + " is cut short");
+            throw new IndexMismatch(where + ": record of channel " + channel + " seq " + next
+                    + " is cut short by the end of the file");
         }
         int bodyLength = record.getInt(0);
         ByteBuffer body = record.slice(RecordCodec.HEADER_BYTES, location.length() - RecordCodec.HEADER_BYTES);
         if (bodyLength != body.remaining() || RecordCodec.crc(body) != record.getInt(4)) {
-            throw new IOException(where + ": record of channel " + channel + " seq " + next
+            throw new IndexMismatch(where + ": record of channel " + channel + " seq " + next
                     + " does not match its length or CRC");
         }
         try {
@@ -101,7 +133,7 @@ final class DiskCursor implements EntryCursor {
             }
             return entry;
         } catch (CorruptDataException e) {
-            throw new IOException(where + ": expected channel " + channel + " seq " + next + ", but "
+            throw new IndexMismatch(where + ": expected channel " + channel + " seq " + next + ", but "
                     + e.getMessage());
         }
     }

@@ -33,13 +33,39 @@ final class JournalReplay {
     private final IndexFiles index;
     private final IndexBatch batch = new IndexBatch();
     private final boolean repair;
+    private final JournalPosition vouched;
     private long replayed;
 
     JournalReplay(StoreLayout layout, LiveState state, IndexFiles index, boolean repair) {
+        this(layout, state, index, repair, null);
+    }
+
+    /**
+     * With {@code vouched}, the position of a checkpoint that was discarded for damage
+     * before it: a bad record before that position was acknowledged, so it is damage in
+     * the middle (moved aside on repair) even with nothing valid after it.
+     */
+    JournalReplay(StoreLayout layout, LiveState state, IndexFiles index, boolean repair, JournalPosition vouched) {
         this.layout = layout;
         this.state = state;
         this.index = index;
         this.repair = repair;
+        this.vouched = vouched;
+    }
+
+    /** The refusal for damage in the middle of the journal, with what the operator should do. */
+    static String middleDamage(StoreLayout layout, java.nio.file.Path path, long offset, String reason,
+                               long bytesAfter) {
+        return "the journal is damaged in the middle, not at its end: " + path + " at offset " + offset + " ("
+                + reason + "), with " + bytesAfter + " bytes of acknowledged entries after it. Nothing"
+                + " was deleted. Keep a copy of " + layout.root() + ", then start the server once with"
+                + " --repair-journal: it moves everything from the damage on into a damaged-<time>"
+                + " folder there and starts with the entries before it";
+    }
+
+    private boolean vouchedFor(int number, long offset) {
+        return vouched != null && (number < vouched.segment()
+                || (number == vouched.segment() && offset < vouched.offset()));
     }
 
     long replayed() {
@@ -75,14 +101,10 @@ final class JournalReplay {
                 }
                 long dropped = channel.size() - torn.offset();
                 List<Integer> after = segments.subList(i + 1, segments.size());
-                if (followedByData(channel, number, torn, after)) {
+                if (vouchedFor(number, torn.offset()) || followedByData(channel, number, torn, after)) {
                     if (!repair) {
-                        throw new chat.storage.StoreCorruptException("the journal is damaged in the middle, not at"
-                                + " its end: " + path + " at offset " + torn.offset() + " (" + torn.reason() + "), with "
-                                + (dropped + laterBytes(after)) + " bytes of acknowledged entries after it. Nothing"
-                                + " was deleted. Keep a copy of " + layout.root() + ", then start the server once with"
-                                + " --repair-journal: it moves everything from the damage on into a damaged-<time>"
-                                + " folder there and starts with the entries before it");
+                        throw new chat.storage.StoreCorruptException(middleDamage(layout, path, torn.offset(),
+                                torn.reason(), dropped + laterBytes(after)));
                     }
                     moveAside(channel, number, torn.offset(), after);
                     after = List.of();

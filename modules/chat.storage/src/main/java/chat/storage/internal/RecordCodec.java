@@ -113,6 +113,21 @@ final class RecordCodec {
         }
     }
 
+    /** The seq of an intact body (length and CRC checked), without decoding the rest. */
+    static long seqOf(ByteBuffer body) {
+        return body.getLong(body.position() + 1);
+    }
+
+    /** Whether an intact body belongs to the channel whose UTF-8 name is {@code channel}. */
+    static boolean isChannel(ByteBuffer body, byte[] channel) {
+        int at = body.position() + 1 + 3 * 8;
+        if (body.remaining() < 1 + 3 * 8 + 2 + channel.length
+                || (body.getShort(at) & 0xffff) != channel.length) {
+            return false;
+        }
+        return body.slice(at + 2, channel.length).equals(ByteBuffer.wrap(channel));
+    }
+
     private static String getName(ByteBuffer body) {
         byte[] bytes = new byte[body.getShort() & 0xffff];
         body.get(bytes);

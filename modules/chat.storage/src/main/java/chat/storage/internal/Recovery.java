@@ -56,6 +56,23 @@ final class Recovery {
                 }
             }
             Optional<Checkpoint> checkpoint = usableCheckpoint(layout, index, segments);
+            JournalPosition vouched = null;
+            if (checkpoint.isPresent()) {
+                // Replay starts at the checkpoint and never reads what precedes it: check that part here.
+                JournalPosition position = checkpoint.get().position();
+                JournalVerifier.Damage damage = JournalVerifier.verifyBefore(layout, position, segments.size());
+                if (damage != null) {
+                    if (!repair) {
+                        throw new StoreCorruptException(JournalReplay.middleDamage(layout,
+                                layout.segment(damage.segment()), damage.offset(), damage.reason(), damage.bytesAfter()));
+                    }
+                    // The repair: replay from the start, which meets the damage and moves it aside.
+                    checkpoint = discard(layout, "the journal before it is damaged at "
+                            + layout.segment(damage.segment()) + " offset " + damage.offset() + " (" + damage.reason()
+                            + ")");
+                    vouched = position;
+                }
+            }
             LiveState state;
             JournalPosition start;
             if (checkpoint.isPresent()) {
@@ -69,7 +86,7 @@ final class Recovery {
                     Files.delete(file);
                 }
             }
-            JournalReplay replay = new JournalReplay(layout, state, index, repair);
+            JournalReplay replay = new JournalReplay(layout, state, index, repair, vouched);
             List<Integer> toScan = segments.isEmpty() ? segments : segments.subList(start.segment() - 1, segments.size());
             JournalPosition end = replay.run(toScan, start);
             return new Result(state, end, replay.replayed());

@@ -32,18 +32,45 @@ final class SegmentScanner {
     private final FileChannel channel;
     private final int segment;
     private final long size;
-    private final ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES).limit(0);
+    private final ByteBuffer window;
     private long windowStart;
     private long position;
+    private ByteBuffer framedBody;
+    private Location framedLocation;
 
     SegmentScanner(FileChannel channel, int segment, long start) throws IOException {
+        this(channel, segment, start, WINDOW_BYTES);
+    }
+
+    /** With a read window of {@code windowBytes} (at least {@value #WINDOW_BYTES}). */
+    SegmentScanner(FileChannel channel, int segment, long start, int windowBytes) throws IOException {
         this.channel = channel;
         this.segment = segment;
         this.size = channel.size();
         this.position = start;
+        this.window = ByteBuffer.allocate(Math.max(windowBytes, WINDOW_BYTES)).limit(0);
     }
 
     Step next() throws IOException {
+        long at = position;
+        Step framing = frame();
+        if (framing != null) {
+            return framing;
+        }
+        try {
+            return new Step.Entry(RecordCodec.decodeBody(framedBody), framedLocation);
+        } catch (CorruptDataException e) {
+            position = at;
+            return new Step.Torn(at, e.getMessage());
+        }
+    }
+
+    /**
+     * Moves over the next record checking only its length framing and CRC, without
+     * decoding it. Returns {@link Step.End} or {@link Step.Torn}, or null when the record
+     * is intact: then {@link #body()} and {@link #location()} describe it until the next call.
+     */
+    Step frame() throws IOException {
         long at = position;
         if (at == size) {
             return new Step.End();
@@ -66,24 +93,31 @@ final class SegmentScanner {
         if (RecordCodec.crc(body) != storedCrc) {
             return new Step.Torn(at, "CRC mismatch");
         }
-        try {
-            StoredEntry entry = RecordCodec.decodeBody(body);
-            position = end;
-            return new Step.Entry(entry, new Location(segment, at, (int) (end - at)));
-        } catch (CorruptDataException e) {
-            return new Step.Torn(at, e.getMessage());
-        }
+        position = end;
+        framedBody = body;
+        framedLocation = new Location(segment, at, (int) (end - at));
+        return null;
+    }
+
+    /** The body of the record {@link #frame()} last passed (valid until the next call). */
+    ByteBuffer body() {
+        return framedBody;
+    }
+
+    /** Where the record {@link #frame()} last passed sits. */
+    Location location() {
+        return framedLocation;
     }
 
     /** The file's bytes [at, at + n) as a buffer valid until the next call. */
     private ByteBuffer bytes(long at, int n) throws IOException {
-        if (n > WINDOW_BYTES) {
+        if (n > window.capacity()) {
             ByteBuffer big = ByteBuffer.allocate(n);
             readFully(big, at);
             return big.flip();
         }
         if (at < windowStart || at + n > windowStart + window.limit()) {
-            window.clear().limit((int) Math.min(WINDOW_BYTES, size - at));
+            window.clear().limit((int) Math.min(window.capacity(), size - at));
             readFully(window, at);
             window.flip();
             windowStart = at;
