@@ -66,6 +66,12 @@ final class ServerCommand implements Runnable {
             description = "Channels one user may be a member of; creating or inviting beyond it is refused (default: ${DEFAULT-VALUE}, at most 4000).")
     int maxChannelsPerUser;
 
+    @Option(names = "--max-rate", paramLabel = "N", defaultValue = "200",
+            description = "Entries (messages, invitations, member changes) one user may send per second over all their"
+                    + " connections, with a burst of as many; a faster sender is slowed down, not refused, and other"
+                    + " users do not wait for it. 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int maxRate;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "SEVERE, WARNING, INFO, FINE or ALL (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -142,7 +148,7 @@ final class ServerCommand implements Runnable {
         try {
             config = new ServerConfig(dir, data != null ? data : dir.resolve("data"), HostPort.parse(listen, "--listen"),
                     ProtocolLimits.DEFAULT.withMaxFrameBytes(maxFrameBytes), maxConnections, maxPerUser,
-                    seconds(handshakeSeconds), seconds(idleSeconds), queueLength, maxChannelsPerUser);
+                    seconds(handshakeSeconds), seconds(idleSeconds), queueLength, maxChannelsPerUser, maxRate);
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }

@@ -21,10 +21,15 @@ import java.util.Objects;
  * @param outboundQueue      frames waiting for one connection before it counts as too slow
  * @param maxChannelsPerUser channels one user may be a member of; creations and invitations
  *                           beyond it are refused, so no member can flood another's replay
+ * @param entriesPerSecondPerUser entries (messages, invitations, member changes, rotations)
+ *                           one user may send per second over all their connections, with a
+ *                           burst of as many; a faster sender is slowed down (its requests wait),
+ *                           never refused, and other users do not wait for it; 0 = no limit
  */
 public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress listen, ProtocolLimits limits,
                            int maxConnections, int maxConnectionsPerUser, Duration handshakeTimeout,
-                           Duration idleTimeout, int outboundQueue, int maxChannelsPerUser) {
+                           Duration idleTimeout, int outboundQueue, int maxChannelsPerUser,
+                           int entriesPerSecondPerUser) {
 
     public static final int DEFAULT_PORT = 8989;
     public static final int DEFAULT_MAX_CONNECTIONS = 16_384;
@@ -33,6 +38,15 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
     public static final int DEFAULT_OUTBOUND_QUEUE = 8192;
     public static final int DEFAULT_MAX_CHANNELS_PER_USER = 1000;
+    public static final int DEFAULT_ENTRIES_PER_SECOND_PER_USER = 200;
+
+    /** The configuration with the default per-user rate. */
+    public ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress listen, ProtocolLimits limits,
+                        int maxConnections, int maxConnectionsPerUser, Duration handshakeTimeout,
+                        Duration idleTimeout, int outboundQueue, int maxChannelsPerUser) {
+        this(bundleDir, dataDir, listen, limits, maxConnections, maxConnectionsPerUser, handshakeTimeout, idleTimeout,
+                outboundQueue, maxChannelsPerUser, DEFAULT_ENTRIES_PER_SECOND_PER_USER);
+    }
     /** Above this a user's sync and replayFinished would exceed the JSON limits (4096 members per object). */
     public static final int MAX_CHANNELS_PER_USER = 4000;
     /** The journal stores entries of up to 2 MiB; frames carrying entries must fit. */
@@ -61,6 +75,15 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
         }
+        if (entriesPerSecondPerUser < 0) {
+            throw new IllegalArgumentException("entries per second per user must be 0 (no limit) or more, got "
+                    + entriesPerSecondPerUser);
+        }
+    }
+
+    public ServerConfig withEntriesPerSecondPerUser(int rate) {
+        return new ServerConfig(bundleDir, dataDir, listen, limits, maxConnections, maxConnectionsPerUser,
+                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, rate);
     }
 
     public static ServerConfig defaults(Path bundleDir) {
@@ -71,12 +94,12 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
 
     public ServerConfig withListen(InetSocketAddress address) {
         return new ServerConfig(bundleDir, dataDir, address, limits, maxConnections, maxConnectionsPerUser,
-                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser);
+                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, entriesPerSecondPerUser);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(bundleDir, dir, listen, limits, maxConnections, maxConnectionsPerUser,
-                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser);
+                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, entriesPerSecondPerUser);
     }
 
     private static void positive(int value, String what) {

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import chat.protocol.Comms;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -436,5 +437,35 @@ class HostilePeersTest {
                 s.close();
             }
         }
+    }
+
+    /**
+     * Attack review finding 6 (rate and fairness): one user sending as fast as they can is
+     * slowed to the configured rate (their requests wait; none is refused), while another
+     * user's message goes through at once. The bound checked is a lower one, which a slow
+     * machine cannot break: 62 entries at 20 per second with a burst of 20 take 2 s or more.
+     */
+    @Test
+    void aFloodingUserIsSlowedDownAndNobodyElseIs() throws Exception {
+        server = ChatServer.start(bundle.config(tmp.resolve("data")).withEntriesPerSecondPerUser(20));
+        TestClient alice = login("alice");
+        TestClient bob = login("bob");
+        alice.sync();
+        bob.sync();
+        long start = System.nanoTime();
+        channel("flood", alice, bob); // two of alice's entries
+        Comms last = null;
+        for (int i = 0; i < 60; i++) {
+            last = alice.say("flood", "as fast as I can " + i);
+        }
+        Comms bobs = bob.say("flood", "not slowed by alice");
+        bob.awaitAck(bobs);
+        long bobDone = System.nanoTime() - start;
+        alice.awaitAck(last);
+        long aliceDone = System.nanoTime() - start;
+        assertThat(Duration.ofNanos(aliceDone)).as("alice's 62 entries at 20/s, burst 20")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        assertThat(bobDone).as("bob's message went through while alice waited").isLessThan(aliceDone);
+        assertThat(alice.state().entries("flood")).hasSize(63);
     }
 }

@@ -119,6 +119,19 @@ final class ClientFixture implements AutoCloseable {
         assertThat(server.exitValue()).as("server exit code\n" + serverErr.text()).isZero();
     }
 
+    /** Kills the server at once (SIGKILL), as a crash or a pulled plug would. */
+    void killServer() {
+        server.destroyForcibly();
+        try {
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("the server did not die of SIGKILL within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     String serverLog() {
         return serverErr == null ? "" : serverErr.text();
     }

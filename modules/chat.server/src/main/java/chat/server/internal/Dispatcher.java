@@ -35,6 +35,9 @@ final class Dispatcher {
     private final RotateHandler rotate = new RotateHandler();
 
     void dispatch(Connection conn, Message request) {
+        if (request instanceof chat.protocol.ChannelEntry && conn.userState() != null) {
+            pace(conn);
+        }
         String channel = null;
         Long userSeq = null;
         try {
@@ -96,6 +99,23 @@ final class Dispatcher {
             // A bug, not the client's fault: say so, end this connection, keep the server going.
             LOG.log(Level.ERROR, conn.peer() + ": " + conn.user().name() + ": " + request.type() + " failed", e);
             conn.close(ErrorCode.INTERNAL_ERROR, "the server failed on this request; nothing was accepted");
+        }
+    }
+
+    /**
+     * Keeps one user at the configured entries per second (all their connections together):
+     * this connection's thread waits, so the sender's own requests slow down (TCP pushes back
+     * on their client) while every other user's connection goes on at full speed. Nothing is
+     * refused and no lock is held while waiting.
+     */
+    private static void pace(Connection conn) {
+        long wait = conn.userState().pace(conn.context().config().entriesPerSecondPerUser());
+        if (wait > 0) {
+            try {
+                Thread.sleep(java.time.Duration.ofNanos(wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,0 +1,108 @@
+package chat.e2e;
+
+import static chat.e2e.ClientProcess.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.protocol.json.JsonValue;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kill loop (attack review, "Soak, kill and fuzz"): three members stream numbered
+ * messages into one channel from the built image's json clients while the server is
+ * SIGKILLed at a random moment, then restarted, again and again (clients are killed too,
+ * keeping their queues on disk). At the end every message a client saw acknowledged is in
+ * the channel exactly once, each sender's in the order sent, and no message at all appears
+ * twice. The suite runs {@code chat.soak.kills} cycles (default 3); {@code scripts/soak N}
+ * runs N and prints the figures that docs/reliability.md records.
+ */
+@Timeout(value = 120, unit = java.util.concurrent.TimeUnit.MINUTES)
+class SoakE2ETest {
+
+    private static final List<String> USERS = List.of("alice", "bob", "carol");
+    private final ChatImage chat = ChatImage.fromSystemProperty();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyAcknowledgedMessageSurvivesEveryKillExactlyOnceAndInOrder() throws Exception {
+        int kills = Integer.getInteger("chat.soak.kills", 3);
+        long seed = Long.getLong("chat.soak.seed", System.nanoTime());
+        Random random = new Random(seed);
+        Map<String, List<String>> acked = new LinkedHashMap<>();
+        USERS.forEach(u -> acked.put(u, new ArrayList<>()));
+        long started = System.nanoTime();
+        int sent = 0;
+        try (ClientFixture f = new ClientFixture(chat, tmp, USERS.toArray(String[]::new))) {
+            f.startServer();
+            ClientProcess alice = f.client("alice");
+            alice.ok("c", "{\"cmd\":\"create\",\"channel\":\"soak\"}");
+            alice.ok("i1", "{\"cmd\":\"invite\",\"channel\":\"soak\",\"user\":\"bob\"}");
+            alice.ok("i2", "{\"cmd\":\"invite\",\"channel\":\"soak\",\"user\":\"carol\"}");
+            alice.quit();
+            for (int cycle = 1; cycle <= kills; cycle++) {
+                if (cycle > 1) {
+                    f.startServer();
+                }
+                Map<String, ClientProcess> clients = new HashMap<>();
+                for (String user : USERS) {
+                    clients.put(user, f.client(user));
+                }
+                for (int i = 1; i <= 150; i++) {
+                    for (String user : USERS) {
+                        String text = user + "-" + cycle + "-" + i;
+                        clients.get(user).send("{\"cmd\":\"send\",\"channel\":\"soak\",\"text\":\"" + text
+                                + "\",\"id\":\"" + text + "\"}");
+                        sent++;
+                    }
+                }
+                Thread.sleep(200 + random.nextInt(1500));
+                f.killServer();
+                for (String user : USERS) {
+                    ClientProcess c = clients.get(user);
+                    c.kill();
+                    for (ClientProcess.Event ok : c.events(event("ok"))) {
+                        if (ok.get("id") instanceof JsonValue.JsonString id) {
+                            acked.get(user).add(id.value());
+                        }
+                    }
+                }
+            }
+            f.startServer();
+            ClientProcess reader = f.client("alice");
+            ClientProcess.Event history = reader.call("h", "{\"cmd\":\"history\",\"channel\":\"soak\",\"limit\":0}");
+            List<String> texts = new ArrayList<>();
+            for (JsonValue entry : ((JsonValue.JsonArray) history.get("entries")).elements()) {
+                JsonValue.JsonObject o = (JsonValue.JsonObject) entry;
+                if (o.fields().get("text") instanceof JsonValue.JsonString t) {
+                    texts.add(t.value());
+                }
+            }
+            assertThat(texts).as("no message appears twice").doesNotHaveDuplicates();
+            int ackedTotal = 0;
+            for (String user : USERS) {
+                List<String> mine = texts.stream().filter(t -> t.startsWith(user + "-")).toList();
+                assertThat(mine).as(user + "'s acknowledged messages, each once (seed " + seed + ")")
+                        .containsAll(acked.get(user));
+                List<String> ackedInStoredOrder = mine.stream().filter(acked.get(user)::contains).toList();
+                assertThat(ackedInStoredOrder).as(user + "'s messages in the order sent (seed " + seed + ")")
+                        .isEqualTo(acked.get(user));
+                ackedTotal += acked.get(user).size();
+            }
+            System.out.printf("soak: %d SIGKILLs of the server (and its clients), %d messages sent, %d acknowledged,"
+                    + " %d stored, 0 lost, 0 duplicated, in %d s (seed %d)%n", kills, sent, ackedTotal, texts.size(),
+                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), seed);
+            assertThat(ackedTotal).as("the loop acknowledged something to check").isPositive();
+        }
+    }
+}
