@@ -25,26 +25,6 @@ final class Problems {
      * the six groups of five digits of {@link chat.crypto.Fingerprint}.
      */
     static String adminFingerprint(SigningPublicKey admin) {
-        byte[] hash = Sha256.hash(ADMIN_LABEL, admin.bytes());
-        StringBuilder out = new StringBuilder(36);
-        for (int g = 0; g < 6; g++) {
-            long chunk = 0;
-            for (int i = 0; i < 5; i++) {
-                chunk = (chunk << 8) | (hash[g * 5 + i] & 0xff);
-            }
-            if (g > 0) {
-                out.append(' ');
-            }
-            out.append(String.format("%05d", chunk % 100_000));
-        }
-        return out.toString();
-    }
-
-    static String hex(byte[] bytes, int chars) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : bytes) {
-            out.append(String.format("%02x", b));
-        }
-        return out.substring(0, Math.min(chars, out.length()));
+        return chat.crypto.Fingerprint.digits(Sha256.hash(ADMIN_LABEL, admin.bytes()));
     }
 }

@@ -423,7 +423,7 @@ final class UserCommand implements Runnable {
             }
             Directory current = log.current();
             out.println("Directory: " + keys.directoryFile() + ", version " + log.number() + ", head "
-                    + Problems.hex(log.head(), 16));
+                    + java.util.HexFormat.of().formatHex(log.head(), 0, 8));
             out.println("Admin fingerprint:  " + Problems.adminFingerprint(log.admin()));
             out.println("Server fingerprint: " + current.server().fingerprint());
             out.println("Users (" + current.users().size() + "):");

@@ -344,7 +344,7 @@ class KeyCommandsTest {
 
         Result list = run("user", "list", "--dir", keys.toString());
         assertThat(list.code()).as(list.err()).isZero();
-        assertThat(list.out()).contains("version 2, head " + Problems.hex(log.head(), 16))
+        assertThat(list.out()).contains("version 2, head " + java.util.HexFormat.of().formatHex(log.head(), 0, 8))
                 .contains("alice").contains(log.current().user("alice").orElseThrow().fingerprint())
                 .contains("(since version 1)").contains("Removed:").contains("bob  (version 2)")
                 .contains(Problems.adminFingerprint(log.admin()));

@@ -18,7 +18,14 @@ public final class Fingerprint {
     }
 
     public static String of(SigningPublicKey signing, AgreementPublicKey agreement) {
-        byte[] hash = Sha256.hash(LABEL, signing.bytes(), agreement.bytes());
+        return digits(Sha256.hash(LABEL, signing.bytes(), agreement.bytes()));
+    }
+
+    /**
+     * Bytes 0-29 of a SHA-256 hash as six big-endian 5-byte numbers, each modulo 100000,
+     * in groups of five digits: the form every fingerprint is read aloud in.
+     */
+    public static String digits(byte[] hash) {
         StringBuilder out = new StringBuilder(GROUPS * 6);
         for (int g = 0; g < GROUPS; g++) {
             long chunk = 0;

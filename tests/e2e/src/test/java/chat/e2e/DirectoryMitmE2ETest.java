@@ -83,9 +83,7 @@ class DirectoryMitmE2ETest {
             alice.await("version 2", event("directory", "version", 2), Duration.ofSeconds(20));
 
             // the server goes back to version 1 while alice is connected
-            Path staged = f.serverDir().resolve("directory.json.staged");
-            Files.copy(version1, staged);
-            Files.move(staged, served, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            serve(version1, served);
             ClientProcess.Event alarm = alice.await("a rollback alarm", event("alarm", "kind", "directory_rollback"),
                     Duration.ofSeconds(20));
             assertThat(alarm.str("message")).contains("older than version 2");
@@ -117,9 +115,7 @@ class DirectoryMitmE2ETest {
 
             // alice's bundle holds version 2; the server catches up a moment later: no alarm
             ClientProcess alice = f.client("alice");
-            Path staged = f.serverDir().resolve("directory.json.staged");
-            Files.copy(version2, staged);
-            Files.move(staged, served, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            serve(version2, served);
             Thread.sleep(12_000); // past the 10 s a server gets to catch up
             assertThat(alice.events(event("alarm"))).as(alice.describe()).isEmpty();
             alice.quit();
@@ -128,8 +124,7 @@ class DirectoryMitmE2ETest {
             ChatImage.Result erin = chat.run(List.of("user", "add", "--dir", f.keys.toString(), "--users-file", "-"),
                     "erin:pw of erin\n", Map.of());
             assertThat(erin.exitCode()).as(erin.toString()).isZero();
-            Files.copy(version2, staged, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(staged, served, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            serve(version2, served);
             ClientProcess again = f.client("alice");
             ClientProcess.Event alarm = again.await("a rollback after the grace",
                     event("alarm", "kind", "directory_rollback"), Duration.ofSeconds(40));
@@ -241,6 +236,13 @@ class DirectoryMitmE2ETest {
     }
 
     private static final MessageCodec CODEC = new MessageCodec();
+
+    /** Puts {@code version} where the server reads its directory, in one rename (as chat user add does). */
+    private static void serve(Path version, Path served) throws java.io.IOException {
+        Path staged = served.resolveSibling("directory.json.staged");
+        Files.copy(version, staged, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staged, served, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
 
     private static String bobsSigningKey(Path directory) throws Exception {
         return Base64.getEncoder().encodeToString(DirectoryLog.load(directory).current().user("bob").orElseThrow()

@@ -690,29 +690,15 @@ public final class ClientCore implements ChatClient, Session.Listener {
             };
             raise(new Alarm("", update.versions().get(update.versions().size() - 1).number(), kind, p.message()));
         }
-        for (DirectoryLog.KeyChange c : r.keyChanges()) {
-            raise(new Alarm("", c.number(), Alarm.Kind.KEY_CHANGED, c.user() + "'s key changed in directory version "
-                    + c.number() + " (signed by the admin): the fingerprint is now " + c.after().fingerprint()
-                    + ", it was " + c.before().fingerprint() + "; compare it with " + c.user() + " again"));
-        }
         if (r.log().number() > before.number()) {
             log = r.log();
-            state.directorySeen = Math.max(state.directorySeen, log.number());
             try {
                 log.replace(bundle.directoryFile());
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "could not write directory version {0} to {1}: {2}", log.number(),
                         bundle.directoryFile(), e.toString());
             }
-            List<String> added = new ArrayList<>();
-            List<String> revoked = new ArrayList<>();
-            for (DirectoryVersion v : log.versionsFrom(before.number() + 1)) {
-                revoked.removeAll(v.added().keySet());
-                added.removeAll(v.revoked());
-                revoked.addAll(v.revoked());
-                added.addAll(v.added().keySet());
-            }
-            events.emit(new ClientEvent.DirectoryChanged(log.number(), List.copyOf(added), List.copyOf(revoked)));
+            announce(before.number(), r.keyChanges());
             if (conn instanceof ConnState.Ready) {
                 removeRevoked();
             }
@@ -731,22 +717,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
         if (seen > 0 && seen < log.number()) {
             try {
                 DirectoryLog known = DirectoryLog.of(log.versions().subList(0, (int) seen));
-                DirectoryLog.Reconciled r = known.reconcile(log.versionsFrom(seen + 1));
-                for (DirectoryLog.KeyChange c : r.keyChanges()) {
-                    raise(new Alarm("", c.number(), Alarm.Kind.KEY_CHANGED, c.user() + "'s key changed in directory"
-                            + " version " + c.number() + " (signed by the admin): the fingerprint is now "
-                            + c.after().fingerprint() + ", it was " + c.before().fingerprint() + "; compare it with "
-                            + c.user() + " again"));
-                }
-                List<String> added = new ArrayList<>();
-                List<String> revoked = new ArrayList<>();
-                for (DirectoryVersion v : log.versionsFrom(seen + 1)) {
-                    revoked.removeAll(v.added().keySet());
-                    added.removeAll(v.revoked());
-                    revoked.addAll(v.revoked());
-                    added.addAll(v.added().keySet());
-                }
-                events.emit(new ClientEvent.DirectoryChanged(log.number(), List.copyOf(added), List.copyOf(revoked)));
+                announce(seen, known.reconcile(log.versionsFrom(seen + 1)).keyChanges());
+                return;
             } catch (chat.protocol.identity.DirectoryException e) {
                 LOG.log(Level.WARNING, "could not compare the bundle's directory with what this device saw: {0}",
                         e.getMessage());
@@ -756,6 +728,30 @@ public final class ClientCore implements ChatClient, Session.Listener {
             state.directorySeen = Math.max(seen, log.number());
             saveMetaQuietly();
         }
+    }
+
+    /**
+     * Tells the person about the versions after {@code from} up to the newest this device
+     * holds: each key change as a loud alarm, then who was added and who revoked; and
+     * records, durably, that they were announced (so a restart does not announce them again).
+     */
+    private void announce(long from, List<DirectoryLog.KeyChange> keyChanges) {
+        for (DirectoryLog.KeyChange c : keyChanges) {
+            raise(new Alarm("", c.number(), Alarm.Kind.KEY_CHANGED, c.user() + "'s key changed in directory version "
+                    + c.number() + " (signed by the admin): the fingerprint is now " + c.after().fingerprint()
+                    + ", it was " + c.before().fingerprint() + "; compare it with " + c.user() + " again"));
+        }
+        List<String> added = new ArrayList<>();
+        List<String> revoked = new ArrayList<>();
+        for (DirectoryVersion v : log.versionsFrom(from + 1)) {
+            revoked.removeAll(v.added().keySet());
+            added.removeAll(v.revoked());
+            revoked.addAll(v.revoked());
+            added.addAll(v.added().keySet());
+        }
+        events.emit(new ClientEvent.DirectoryChanged(log.number(), List.copyOf(added), List.copyOf(revoked)));
+        state.directorySeen = Math.max(state.directorySeen, log.number());
+        saveMetaQuietly();
     }
 
     /**

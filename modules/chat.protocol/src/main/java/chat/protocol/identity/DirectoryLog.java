@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -438,11 +437,6 @@ public final class DirectoryLog {
             throw new JsonException(name + ": listed fingerprint does not match the keys", false);
         }
         return p;
-    }
-
-    /** The users added, in order of the versions that added them: for reports. */
-    public SortedMap<String, Principal> users() {
-        return new TreeMap<>(active);
     }
 
     /** Names revoked now. */

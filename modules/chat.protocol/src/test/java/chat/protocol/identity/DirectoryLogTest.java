@@ -228,7 +228,7 @@ class DirectoryLogTest {
         assertThat(v3.known("bob")).contains(bob.principal());
         assertThat(v3.known("dave")).isEmpty();
         assertThat(v3.revokedNames()).containsExactly("bob");
-        assertThat(v3.users()).containsOnlyKeys("alice", "carol");
+        assertThat(v3.current().users()).containsOnlyKeys("alice", "carol");
 
         assertThat(v3.versionsFrom(1)).extracting(DirectoryVersion::number).containsExactly(1L, 2L, 3L);
         assertThat(v3.versionsFrom(2)).extracting(DirectoryVersion::number).containsExactly(2L, 3L);
