@@ -72,6 +72,26 @@ final class ServerCommand implements Runnable {
                     + " users do not wait for it. 0 = no limit (default: ${DEFAULT-VALUE}).")
     int maxRate;
 
+    @Option(names = "--max-storage-per-user", paramLabel = "SIZE", defaultValue = "0",
+            description = "What one user's messages, channels and invitations may add up to in the journal, e.g. 500M"
+                    + " or 2G; past it they are refused (storageFull) while leaving and key rotations still work."
+                    + " 0 = no limit (default: ${DEFAULT-VALUE}).")
+    String maxStoragePerUser;
+
+    @Option(names = "--max-storage", paramLabel = "SIZE", defaultValue = "0",
+            description = "What everyone's entries together may add up to, e.g. 50G; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    String maxStorage;
+
+    @Option(names = "--min-free-disk", paramLabel = "SIZE", defaultValue = "256M",
+            description = "Free space kept on the journal's disk: below it new entries are refused (storageFull) instead"
+                    + " of filling the disk and stopping the server; 0 = no reserve (default: ${DEFAULT-VALUE}).")
+    String minFreeDisk;
+
+    @Option(names = "--max-handshakes-per-address", paramLabel = "N", defaultValue = "64",
+            description = "Connections from one IP address that may be logging in at once; past it that address's"
+                    + " oldest unfinished login is closed, so one address cannot crowd out others (default: ${DEFAULT-VALUE}).")
+    int maxHandshakesPerAddress;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "SEVERE, WARNING, INFO, FINE or ALL (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -148,7 +168,9 @@ final class ServerCommand implements Runnable {
         try {
             config = new ServerConfig(dir, data != null ? data : dir.resolve("data"), HostPort.parse(listen, "--listen"),
                     ProtocolLimits.DEFAULT.withMaxFrameBytes(maxFrameBytes), maxConnections, maxPerUser,
-                    seconds(handshakeSeconds), seconds(idleSeconds), queueLength, maxChannelsPerUser, maxRate);
+                    seconds(handshakeSeconds), seconds(idleSeconds), queueLength, maxChannelsPerUser, maxRate,
+                    maxHandshakesPerAddress, new chat.server.Quotas(ByteSize.parse(maxStoragePerUser, "--max-storage-per-user"),
+                            ByteSize.parse(maxStorage, "--max-storage"), ByteSize.parse(minFreeDisk, "--min-free-disk")));
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }

@@ -59,6 +59,12 @@ public enum ErrorCode {
     WRONG_EPOCH("wrongEpoch", false),
     /** The sender's view names a channelSeq the channel has not reached. */
     BAD_VIEW("badView", false),
+    /**
+     * The entry would go past the sender's storage quota, the server's total, or the free
+     * space the server keeps on its disk: nothing was stored. Departures and rotations are
+     * never refused for this.
+     */
+    STORAGE_FULL("storageFull", false),
     /** Connection limit reached (in total or for this user). */
     TOO_MANY_CONNECTIONS("tooManyConnections", true),
     /** No frame for longer than the idle limit. */

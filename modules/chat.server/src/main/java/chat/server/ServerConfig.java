@@ -25,11 +25,14 @@ import java.util.Objects;
  *                           one user may send per second over all their connections, with a
  *                           burst of as many; a faster sender is slowed down (its requests wait),
  *                           never refused, and other users do not wait for it; 0 = no limit
+ * @param maxHandshakesPerAddress connections from one IP address that may be in their
+ *                           handshake at once; past it the oldest of that address gives way
+ * @param quotas             storage quotas and the free-disk reserve
  */
 public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress listen, ProtocolLimits limits,
                            int maxConnections, int maxConnectionsPerUser, Duration handshakeTimeout,
                            Duration idleTimeout, int outboundQueue, int maxChannelsPerUser,
-                           int entriesPerSecondPerUser) {
+                           int entriesPerSecondPerUser, int maxHandshakesPerAddress, Quotas quotas) {
 
     public static final int DEFAULT_PORT = 8989;
     public static final int DEFAULT_MAX_CONNECTIONS = 16_384;
@@ -39,6 +42,7 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
     public static final int DEFAULT_OUTBOUND_QUEUE = 8192;
     public static final int DEFAULT_MAX_CHANNELS_PER_USER = 1000;
     public static final int DEFAULT_ENTRIES_PER_SECOND_PER_USER = 200;
+    public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 64;
 
     /** The configuration with the default per-user rate. */
     public ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress listen, ProtocolLimits limits,
@@ -46,6 +50,15 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
                         Duration idleTimeout, int outboundQueue, int maxChannelsPerUser) {
         this(bundleDir, dataDir, listen, limits, maxConnections, maxConnectionsPerUser, handshakeTimeout, idleTimeout,
                 outboundQueue, maxChannelsPerUser, DEFAULT_ENTRIES_PER_SECOND_PER_USER);
+    }
+
+    /** The configuration with the default handshake share per address and storage limits. */
+    public ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress listen, ProtocolLimits limits,
+                        int maxConnections, int maxConnectionsPerUser, Duration handshakeTimeout,
+                        Duration idleTimeout, int outboundQueue, int maxChannelsPerUser, int entriesPerSecondPerUser) {
+        this(bundleDir, dataDir, listen, limits, maxConnections, maxConnectionsPerUser, handshakeTimeout, idleTimeout,
+                outboundQueue, maxChannelsPerUser, entriesPerSecondPerUser, DEFAULT_MAX_HANDSHAKES_PER_ADDRESS,
+                Quotas.DEFAULT);
     }
     /** Above this a user's sync and replayFinished would exceed the JSON limits (4096 members per object). */
     public static final int MAX_CHANNELS_PER_USER = 4000;
@@ -61,6 +74,8 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
         positive(maxConnectionsPerUser, "max connections per user");
         positive(outboundQueue, "outbound queue length");
         positive(maxChannelsPerUser, "max channels per user");
+        positive(maxHandshakesPerAddress, "max handshakes per address");
+        Objects.requireNonNull(quotas, "quotas");
         if (maxChannelsPerUser > MAX_CHANNELS_PER_USER) {
             throw new IllegalArgumentException("max channels per user " + maxChannelsPerUser + " exceeds "
                     + MAX_CHANNELS_PER_USER + " (a sync names every channel in one object)");
@@ -83,7 +98,7 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
 
     public ServerConfig withEntriesPerSecondPerUser(int rate) {
         return new ServerConfig(bundleDir, dataDir, listen, limits, maxConnections, maxConnectionsPerUser,
-                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, rate);
+                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, rate, maxHandshakesPerAddress, quotas);
     }
 
     public static ServerConfig defaults(Path bundleDir) {
@@ -92,14 +107,27 @@ public record ServerConfig(Path bundleDir, Path dataDir, InetSocketAddress liste
                 DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_OUTBOUND_QUEUE, DEFAULT_MAX_CHANNELS_PER_USER);
     }
 
+    public ServerConfig withQuotas(Quotas q) {
+        return new ServerConfig(bundleDir, dataDir, listen, limits, maxConnections, maxConnectionsPerUser,
+                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, entriesPerSecondPerUser,
+                maxHandshakesPerAddress, q);
+    }
+
+    public ServerConfig withMaxHandshakesPerAddress(int n) {
+        return new ServerConfig(bundleDir, dataDir, listen, limits, maxConnections, maxConnectionsPerUser,
+                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, entriesPerSecondPerUser, n, quotas);
+    }
+
     public ServerConfig withListen(InetSocketAddress address) {
         return new ServerConfig(bundleDir, dataDir, address, limits, maxConnections, maxConnectionsPerUser,
-                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, entriesPerSecondPerUser);
+                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, entriesPerSecondPerUser,
+                maxHandshakesPerAddress, quotas);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(bundleDir, dir, listen, limits, maxConnections, maxConnectionsPerUser,
-                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, entriesPerSecondPerUser);
+                handshakeTimeout, idleTimeout, outboundQueue, maxChannelsPerUser, entriesPerSecondPerUser,
+                maxHandshakesPerAddress, quotas);
     }
 
     private static void positive(int value, String what) {

@@ -440,6 +440,38 @@ class HostilePeersTest {
     }
 
     /**
+     * Attack review finding 4 (per address): a flood of idle sockets from one address
+     * (127.0.0.2) keeps at most its own share of unfinished handshakes open, making room
+     * among its own sockets; a user from another address (127.0.0.1) logs in and talks.
+     */
+    @Test
+    void oneAddressFloodingGivesWayToItselfAndNotToOthers() throws Exception {
+        server = ChatServer.start(bundle.config(tmp.resolve("data")).withMaxHandshakesPerAddress(16));
+        List<java.net.Socket> flood = new ArrayList<>();
+        try {
+            java.net.InetAddress attacker = java.net.InetAddress.getByName("127.0.0.2");
+            for (int i = 0; i < 200; i++) {
+                java.net.Socket s = new java.net.Socket(server.address().getAddress(), server.address().getPort(),
+                        attacker, 0);
+                flood.add(s);
+            }
+            eventually("one address holds at most 16 unfinished handshakes", () -> server.connectionCount() <= 16);
+            // the oldest gave way: the first socket of the flood was closed by the server
+            flood.get(0).setSoTimeout(10_000);
+            assertThat(flood.get(0).getInputStream().read()).isEqualTo(-1);
+            TestClient alice = login("alice");
+            TestClient bob = login("bob");
+            alice.sync();
+            bob.sync();
+            channel("during-the-flood", alice, bob);
+        } finally {
+            for (java.net.Socket s : flood) {
+                s.close();
+            }
+        }
+    }
+
+    /**
      * Attack review finding 6 (rate and fairness): one user sending as fast as they can is
      * slowed to the configured rate (their requests wait; none is refused), while another
      * user's message goes through at once. The bound checked is a lower one, which a slow

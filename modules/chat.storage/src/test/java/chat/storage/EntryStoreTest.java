@@ -66,6 +66,29 @@ class EntryStoreTest {
     }
 
     @Test
+    void storedBytesPerUserAreCountedAndSurviveACheckpointAndARescan() throws Exception {
+        List<StoredEntry> entries = List.of(
+                create("ops", "alice", 1),
+                invite("ops", 2, "alice", "bob", 2),
+                message("ops", 3, "bob", 7, 1000),
+                message("ops", 4, "bob", 8, 500));
+        Map<String, Long> expected = Map.of(
+                "alice", (long) entries.get(0).payload().length + entries.get(1).payload().length,
+                "bob", (long) entries.get(2).payload().length + entries.get(3).payload().length);
+        try (EntryStore store = EntryStore.open(StoreOptions.defaults(dir))) {
+            appendAll(store, entries);
+        }
+        try (EntryStore store = EntryStore.open(StoreOptions.defaults(dir))) { // from the checkpoint close wrote
+            assertThat(store.recoveredState().storedBytes()).isEqualTo(expected);
+            assertThat(store.recoveredState().totalStoredBytes()).isEqualTo(expected.get("alice") + expected.get("bob"));
+        }
+        java.nio.file.Files.delete(dir.resolve("checkpoint"));
+        try (EntryStore store = EntryStore.open(StoreOptions.defaults(dir))) { // from the journal alone
+            assertThat(store.recoveredState().storedBytes()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void readsRanges() throws Exception {
         var entries = channel("c", 29, 20); // seqs 1..30
         try (EntryStore store = EntryStore.open(StoreOptions.defaults(dir))) {

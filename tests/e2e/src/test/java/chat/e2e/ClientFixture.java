@@ -63,13 +63,19 @@ final class ClientFixture implements AutoCloseable {
         return port;
     }
 
-    /** Starts the server: on a port the system chooses the first time, on the same port after. */
-    ClientFixture startServer() {
+    /**
+     * Starts the server: on a port the system chooses the first time, on the same port after;
+     * {@code options} are added to its command line.
+     */
+    ClientFixture startServer(String... options) {
         if (server != null && server.isAlive()) {
             throw new IllegalStateException("the server is running");
         }
         String listen = "127.0.0.1:" + port;
-        ProcessBuilder pb = chat.command(List.of("server", "--dir", serverDir().toString(), "--listen", listen));
+        List<String> command = new java.util.ArrayList<>(List.of("server", "--dir", serverDir().toString(), "--listen",
+                listen));
+        command.addAll(List.of(options));
+        ProcessBuilder pb = chat.command(command);
         try {
             server = pb.start();
         } catch (IOException e) {

@@ -163,6 +163,45 @@ class HardeningE2ETest {
         }
     }
 
+    /**
+     * Finding 6 (storage): one member cannot fill the disk. With {@code --max-storage-per-user}
+     * the flooder's messages are refused ({@code storageFull}, a sentence naming the limit),
+     * nobody else's are, and the count is the journal's: after a restart she is refused at once.
+     */
+    @Test
+    void aStorageQuotaRefusesTheFloodersMessagesAndNobodyElses() throws Exception {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob")) {
+            f.startServer("--max-storage-per-user", "20K");
+            ClientProcess alice = f.client("alice");
+            ClientProcess bob = f.client("bob");
+            alice.ok("c", "{\"cmd\":\"create\",\"channel\":\"ops\"}");
+            alice.ok("i", "{\"cmd\":\"invite\",\"channel\":\"ops\",\"user\":\"bob\"}");
+            String big = "x".repeat(2000);
+            ClientProcess.Event refused = null;
+            int stored = 0;
+            for (; stored < 100 && refused == null; stored++) {
+                ClientProcess.Event answer = alice.call("m" + stored,
+                        "{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"" + big + stored + "\"}");
+                if ("error".equals(answer.type())) {
+                    refused = answer;
+                }
+            }
+            assertThat(refused).as("a refusal within 100 messages of 2 KB").isNotNull();
+            assertThat(stored).as("about 20 KiB of 2 KB messages").isBetween(5, 11);
+            assertThat(refused.str("code")).isEqualTo("storageFull");
+            assertThat(refused.str("message")).contains("--max-storage-per-user");
+            bob.ok("b", "{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"" + big + "\"}");
+
+            f.stopServer();
+            f.startServer("--max-storage-per-user", "20K");
+            ClientProcess.Event again = alice.call("again",
+                    "{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"" + big + "\"}");
+            assertThat(again.type()).as(again.line()).isEqualTo("error");
+            assertThat(again.str("code")).isEqualTo("storageFull");
+            alice.ok("leave", "{\"cmd\":\"leave\",\"channel\":\"ops\"}"); // never refused by a quota
+        }
+    }
+
     /** Finding 10: a private key file others can read is worth a warning, as ssh gives. */
     @Test
     void keyFilesReadableByOthersAreWarnedAbout() throws Exception {

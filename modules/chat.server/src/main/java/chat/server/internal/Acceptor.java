@@ -41,8 +41,12 @@ public final class Acceptor implements Runnable {
             }
             // Handshakes get at most an eighth of the connections (at least 64), and make room
             // for a new one by cutting the oldest: idle sockets cannot keep logins out.
+            // One address gets at most its own share (--max-handshakes-per-address), making room
+            // among its own connections only.
             int handshakeLimit = Math.max(64, context.config().maxConnections() / 8);
-            int cut = context.makeRoomForHandshake(handshakeLimit);
+            int cut = context.makeRoomForHandshakeFrom(socket.getInetAddress(),
+                    context.config().maxHandshakesPerAddress());
+            cut += context.makeRoomForHandshake(handshakeLimit);
             boolean full = context.connectionCount() - cut >= context.config().maxConnections();
             if (full && context.handshakesInProgress() > 0) {
                 // At the limit: the oldest unfinished handshake goes (its socket is closed at

@@ -38,6 +38,8 @@ final class AddUserHandler {
         synchronized (user) {
             Checks.userSeq(user, m.userSeq());
             Checks.roomFor(conn, user.name);
+            // before the name is taken: the stamp adds at most Connection.STAMP_ROOM bytes
+            hub.room.check(user, EntryKind.CREATE, hub.codec.encode(m).length + Connection.STAMP_ROOM);
             ChannelState fresh = new ChannelState(m.channelID(), genesis);
             synchronized (fresh) {
                 if (!hub.register(fresh)) {

@@ -47,6 +47,8 @@ public final class Connection implements Runnable {
     static final int MAX_ERROR_CHARS = 300;
 
     private final Socket socket;
+    /** The peer's IP address: unfinished handshakes are limited per address. */
+    final java.net.InetAddress address;
     private final ServerContext context;
     private final LinkedBlockingQueue<Outgoing> queue;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -67,6 +69,7 @@ public final class Connection implements Runnable {
         this.context = context;
         this.queue = new LinkedBlockingQueue<>(context.config().outboundQueue() + CONTROL_SLACK);
         this.peer = socket.getRemoteSocketAddress().toString();
+        this.address = socket.getInetAddress();
     }
 
     @Override

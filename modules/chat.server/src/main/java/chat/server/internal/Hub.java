@@ -36,8 +36,10 @@ public final class Hub {
     private final Map<String, Map<String, DurableHead>> departures = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> memberships = new ConcurrentHashMap<>();
     private final Delivery delivery;
+    final StorageRoom room;
 
-    Hub(DirectoryLog log, EntryStore store, MessageCodec codec, Consumer<Throwable> onStorageFailure) {
+    Hub(DirectoryLog log, EntryStore store, MessageCodec codec, chat.server.Quotas quotas, java.nio.file.Path dataDir,
+        Consumer<Throwable> onStorageFailure) {
         this.roster = new Roster(log);
         this.store = store;
         this.codec = codec;
@@ -46,6 +48,7 @@ public final class Hub {
             channelsOfUser.put(name, ConcurrentHashMap.newKeySet());
         }
         this.delivery = new Delivery(this, onStorageFailure);
+        this.room = new StorageRoom(quotas, dataDir, store.recoveredState().totalStoredBytes());
         restore(store.recoveredState());
     }
 
@@ -53,6 +56,7 @@ public final class Hub {
         // Every user the journal knows, in the directory now or not: one revoked now may be
         // added again with a new key, and their userSeq goes on from where it was.
         state.lastUserSeq().forEach((user, seq) -> user(user).lastUserSeq = seq);
+        state.storedBytes().forEach((user, bytes) -> user(user).storedBytes = bytes);
         for (chat.storage.ChannelState stored : state.channels().values()) {
             ChannelState ch = new ChannelState(stored.name(), ChainHash.genesis(stored.name()));
             synchronized (ch) {
@@ -100,6 +104,10 @@ public final class Hub {
         }
         try (EntryCursor cursor = store.read(ch.name, seq - 1, seq)) {
             return cursor.hasNext() ? cursor.next().head() : null;
+        } catch (java.io.UncheckedIOException e) { // damage in the journal (JournalDamageException) or a failing disk
+            System.getLogger("chat.server").log(System.Logger.Level.WARNING,
+                    "cannot read the head of channel {0} at #{1}: {2}", ch.name, seq, e.getMessage());
+            return null;
         }
     }
 
@@ -187,13 +195,18 @@ public final class Hub {
      * Accepts an entry: gives it the channel's next channelSeq and the server's time (never
      * earlier than the channel's previous entry), extends the chain, records the user's
      * userSeq and appends it to the journal. Delivery follows once it is durable. The caller
-     * holds the user's and the channel's monitors and has checked everything.
+     * holds the user's and the channel's monitors and has checked everything else; the
+     * storage limits are checked here, last, before anything changes.
      */
     void accept(ChannelState ch, UserState user, long userSeq, EntryKind kind, String subject,
-                Function<Stamp, Message> stamped) {
+                Function<Stamp, Message> stamped) throws Rejection {
         long seq = ch.assignedSeq + 1;
         long timestamp = Math.max(System.currentTimeMillis(), ch.lastTimestamp);
         byte[] bytes = codec.encode(stamped.apply(new Stamp(seq, timestamp)));
+        if (kind != EntryKind.CREATE) {
+            room.check(user, kind, bytes.length); // a creation is checked before its name is taken (AddUserHandler)
+        }
+        room.stored(user, bytes.length);
         byte[] head = ChainHash.next(ch.assignedHead, bytes);
         ch.assignedSeq = seq;
         ch.assignedHead = head;

@@ -53,6 +53,34 @@ public final class ServerContext {
         }
     }
 
+    /**
+     * At most {@code limit} connections from {@code address} may be in their handshake at
+     * once: past it, the oldest of that address is cut, so a flood from one address gives
+     * way to itself and never to the logins of others. Returns how many were cut.
+     */
+    int makeRoomForHandshakeFrom(java.net.InetAddress address, int limit) {
+        java.util.List<Connection> cut = new java.util.ArrayList<>();
+        synchronized (pending) {
+            int count = 0;
+            for (Connection c : pending) {
+                if (c.address.equals(address)) {
+                    count++;
+                }
+            }
+            var it = pending.iterator();
+            while (count >= limit && it.hasNext()) {
+                Connection c = it.next();
+                if (c.address.equals(address)) {
+                    it.remove();
+                    cut.add(c);
+                    count--;
+                }
+            }
+        }
+        cut.forEach(Connection::abort);
+        return cut.size();
+    }
+
     /** The connection logged in (or ended): it no longer counts as a handshake in progress. */
     void authenticated(Connection c) {
         synchronized (pending) {

@@ -14,7 +14,8 @@ public final class ServerState {
 
     public static ServerContext create(ServerConfig config, ServerBundle bundle, EntryStore store,
                                        Consumer<Throwable> onStorageFailure) {
-        Hub hub = new Hub(bundle.log(), store, new MessageCodec(config.limits()), onStorageFailure);
+        Hub hub = new Hub(bundle.log(), store, new MessageCodec(config.limits()), config.quotas(), config.dataDir(),
+                onStorageFailure);
         return new ServerContext(config, hub, bundle.keys());
     }
 }

@@ -12,6 +12,8 @@ final class UserState {
 
     final String name;
     long lastUserSeq;
+    /** Payload bytes of the entries this user has stored (what their quota counts); guarded like lastUserSeq. */
+    long storedBytes;
     final CopyOnWriteArrayList<Connection> live = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
     /** Theoretical arrival time of the next entry (GCRA), in System.nanoTime terms; guarded by {@link #pace}. */

@@ -23,22 +23,23 @@ import java.util.Optional;
 /**
  * The {@code checkpoint} file (big-endian):
  * <pre>
- *   "chatckpt" | u32 version (2) | u32 segment | u64 offset
+ *   "chatckpt" | u32 version (3) | u32 segment | u64 offset
  *   | u32 channel count, each: name | u64 headSeq | 32 bytes headHash | u32 member count, names
  *       | u32 admin count, names | u64 epoch | u8 rotationPending | u32 departed count, each: name | u64 seq
- *   | u32 user count, each: name | u64 lastUserSeq
+ *   | u32 user count, each: name | u64 lastUserSeq | u64 storedBytes
  *   | u32 CRC32C of everything before it
  * </pre>
  * where a name is u16 length + UTF-8. It is replaced atomically (write a temporary file,
  * fsync, rename over, fsync the directory), so a crash leaves the old or the new one,
  * never a mix; the CRC catches what the disk itself damages. A checkpoint of another version
- * (version 1 had no admins, epoch or departures) is unusable: recovery rescans the journal.
+ * (version 1 had no admins, epoch or departures, version 2 no stored bytes) is unusable:
+ * recovery rescans the journal.
  */
 final class CheckpointFile {
 
     private static final byte[] MAGIC = "chatckpt".getBytes(StandardCharsets.US_ASCII);
     /** Independent of the journal's format version: only the checkpoint's layout changed. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** Far above any real state; stops a damaged size from exhausting the heap. */
     private static final long MAX_BYTES = 1L << 30;
 
@@ -99,10 +100,13 @@ final class CheckpointFile {
                 out.writeLong(departed.getValue());
             }
         }
-        out.writeInt(state.lastUserSeq().size());
-        for (var user : state.lastUserSeq().entrySet()) {
-            writeName(out, user.getKey());
-            out.writeLong(user.getValue());
+        java.util.Set<String> users = new java.util.TreeSet<>(state.lastUserSeq().keySet());
+        users.addAll(state.storedBytes().keySet());
+        out.writeInt(users.size());
+        for (String user : users) {
+            writeName(out, user);
+            out.writeLong(state.lastUserSeq().getOrDefault(user, 0L));
+            out.writeLong(state.storedBytes().getOrDefault(user, 0L));
         }
         out.writeInt(RecordCodec.crc(ByteBuffer.wrap(bytes.toByteArray())));
         return bytes.toByteArray();
@@ -152,13 +156,23 @@ final class CheckpointFile {
             }
             int userCount = count(in);
             Map<String, Long> users = new HashMap<>();
+            Map<String, Long> storedBytes = new HashMap<>();
             for (int i = 0; i < userCount; i++) {
-                users.put(readName(in), in.getLong());
+                String user = readName(in);
+                long seq = in.getLong();
+                long userBytes = in.getLong();
+                if (seq < 0 || userBytes < 0) {
+                    throw new CorruptDataException("checkpoint has a negative count for " + user);
+                }
+                if (seq > 0) {
+                    users.put(user, seq);
+                }
+                storedBytes.put(user, userBytes);
             }
             if (in.hasRemaining()) {
                 throw new CorruptDataException("checkpoint has " + in.remaining() + " trailing bytes");
             }
-            return new Checkpoint(position, new RecoveredState(channels, users));
+            return new Checkpoint(position, new RecoveredState(channels, users, storedBytes));
         } catch (BufferUnderflowException e) {
             throw new CorruptDataException("checkpoint ends inside a field");
         } catch (IllegalArgumentException e) {

@@ -29,6 +29,7 @@ final class LiveState {
 
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final Map<String, Long> lastUserSeq = new HashMap<>();
+    private final Map<String, Long> storedBytes = new HashMap<>();
 
     static LiveState of(RecoveredState state) {
         LiveState live = new LiveState();
@@ -40,6 +41,7 @@ final class LiveState {
             live.channels.put(name, channel);
         });
         live.lastUserSeq.putAll(state.lastUserSeq());
+        live.storedBytes.putAll(state.storedBytes());
         return live;
     }
 
@@ -71,6 +73,7 @@ final class LiveState {
             channels.put(entry.channel(), c); // published last, complete
         }
         lastUserSeq.merge(entry.actor(), entry.userSeq(), Math::max);
+        storedBytes.merge(entry.actor(), (long) entry.payload().length, Long::sum);
     }
 
     RecoveredState snapshot() {
@@ -80,6 +83,6 @@ final class LiveState {
             states.put(name, new ChannelState(name, c.headSeq, c.headHash, m.members(), m.admins(), m.epoch(),
                     m.rotationPending(), m.departed()));
         });
-        return new RecoveredState(states, lastUserSeq);
+        return new RecoveredState(states, lastUserSeq, storedBytes);
     }
 }
