@@ -33,7 +33,7 @@ import java.util.Objects;
 record BenchConfig(Path serverImage, String serverModulePath, int clients, int channels, int members, double rate, int window,
                    Duration duration, Duration warmup, int messageBytes, int idle, int idleUsers,
                    boolean presign, double presignRate, int connectParallelism, String serverJavaOpts,
-                   List<String> serverArgs, boolean keep) {
+                   List<String> serverArgs, boolean keep, int flooders) {
 
     BenchConfig {
         Objects.requireNonNull(serverImage, "serverImage");
@@ -42,6 +42,9 @@ record BenchConfig(Path serverImage, String serverModulePath, int clients, int c
                     + " is missing; build the image (scripts/build)");
         }
         positive(clients, "--clients");
+        if (flooders < 0) {
+            throw new IllegalArgumentException("--flooders must not be negative, got " + flooders);
+        }
         positive(channels, "--channels");
         positive(members, "--members");
         positive(window, "--window");

@@ -18,6 +18,8 @@ final class Load {
     volatile boolean running = true;
     /** Every delivery's latency, from the end of the setup on. */
     final LatencyRecorder latency = new LatencyRecorder();
+    /** Members from this index on are flooders: their messages are not in {@link #latency}. */
+    volatile int firstFlooder = Integer.MAX_VALUE;
     final Queue<String> errorSamples = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sampled = new AtomicInteger();
 

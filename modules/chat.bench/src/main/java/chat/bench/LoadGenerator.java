@@ -115,6 +115,13 @@ public final class LoadGenerator implements Callable<Integer> {
             description = "An extra argument for 'chat server' (repeatable), e.g. --server-arg=--queue-length=16384.")
     List<String> serverArgs = new ArrayList<>();
 
+    @Option(names = "--flooders", paramLabel = "N", defaultValue = "0",
+            description = "N more users, each alone in a channel of its own, sending as fast as the server lets them"
+                    + " (a window of 1024, no rate) for the whole run; their messages are counted apart and are not in the"
+                    + " latency figures, which are then those of the other users while the flooders flood"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int flooders;
+
     @Option(names = "--keep", description = "Keep the run's folder (server bundle, journal, server.log, gc.log).")
     boolean keep;
 
@@ -153,7 +160,7 @@ public final class LoadGenerator implements Callable<Integer> {
         }
         BenchConfig config = new BenchConfig(serverImage.toAbsolutePath(), serverModulePath, clients, channels, members,
                 rate, window, duration, warmup, messageBytes, idle, idleUsers, presign, presignRate, connectParallelism,
-                opts, serverArgs, keep);
+                opts, serverArgs, keep, flooders);
         Path work = Files.createTempDirectory("chat-bench-");
         out.printf("machine:  %d cores, load average %.2f; generator pid %d; run folder %s%n",
                 Runtime.getRuntime().availableProcessors(), ProcFs.loadAverage(), ProcessHandle.current().pid(), work);

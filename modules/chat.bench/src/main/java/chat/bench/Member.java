@@ -96,7 +96,7 @@ final class Member implements BenchClient.Listener {
         deliveries.incrementAndGet();
         noteSeq(channel, channelSeq);
         int from = load.population.indexOf(sender);
-        if (from >= 0) {
+        if (from >= 0 && from < load.firstFlooder) {
             long at = load.sendTimes.sentAt(from, senderSeq);
             if (at == Long.MIN_VALUE) {
                 unmatched.incrementAndGet();

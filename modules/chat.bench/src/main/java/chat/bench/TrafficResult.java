@@ -6,7 +6,7 @@ import java.util.List;
 /** The figures of a traffic run, and how they are printed. */
 record TrafficResult(BenchConfig config, int senders, int presignedPerSender, double seconds, TrafficRun.Totals window,
                      TrafficRun.Totals end, TrafficRun.Quiet quiet, CpuSample.Cores cores, long peakRssKiB, long rssKiB,
-                     GcLog gc, long lostConnections, int serverExit, List<String> errors) {
+                     GcLog gc, long lostConnections, int serverExit, List<String> errors, long floodedInWindow) {
 
     LatencyHistogram latency() {
         return window.latency();
@@ -35,6 +35,9 @@ record TrafficResult(BenchConfig config, int senders, int presignedPerSender, do
                 .row("server cpu per accepted message", "%.0f us  (check, store, %d deliveries)",
                         cores.server() * 1e6 / Math.max(1, acceptedPerSecond()), config.members())
                 .row("deliveries/s", "%,.0f  (entries received by all members, echoes included)", deliveriesPerSecond())
+                .row("flooders' accepted messages/s", config.flooders() == 0 ? "no flooders"
+                        : String.format("%,.0f  (%d flooders, not in the figures above or the latencies)",
+                                floodedInWindow / seconds, config.flooders()))
                 .section("delivery latency (send -> receipt at each member)")
                 .row("samples", "%,d  (%,d unmatched)", latency().count(), window.unmatched())
                 .row("p50 / p90 / p99", "%s / %s / %s", Table.millis(latency().percentile(0.50)),
@@ -76,11 +79,11 @@ record TrafficResult(BenchConfig config, int senders, int presignedPerSender, do
         out.printf("RESULT mode=traffic accepted_per_s=%.0f deliveries_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f"
                         + " server_cores=%.2f generator_cores=%.2f other_cores=%.2f softirq_cores=%.2f"
                         + " server_peak_rss_mib=%.0f refused=%d unanswered=%d gaps=%d lost=%d signed_live=%d"
-                        + " quiet_seconds=%d quiet_p99_ms=%.2f%n",
+                        + " quiet_seconds=%d quiet_p99_ms=%.2f flooders=%d flooder_accepted_per_s=%.0f%n",
                 acceptedPerSecond(), deliveriesPerSecond(), latency().percentile(0.5) / 1000.0,
                 latency().percentile(0.99) / 1000.0, latency().max() / 1000.0, cores.server(), cores.generator(),
                 cores.otherProcesses(), cores.interrupts(), peakRssKiB / 1024.0, end.rejected(), unanswered(),
                 end.outOfOrder(), lostConnections, window.signedLive(), quiet.seconds,
-                quiet.latency.percentile(0.99) / 1000.0);
+                quiet.latency.percentile(0.99) / 1000.0, config.flooders(), floodedInWindow / seconds);
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 final class TrafficRun {
 
     private static final int BUFFER_BYTES = 64 * 1024;
+    /** Messages a flooder keeps in flight: far more than the server's pacing lets through at once. */
+    private static final int FLOODER_WINDOW = 1024;
 
     private final BenchConfig config;
     private final PrintStream out;
@@ -31,12 +33,17 @@ final class TrafficRun {
 
     TrafficResult run(Path work) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        Population population = Population.create(config.clients(), work);
+        int everyone = config.clients() + config.flooders();
+        Population population = Population.create(everyone, work);
         out.printf("users:    %d generated in %.1f s (server bundle in %s)%n", population.size(),
                 (System.nanoTime() - t0) / 1e9, population.serverBundle());
         List<BenchChannel> channels = BenchChannel.plan(config.clients(), config.channels(), config.members());
         int ring = Integer.highestOneBit(Math.max(4096, 16 * config.window()) * 2 - 1);
-        Load load = new Load(population, new SendTimes(config.clients(), ring), config.messageBytes());
+        Load load = new Load(population, new SendTimes(everyone, ring), config.messageBytes());
+        load.firstFlooder = config.clients();
+        for (int f = 0; f < config.flooders(); f++) {
+            channels.add(new BenchChannel(String.format("flood-%04d", f), new int[] {config.clients() + f}));
+        }
         try (ServerProcess server = ServerProcess.start(config.serverImage(), config.serverModulePath(),
                 population.serverBundle(), work, config.serverJavaOpts(), config.serverArgs())) {
             out.printf("server:   pid %d listening on %s:%d (log %s)%n", server.pid(),
@@ -56,13 +63,14 @@ final class TrafficRun {
     }
 
     private List<Member> connect(ServerProcess server, Load load) throws IOException, InterruptedException {
-        List<Member> members = new ArrayList<>(config.clients());
-        for (int i = 0; i < config.clients(); i++) {
-            members.add(new Member(i, load, config.window()));
+        int everyone = config.clients() + config.flooders();
+        List<Member> members = new ArrayList<>(everyone);
+        for (int i = 0; i < everyone; i++) {
+            members.add(new Member(i, load, i < config.clients() ? config.window() : FLOODER_WINDOW));
         }
         MessageCodec codec = load.codec;
         long t0 = System.nanoTime();
-        Connector.run(config.clients(), config.connectParallelism(), i -> {
+        Connector.run(everyone, config.connectParallelism(), i -> {
             Member m = members.get(i);
             m.client = BenchClient.connect(i, m.keys, load.population.server(), server.address(), BUFFER_BYTES, codec);
             m.client.sync();
@@ -72,7 +80,9 @@ final class TrafficRun {
         return members;
     }
 
-    private TrafficResult drive(ServerProcess server, List<Member> members, Load load) throws InterruptedException {
+    private TrafficResult drive(ServerProcess server, List<Member> everyone, Load load) throws InterruptedException {
+        List<Member> members = everyone.subList(0, config.clients());
+        List<Member> flooders = everyone.subList(config.clients(), everyone.size());
         List<Member> senders = members.stream().filter(m -> !m.channels.isEmpty()).toList();
         int presign = config.presignPerSender(senders.size());
         if (presign > 0) {
@@ -94,16 +104,26 @@ final class TrafficRun {
             long firstDue = start + (interval > 0 ? ThreadLocalRandom.current().nextLong(interval) : 0);
             threads.add(Thread.ofVirtual().name("bench-sender-" + m.keys.name()).start(() -> m.sendLoop(interval, firstDue)));
         }
+        List<Thread> flooding = new ArrayList<>();
+        for (Member m : flooders) {
+            flooding.add(Thread.ofVirtual().name("bench-flooder-" + m.keys.name()).start(() -> m.sendLoop(0, start)));
+        }
+        if (!flooders.isEmpty()) {
+            out.printf("flooders: %d, each alone in its channel, as fast as the server lets them (window %d)%n",
+                    flooders.size(), FLOODER_WINDOW);
+        }
         out.printf("load:     %d senders, %s, window %d, %d-char messages; warm-up %d s, measuring %d s%n",
                 senders.size(), config.rate() > 0 ? String.format("%.0f msg/s in total", config.rate()) : "as fast as possible",
                 config.window(), config.messageBytes(), config.warmup().toSeconds(), config.duration().toSeconds());
         Quiet ignored = new Quiet();
         Totals before = watch(server, members, load, config.warmup(), "warm-up", ignored);
+        long floodStart = accepted(flooders);
         CpuSample cpuBefore = CpuSample.now(server.pid());
         GcLog gcBefore = GcLog.read(server.gcLog());
         Quiet quiet = new Quiet();
         Totals after = watch(server, members, load, config.duration(), "measure", quiet);
         CpuSample cpuAfter = CpuSample.now(server.pid());
+        long flooded = accepted(flooders) - floodStart;
         GcLog gc = GcLog.read(server.gcLog()).since(gcBefore);
         long peakRss = server.peakRssKiB();
         long rss = server.rssKiB();
@@ -114,15 +134,22 @@ final class TrafficRun {
             senders.get(i).window.release(1 << 20);
             LockSupport.unpark(threads.get(i));
         }
+        for (int i = 0; i < flooders.size(); i++) {
+            flooders.get(i).window.release(1 << 20);
+            LockSupport.unpark(flooding.get(i));
+        }
         for (Thread t : threads) {
             t.join();
         }
+        for (Thread t : flooding) {
+            t.join();
+        }
         Totals drained = drain(members, load, Duration.ofSeconds(10));
-        for (Member m : members) {
+        for (Member m : everyone) {
             m.client.close();
         }
         long lostConnections = 0;
-        for (Member m : members) {
+        for (Member m : everyone) {
             m.client.awaitReader();
             if (m.lost != null) {
                 lostConnections++;
@@ -131,7 +158,16 @@ final class TrafficRun {
         int exit = server.stop();
         double seconds = (cpuAfter.nanos() - cpuBefore.nanos()) / 1e9;
         return new TrafficResult(config, senders.size(), presign, seconds, after.minus(before), drained, quiet,
-                cpuAfter.coresSince(cpuBefore), peakRss, rss, gc, lostConnections, exit, List.copyOf(load.errorSamples));
+                cpuAfter.coresSince(cpuBefore), peakRss, rss, gc, lostConnections, exit, List.copyOf(load.errorSamples),
+                flooded);
+    }
+
+    private static long accepted(List<Member> members) {
+        long n = 0;
+        for (Member m : members) {
+            n += m.accepted.get();
+        }
+        return n;
     }
 
     /**
