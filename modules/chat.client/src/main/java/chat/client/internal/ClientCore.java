@@ -1127,16 +1127,14 @@ public final class ClientCore implements ChatClient, Session.Listener {
         if (ledger == null) {
             throw new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel);
         }
-        List<HistoryItem> all = ledger.history();
-        int from = limit <= 0 ? 0 : Math.max(0, all.size() - limit);
-        return List.copyOf(all.subList(from, all.size()));
+        return List.copyOf(ledger.history(limit));
     }
 
     @Override
     public synchronized void markRead(String channel) {
         ChannelLedger ledger = state.ledgers.get(channel);
         if (ledger != null && ledger.readUpTo != ledger.lastSeq()) {
-            ledger.readUpTo = ledger.lastSeq();
+            ledger.markRead(ledger.lastSeq());
             try {
                 state.saveMeta();
             } catch (IOException e) {
