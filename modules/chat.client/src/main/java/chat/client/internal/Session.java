@@ -267,6 +267,7 @@ final class Session {
         }
         pool.shutdownNow();
         close();
+        inOrder.clear(); // a reader waiting for room goes on, finds the socket closed and ends
         listener.closed(this, reason);
     }
 
