@@ -80,7 +80,16 @@ final class ChannelLedger {
     record Departure(long seq, long timestamp, String member, String by) {
     }
     private final Map<String, Long> lastUserSeq = new HashMap<>();
+    /** What to show, while the channel lives in memory only; once stored, history is read from {@link #archive}. */
     private final List<HistoryItem> history = new ArrayList<>();
+    /** Where a stored channel keeps its entries and heads (null while it lives in memory only). */
+    private Archive archive;
+    /** This user's name, to tell our own messages apart when history is read back. */
+    private String self;
+    /** Messages of others after {@link #readUpTo}: counted as they apply, so no history is scanned for it. */
+    private int unread;
+    /** Members' messages naming a directory version newer than ours when read: checked again after a restart. */
+    private final List<Claim> openClaims = new ArrayList<>();
     /** Directory versions named by members' messages read since the last {@link #drainClaims}. */
     private final List<Claim> claims = new ArrayList<>();
 
@@ -96,14 +105,30 @@ final class ChannelLedger {
         claims.clear();
         return out;
     }
-    private byte[] heads = new byte[32 * 16];
+    private Heads heads;
+    /** head(lastSeq), kept apart so the newest head never costs a read. */
+    private byte[] lastHead;
+    /** The directory version the last entry was applied against (to tell which claims are still open). */
+    private long directoryNumber;
     private long lastSeq;
     private long lastTimestamp;
     /** Messages chained before we held their epoch's key, waiting for the key our invitation brings (rule 8). */
     private final List<Comms> awaitingKey = new ArrayList<>();
     private boolean keylessReported;
-    /** Our own entries: userSeq -> (channelSeq, SHA-256 of the unstamped entry), to recognise a command already accepted. */
-    private final Map<Long, OwnEntry> own = new HashMap<>();
+    /**
+     * Our newest own entries: userSeq -> (channelSeq, SHA-256 of the unstamped entry), to
+     * recognise a command already accepted. Only the newest {@value #OWN_KEPT} are kept: a
+     * queued command is acknowledged when its entry applies, and the outbox is made durable
+     * before each snapshot, so after a restart only entries applied since the last snapshot
+     * (re-applied from the log at start) can answer a command still queued.
+     */
+    private final Map<Long, OwnEntry> own = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, OwnEntry> eldest) {
+            return size() > OWN_KEPT;
+        }
+    };
+    static final int OWN_KEPT = 1024;
 
     record OwnEntry(long seq, byte[] unstampedHash) {
     }
@@ -113,7 +138,61 @@ final class ChannelLedger {
 
     ChannelLedger(String name) {
         this.name = name;
-        System.arraycopy(ChainHash.genesis(name), 0, heads, 0, 32);
+        this.heads = new MemoryHeads(ChainHash.genesis(name));
+        this.lastHead = ChainHash.genesis(name);
+    }
+
+    /** Chain heads by seq: {@code get(0)} is the genesis, {@code get(lastSeq)} the newest. */
+    interface Heads {
+        byte[] get(long seq);
+
+        /** head({@code seq}) of the entry just applied, {@code seq} = the previous newest + 1. */
+        void put(long seq, byte[] head);
+    }
+
+    /** A stored channel's entries and heads on disk: {@link ChannelArchive}. */
+    interface Archive extends Heads {
+        /** The canonical bytes of entry {@code seq} as stored, or null if they cannot be read (damaged). */
+        byte[] entry(long seq);
+    }
+
+    /** Every head in one array: for a channel kept in memory only. */
+    private static final class MemoryHeads implements Heads {
+        private byte[] heads = new byte[32 * 16];
+
+        MemoryHeads(byte[] genesis) {
+            System.arraycopy(genesis, 0, heads, 0, 32);
+        }
+
+        @Override
+        public byte[] get(long seq) {
+            return Arrays.copyOfRange(heads, (int) (seq * 32), (int) (seq * 32 + 32));
+        }
+
+        @Override
+        public void put(long seq, byte[] head) {
+            int at = (int) (seq * 32);
+            if (at + 32 > heads.length) {
+                heads = Arrays.copyOf(heads, heads.length * 2);
+            }
+            System.arraycopy(head, 0, heads, at, 32);
+        }
+    }
+
+    /**
+     * From now on the channel's entries and heads live in {@code stored} (which holds them
+     * up to {@link #lastSeq} already, or gets them as they are recorded): history is read
+     * back from it and nothing of it is kept in memory.
+     */
+    void attach(Archive stored, String me) {
+        this.archive = stored;
+        this.heads = stored;
+        this.self = me;
+        history.clear();
+    }
+
+    Archive archive() {
+        return archive;
     }
 
     long lastSeq() {
@@ -121,7 +200,7 @@ final class ChannelLedger {
     }
 
     byte[] head(long seq) {
-        return Arrays.copyOfRange(heads, (int) (seq * 32), (int) (seq * 32 + 32));
+        return seq == lastSeq ? lastHead.clone() : heads.get(seq);
     }
 
     /** The key of the current epoch, or null if we hold none. */
@@ -206,17 +285,92 @@ final class ChannelLedger {
     }
 
     List<HistoryItem> history() {
-        return history;
+        return history(0);
+    }
+
+    /**
+     * The newest {@code limit} items (all if limit <= 0), oldest first. A stored channel
+     * reads them from disk, newest first, decrypting only what it returns; an entry that
+     * cannot be read back (damaged on disk after it was verified) is left out and logged.
+     */
+    List<HistoryItem> history(int limit) {
+        if (archive == null) {
+            return limit <= 0 || limit >= history.size() ? history
+                    : history.subList(history.size() - limit, history.size());
+        }
+        java.util.ArrayDeque<HistoryItem> out = new java.util.ArrayDeque<>();
+        chat.protocol.MessageCodec codec = new chat.protocol.MessageCodec();
+        for (long seq = lastSeq; seq >= 1 && (limit <= 0 || out.size() < limit); seq--) {
+            byte[] bytes = archive.entry(seq);
+            ChannelEntry entry = null;
+            try {
+                entry = bytes == null ? null : codec.decode(bytes) instanceof ChannelEntry e ? e : null;
+            } catch (chat.protocol.ProtocolException e) {
+                entry = null;
+            }
+            if (entry == null) {
+                LOG.log(System.Logger.Level.WARNING, "entry #{0} of {1} cannot be read back from this device''s state",
+                        seq, name);
+                continue;
+            }
+            HistoryItem item = itemOf(entry);
+            if (item != null) {
+                out.addFirst(item);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static final System.Logger LOG = System.getLogger("chat.client");
+
+    /** What a stored entry shows as, as {@link #apply} showed it (null for a message still waiting for our key). */
+    private HistoryItem itemOf(ChannelEntry entry) {
+        long seq = entry.stamp().channelSeq();
+        Instant at = Instant.ofEpochMilli(entry.stamp().timestamp());
+        return switch (entry) {
+            case AddUser a -> new HistoryItem.Joined(seq, at, a.inviter(), a.invitee());
+            case MemberChange m -> new HistoryItem.MemberChanged(seq, at, m.userID(), m.subject(), switch (m.change()) {
+                case LEAVE -> HistoryItem.Change.LEFT;
+                case REMOVE -> HistoryItem.Change.REMOVED;
+                case ADMIN -> HistoryItem.Change.ADMIN;
+            });
+            case Rotate r -> new HistoryItem.Rotated(seq, at, r.userID(), r.epoch());
+            case Comms c -> {
+                for (Comms waiting : awaitingKey) {
+                    if (waiting.stamp().channelSeq() == seq) {
+                        yield null;
+                    }
+                }
+                boolean mine = c.userID().equals(self);
+                byte[] key = keys.get(c.epoch());
+                String text = UNREADABLE;
+                if (key != null) {
+                    try {
+                        text = ChannelCrypto.open(key, c).text();
+                    } catch (CryptoException e) {
+                        text = UNREADABLE; // its alarm was raised when it applied
+                    }
+                }
+                yield new HistoryItem.Text(seq, at, c.userID(), text, mine);
+            }
+        };
     }
 
     int unread(String me) {
-        int n = 0;
-        for (int i = history.size() - 1; i >= 0 && history.get(i).seq() > readUpTo; i--) {
-            if (history.get(i) instanceof HistoryItem.Text t && !t.mine()) {
-                n++;
-            }
+        return unread;
+    }
+
+    /** Everything up to {@code seq}, the newest entry, is read. */
+    void markRead(long seq) {
+        readUpTo = seq;
+        unread = 0;
+    }
+
+    /** Counts {@code item} as unread if it is a message of someone else after what was read. */
+    private void count(HistoryItem item) {
+        if (item instanceof HistoryItem.Text t && !t.mine() && t.seq() > readUpTo) {
+            unread++;
         }
-        return n;
     }
 
     /**
@@ -226,6 +380,21 @@ final class ChannelLedger {
      * exactly.
      */
     Outcome apply(ChannelEntry entry, byte[] canonical, DirectoryLog directory, IdentityKeys me, boolean trusted) {
+        return apply(entry, canonical, directory, me, trusted ? Verified.TRUSTED : null);
+    }
+
+    /**
+     * How the signature of an entry was checked before {@link #apply}: {@link #TRUSTED} for
+     * our own sealed state (checked when it was first delivered), or by {@code key} (the
+     * signing key, raw bytes) on another thread. Apply still checks that this key is one of
+     * the author's in the directory it applies against, and checks itself otherwise.
+     */
+    record Verified(chat.crypto.SigningPublicKey key) {
+        static final Verified TRUSTED = new Verified(null);
+    }
+
+    Outcome apply(ChannelEntry entry, byte[] canonical, DirectoryLog directory, IdentityKeys me, Verified verified) {
+        boolean trusted = verified == Verified.TRUSTED;
         long seq = entry.stamp().channelSeq();
         if (seq <= lastSeq) {
             byte[] again = ChainHash.next(head(seq - 1), canonical);
@@ -240,13 +409,15 @@ final class ChannelLedger {
             return reject(lastSeq + 1, Alarm.Kind.GAP, "expected entry #" + (lastSeq + 1) + ", the server sent #" + seq
                     + ": entries #" + (lastSeq + 1) + ".." + (seq - 1) + " are missing");
         }
+        directoryNumber = directory.number();
         String author = entry.author();
         // Every key the author ever had: entries signed before a revocation or a key change stay verifiable.
         List<Principal> authorKeys = directory.keysOf(author);
         if (authorKeys.isEmpty()) {
             return reject(seq, Alarm.Kind.BAD_SIGNATURE, "author " + author + " is not in the directory");
         }
-        if (!trusted && authorKeys.stream().noneMatch(k -> Entries.verify(entry, k.signingKey()))) {
+        if (!trusted && !(verified != null && authorKeys.stream().anyMatch(k -> k.signingKey().equals(verified.key())))
+                && authorKeys.stream().noneMatch(k -> Entries.verify(entry, k.signingKey()))) {
             return reject(seq, Alarm.Kind.BAD_SIGNATURE, "the signature of " + author + " on entry #" + seq
                     + " does not verify");
         }
@@ -382,14 +553,23 @@ final class ChannelLedger {
             own.put(userSeq, new OwnEntry(seq, Sha256.hash(unstamped(entry))));
         }
         lastTimestamp = timestamp;
-        pushHead(ChainHash.next(head(lastSeq), canonical));
+        byte[] head = ChainHash.next(head(lastSeq), canonical);
+        heads.put(seq, head);
+        lastHead = head;
         lastSeq = seq;
+        self = me.name();
         if (item != null) {
-            history.add(item);
+            count(item);
         }
-        if (!revealed.isEmpty()) {
-            history.addAll(revealed);
-            history.sort(Comparator.comparingLong(HistoryItem::seq));
+        revealed.forEach(this::count);
+        if (archive == null) {
+            if (item != null) {
+                history.add(item);
+            }
+            if (!revealed.isEmpty()) {
+                history.addAll(revealed);
+                history.sort(Comparator.comparingLong(HistoryItem::seq));
+            }
         }
         return new Outcome.Applied(item, revealed, List.copyOf(alarms));
     }
@@ -443,7 +623,12 @@ final class ChannelLedger {
         try {
             ChannelCrypto.Opened opened = ChannelCrypto.open(key, c);
             if (!mine && opened.directory() != null) {
-                claims.add(new Claim(name, seq, c.userID(), opened.directory(), System.currentTimeMillis()));
+                Claim claim = new Claim(name, seq, c.userID(), opened.directory(), System.currentTimeMillis());
+                claims.add(claim);
+                if (directoryNumber < claim.claim().number()
+                        && openClaims.stream().noneMatch(o -> o.claim().number() == claim.claim().number())) {
+                    openClaims.add(claim);
+                }
             }
             return new HistoryItem.Text(seq, at, c.userID(), opened.text(), mine);
         } catch (CryptoException e) {
@@ -575,12 +760,196 @@ final class ChannelLedger {
         return checkEpoch(a, seq);
     }
 
-    private void pushHead(byte[] head) {
-        int at = (int) ((lastSeq + 1) * 32);
-        if (at + 32 > heads.length) {
-            heads = Arrays.copyOf(heads, heads.length * 2);
+
+    /** Version of {@link #snapshot}'s layout. */
+    private static final int SNAPSHOT_VERSION = 1;
+
+    /**
+     * Everything {@link #apply} needs to go on from {@link #lastSeq}, in a few kilobytes
+     * whatever the length of the history: members, roles, epochs and keys, the rotations
+     * that can still lead to an older key, each author's last userSeq, the newest head, the
+     * messages still waiting for our key (by seq: they are read back from the archive), our
+     * newest own entries, what was unread and the directory claims still open. Not in it:
+     * the heads and entries (in the archive) and what only matters for one session (the
+     * reported break, the claims to check now).
+     */
+    byte[] snapshot() {
+        rotations.keySet().removeIf(e -> keys.containsKey(e - 1)); // never walked again
+        openClaims.removeIf(c -> c.claim().number() <= directoryNumber);
+        var bytes = new java.io.ByteArrayOutputStream(1024);
+        try (var out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(SNAPSHOT_VERSION);
+            out.writeLong(lastSeq);
+            out.write(lastHead);
+            out.writeLong(lastTimestamp);
+            out.writeLong(epoch);
+            out.writeLong(epochMessages);
+            out.writeLong(epochStartedAt);
+            out.writeLong(directoryNumber);
+            out.writeBoolean(keylessReported);
+            out.writeLong(readUpTo);
+            out.writeInt(unread);
+            out.writeInt(members.size());
+            for (Map.Entry<String, Long> m : members.entrySet()) {
+                out.writeUTF(m.getKey());
+                out.writeLong(m.getValue());
+            }
+            out.writeInt(admins.size());
+            for (String a : admins) {
+                out.writeUTF(a);
+            }
+            writeDeparture(out, pendingRotation);
+            writeDeparture(out, ownDeparture);
+            writeKeys(out, keys);
+            writeKeys(out, commitments);
+            out.writeInt(rotations.size());
+            for (Rotate r : rotations.values()) {
+                byte[] b = CODEC.encode(r);
+                out.writeInt(b.length);
+                out.write(b);
+            }
+            out.writeInt(lastUserSeq.size());
+            for (Map.Entry<String, Long> u : lastUserSeq.entrySet()) {
+                out.writeUTF(u.getKey());
+                out.writeLong(u.getValue());
+            }
+            out.writeInt(own.size());
+            for (Map.Entry<Long, OwnEntry> o : own.entrySet()) {
+                out.writeLong(o.getKey());
+                out.writeLong(o.getValue().seq());
+                out.write(o.getValue().unstampedHash());
+            }
+            out.writeInt(awaitingKey.size());
+            for (Comms c : awaitingKey) {
+                out.writeLong(c.stamp().channelSeq());
+            }
+            out.writeInt(openClaims.size());
+            for (Claim c : openClaims) {
+                out.writeLong(c.seq());
+                out.writeUTF(c.author());
+                out.writeLong(c.claim().number());
+                out.write(c.claim().head());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // in memory: cannot happen
         }
-        System.arraycopy(head, 0, heads, at, 32);
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The ledger {@link #snapshot} saved, going on with {@code stored} as its archive (which
+     * must hold its entries up to the snapshot's lastSeq). Throws on anything malformed: the
+     * caller then rebuilds the ledger from the log.
+     */
+    static ChannelLedger restore(String name, byte[] snapshot, Archive stored, String me) throws java.io.IOException {
+        ChannelLedger l = new ChannelLedger(name);
+        try (var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot))) {
+            if (in.readInt() != SNAPSHOT_VERSION) {
+                throw new java.io.IOException("snapshot of " + name + ": unknown version");
+            }
+            l.lastSeq = in.readLong();
+            l.lastHead = in.readNBytes(32);
+            l.lastTimestamp = in.readLong();
+            l.epoch = in.readLong();
+            l.epochMessages = in.readLong();
+            l.epochStartedAt = in.readLong();
+            l.directoryNumber = in.readLong();
+            l.keylessReported = in.readBoolean();
+            l.readUpTo = in.readLong();
+            l.unread = in.readInt();
+            for (int i = count(in); i > 0; i--) {
+                l.members.put(in.readUTF(), in.readLong());
+            }
+            for (int i = count(in); i > 0; i--) {
+                l.admins.add(in.readUTF());
+            }
+            l.pendingRotation = readDeparture(in);
+            l.ownDeparture = readDeparture(in);
+            readKeys(in, l.keys);
+            readKeys(in, l.commitments);
+            for (int i = count(in); i > 0; i--) {
+                byte[] b = in.readNBytes(count(in));
+                if (!(CODEC.decode(b) instanceof Rotate r)) {
+                    throw new java.io.IOException("snapshot of " + name + ": a rotation that is not one");
+                }
+                l.rotations.put(r.epoch(), r);
+            }
+            for (int i = count(in); i > 0; i--) {
+                l.lastUserSeq.put(in.readUTF(), in.readLong());
+            }
+            for (int i = count(in); i > 0; i--) {
+                long userSeq = in.readLong();
+                l.own.put(userSeq, new OwnEntry(in.readLong(), in.readNBytes(32)));
+            }
+            for (int i = count(in); i > 0; i--) {
+                long seq = in.readLong();
+                byte[] b = stored.entry(seq);
+                if (b == null || !(CODEC.decode(b) instanceof Comms c) || c.stamp().channelSeq() != seq) {
+                    throw new java.io.IOException("snapshot of " + name + ": message #" + seq + " is not in the log");
+                }
+                l.awaitingKey.add(c);
+            }
+            for (int i = count(in); i > 0; i--) {
+                long seq = in.readLong();
+                String author = in.readUTF();
+                Claim c = new Claim(name, seq, author, new chat.protocol.DirectoryClaim(in.readLong(), in.readNBytes(32)),
+                        System.currentTimeMillis());
+                l.openClaims.add(c);
+                l.claims.add(c); // checked again once the replay is done, as when they were first read
+            }
+            if (in.read() != -1 || l.lastHead.length != 32) {
+                throw new java.io.IOException("snapshot of " + name + ": trailing or missing bytes");
+            }
+        } catch (chat.protocol.ProtocolException | RuntimeException e) {
+            throw new java.io.IOException("snapshot of " + name + " is malformed: " + e.getMessage(), e);
+        }
+        l.attach(stored, me);
+        return l;
+    }
+
+    private static final chat.protocol.MessageCodec CODEC = new chat.protocol.MessageCodec();
+
+    /** The newest head recorded in {@code snapshot} (null if it is too short to hold one). */
+    static byte[] snapshotHead(byte[] snapshot) {
+        return snapshot.length < 44 ? null : Arrays.copyOfRange(snapshot, 12, 44);
+    }
+
+    private static int count(java.io.DataInputStream in) throws java.io.IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 24) {
+            throw new java.io.IOException("implausible count " + n);
+        }
+        return n;
+    }
+
+    private static void writeDeparture(java.io.DataOutputStream out, Departure d) throws java.io.IOException {
+        out.writeBoolean(d != null);
+        if (d != null) {
+            out.writeLong(d.seq());
+            out.writeLong(d.timestamp());
+            out.writeUTF(d.member());
+            out.writeUTF(d.by());
+        }
+    }
+
+    private static Departure readDeparture(java.io.DataInputStream in) throws java.io.IOException {
+        return in.readBoolean() ? new Departure(in.readLong(), in.readLong(), in.readUTF(), in.readUTF()) : null;
+    }
+
+    private static void writeKeys(java.io.DataOutputStream out, Map<Long, byte[]> keys) throws java.io.IOException {
+        out.writeInt(keys.size());
+        for (Map.Entry<Long, byte[]> k : keys.entrySet()) {
+            out.writeLong(k.getKey());
+            out.writeInt(k.getValue().length);
+            out.write(k.getValue());
+        }
+    }
+
+    private static void readKeys(java.io.DataInputStream in, Map<Long, byte[]> keys) throws java.io.IOException {
+        for (int i = count(in); i > 0; i--) {
+            long epoch = in.readLong();
+            keys.put(epoch, in.readNBytes(count(in)));
+        }
     }
 
     private Outcome reject(long seq, Alarm.Kind kind, String detail) {

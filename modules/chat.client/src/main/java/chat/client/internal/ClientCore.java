@@ -70,7 +70,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
     private final IdentityKeys me;
     private final UserBundle bundle;
     /** The newest verified directory log this device holds (written back to the bundle's directory.json). */
-    private DirectoryLog log;
+    private volatile DirectoryLog log; // volatile: read without the monitor by the verification pool (preverify)
     /** Members' messages naming a directory version newer than ours, waiting for the server to show it. */
     private final List<ChannelLedger.Claim> unresolvedClaims = new ArrayList<>();
     /**
@@ -182,12 +182,23 @@ public final class ClientCore implements ChatClient, Session.Listener {
     // ------------------------------------------------------------------ from the server
 
     @Override
-    public synchronized void received(Session from, Message message, byte[] json) {
+    public ChannelLedger.Verified preverify(ChannelEntry entry) {
+        for (Principal key : log.keysOf(entry.author())) {
+            if (Entries.verify(entry, key.signingKey())) {
+                return new ChannelLedger.Verified(key.signingKey());
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public synchronized void received(Session from, Message message, byte[] json, byte[] canonical,
+                                      ChannelLedger.Verified verified) {
         if (from != conn.session()) {
             return;
         }
         switch (message) {
-            case ChannelEntry e -> entry(e.channelID(), e, e.stamp() != null);
+            case ChannelEntry e -> entry(e.channelID(), e, e.stamp() != null, canonical, verified);
             case ReplayFinished r -> replayFinished(from, r);
             case DirectoryUpdate u -> directoryUpdate(u);
             case ErrorMessage e -> error(e);
@@ -198,19 +209,20 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
     }
 
-    private void entry(String channel, ChannelEntry entry, boolean stamped) {
+    private void entry(String channel, ChannelEntry entry, boolean stamped, byte[] canonical,
+                       ChannelLedger.Verified verified) {
         if (!stamped) {
             raise(new Alarm(channel, 0, Alarm.Kind.BAD_CREATE, "the server delivered an entry without channelSeq"));
             return;
         }
         // The chain is defined over the RFC 8785 form; re-encoding makes a server's spelling irrelevant.
-        byte[] json = codec.encode(entry);
+        byte[] json = canonical != null ? canonical : codec.encode(entry);
         ChannelLedger ledger = state.ledgers.get(channel);
         boolean fresh = ledger == null;
         if (fresh) {
             ledger = unverified.computeIfAbsent(channel, ChannelLedger::new);
         }
-        ChannelLedger.Outcome outcome = ledger.apply(entry, json, log, me, false);
+        ChannelLedger.Outcome outcome = ledger.apply(entry, json, log, me, verified);
         switch (outcome) {
             case ChannelLedger.Outcome.Applied applied -> {
                 if (fresh) {
@@ -1127,16 +1139,14 @@ public final class ClientCore implements ChatClient, Session.Listener {
         if (ledger == null) {
             throw new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel);
         }
-        List<HistoryItem> all = ledger.history();
-        int from = limit <= 0 ? 0 : Math.max(0, all.size() - limit);
-        return List.copyOf(all.subList(from, all.size()));
+        return List.copyOf(ledger.history(limit));
     }
 
     @Override
     public synchronized void markRead(String channel) {
         ChannelLedger ledger = state.ledgers.get(channel);
         if (ledger != null && ledger.readUpTo != ledger.lastSeq()) {
-            ledger.readUpTo = ledger.lastSeq();
+            ledger.markRead(ledger.lastSeq());
             try {
                 state.saveMeta();
             } catch (IOException e) {

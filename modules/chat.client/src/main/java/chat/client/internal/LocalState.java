@@ -42,12 +42,15 @@ final class LocalState implements AutoCloseable {
     private static final byte[] SALT = "chat-v1 local state".getBytes(StandardCharsets.US_ASCII);
 
     private final Path dir;
+    private final String selfName;
     private final byte[] key;
     private final boolean persistent;
     private final FileChannel lockChannel;
     private final FileLock lock;
     final Map<String, ChannelLedger> ledgers = new TreeMap<>();
-    private final Map<String, SealedLog> channelLogs = new LinkedHashMap<>();
+    private final Map<String, ChannelArchive> archives = new LinkedHashMap<>();
+    /** Entries between two snapshots of a channel: what a start after a crash re-reads at most (plus what came since). */
+    static final int SNAPSHOT_EVERY = 4096;
     final List<PendingOp> pending = new ArrayList<>();
     private SealedLog outbox;
     private SealedLog meta;
@@ -61,7 +64,8 @@ final class LocalState implements AutoCloseable {
     /** The newest directory version this device has verified and announced (meta.log "directorySeen"). */
     long directorySeen;
 
-    private LocalState(Path dir, byte[] key, boolean persistent, FileChannel lockChannel, FileLock lock) {
+    private LocalState(Path dir, byte[] key, boolean persistent, FileChannel lockChannel, FileLock lock, String selfName) {
+        this.selfName = selfName;
         this.dir = dir;
         this.key = key;
         this.persistent = persistent;
@@ -83,10 +87,10 @@ final class LocalState implements AutoCloseable {
         if (lock == null) {
             lockChannel.close();
             LOG.log(Level.INFO, "{0} is in use by another client; this one keeps its state in memory", dir);
-            LocalState state = new LocalState(dir, key, false, null, null);
+            LocalState state = new LocalState(dir, key, false, null, null, me.name());
             return state;
         }
-        LocalState state = new LocalState(dir, key, true, lockChannel, lock);
+        LocalState state = new LocalState(dir, key, true, lockChannel, lock, me.name());
         try {
             state.load(me, directory);
         } catch (IOException | RuntimeException e) {
@@ -94,6 +98,11 @@ final class LocalState implements AutoCloseable {
             throw e;
         }
         return state;
+    }
+
+    /** The files of stored channel {@code name}, or null (a test hook). */
+    ChannelArchive archive(String name) {
+        return archives.get(name);
     }
 
     boolean persistent() {
@@ -115,7 +124,16 @@ final class LocalState implements AutoCloseable {
 
     private void load(IdentityKeys me, DirectoryLog directory) throws IOException {
         Path channels = Files.createDirectories(dir.resolve("channels"));
-        MessageCodec codec = new MessageCodec();
+        // meta first: what was read decides what counts as unread while entries are applied
+        List<byte[]> metaRecords = new ArrayList<>();
+        Path metaFile = dir.resolve("meta.log");
+        try (SealedLog read = SealedLog.open(metaFile, "meta", key, metaRecords)) {
+            note(read);
+        }
+        Map<String, Long> readUpTo = new TreeMap<>();
+        if (!metaRecords.isEmpty()) {
+            readMeta(metaRecords.get(metaRecords.size() - 1), readUpTo);
+        }
         try (var files = Files.list(channels)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList()) {
                 String hex = file.getFileName().toString().replaceFirst("\\.log$", "");
@@ -125,49 +143,18 @@ final class LocalState implements AutoCloseable {
                 } catch (IllegalArgumentException e) {
                     continue;
                 }
-                List<byte[]> records = new ArrayList<>();
-                SealedLog log = SealedLog.open(file, "channel:" + name, key, records);
-                note(log);
-                ChannelLedger ledger = new ChannelLedger(name);
-                int applied = 0;
-                for (byte[] record : records) {
-                    Message entry;
-                    try {
-                        entry = codec.decode(record);
-                    } catch (ProtocolException e) {
-                        break;
-                    }
-                    if (!(entry instanceof ChannelEntry e)
-                            || !(ledger.apply(e, record, directory, me, true) instanceof ChannelLedger.Outcome.Applied)) {
-                        break;
-                    }
-                    applied++;
-                }
-                if (applied < records.size()) {
-                    // What follows a lost or unusable entry cannot be chained: keep what applies,
-                    // the server sends the rest again (the cursor is the last entry kept).
-                    log.close();
-                    SealedLog.rewrite(file, "channel:" + name, key, records.subList(0, applied));
-                    log = SealedLog.open(file, "channel:" + name, key, new ArrayList<>());
-                    damage.add("the stored history of #" + name + " was damaged after entry #" + ledger.lastSeq()
-                            + "; the " + (records.size() - applied) + " entries after it are downloaded again");
-                }
-                if (applied == 0 && ledger.lastSeq() == 0) {
-                    log.close();
-                    Files.deleteIfExists(file); // nothing usable: the channel comes back whole from the server
+                ChannelArchive archive = ChannelArchive.of(channels, name, key);
+                ChannelLedger ledger = loadChannel(archive, me, directory, readUpTo.getOrDefault(name, 0L));
+                if (ledger == null) {
+                    archive.delete(); // nothing usable: the channel comes back whole from the server
                     continue;
                 }
                 ledgers.put(name, ledger);
-                channelLogs.put(name, log);
+                archives.put(name, archive);
+                if (archive.snapshotSeq < ledger.lastSeq()) {
+                    archive.writeSnapshot(ledger.lastSeq(), ledger.snapshot()); // the next start reads nothing again
+                }
             }
-        }
-        List<byte[]> metaRecords = new ArrayList<>();
-        Path metaFile = dir.resolve("meta.log");
-        try (SealedLog read = SealedLog.open(metaFile, "meta", key, metaRecords)) {
-            note(read);
-        }
-        if (!metaRecords.isEmpty()) {
-            readMeta(metaRecords.get(metaRecords.size() - 1));
         }
         SealedLog.rewrite(metaFile, "meta", key, List.of(metaBytes()));
         meta = SealedLog.open(metaFile, "meta", key, new ArrayList<>());
@@ -208,6 +195,107 @@ final class LocalState implements AutoCloseable {
         outbox = SealedLog.open(outboxFile, "outbox", key, new ArrayList<>());
     }
 
+    /**
+     * A stored channel's ledger, or null if nothing usable is stored. With a snapshot that
+     * matches the log (and its index), the ledger is the snapshot's and only the entries
+     * recorded after it are read and applied again; without one (a state folder of an older
+     * build, or a damaged snapshot) every entry is read and applied again, the index rebuilt
+     * on the way. Entries are re-applied through the same verification as live ones
+     * (signatures excepted: the file is authenticated by our own key); what does not apply,
+     * and everything after it, is cut and fetched again from the server.
+     */
+    private ChannelLedger loadChannel(ChannelArchive archive, IdentityKeys me, DirectoryLog directory, long readUpTo)
+            throws IOException {
+        String name = archive.name;
+        MessageCodec codec = new MessageCodec();
+        ChannelArchive.Snapshot snap = archive.readSnapshot();
+        if (snap != null && archive.logMatches(snap)) {
+            List<long[]> tailAt = new ArrayList<>();
+            List<byte[]> tail = new ArrayList<>();
+            boolean opened = archive.open(snap.seq(), snap.logEnd(), ChannelLedger.snapshotHead(snap.ledger()),
+                    (i, at, r) -> {
+                        if (r == null) {
+                            return false;
+                        }
+                        tailAt.add(new long[] {i + 1, at});
+                        tail.add(r);
+                        return true;
+                    });
+            ChannelLedger ledger = null;
+            if (opened && archive.log().startedAfresh()) {
+                opened = false; // the log's header was damaged: it was moved aside, nothing of it is usable
+            }
+            if (opened) {
+                try {
+                    ledger = ChannelLedger.restore(name, snap.ledger(), archive, me.name());
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "{0}; the channel''s log is read again", e.getMessage());
+                }
+            }
+            if (ledger != null && ledger.lastSeq() == snap.seq()) {
+                archive.snapshotSeq = snap.seq();
+                noteLog(archive);
+                if (readUpTo > ledger.readUpTo) {
+                    ledger.markRead(readUpTo); // read after the snapshot, so at or after its lastSeq
+                }
+                for (int k = 0; k < tail.size(); k++) {
+                    if (!applyStored(ledger, codec, tail.get(k), directory, me)) {
+                        cutAfter(archive, ledger, tailAt.get(k)[1]);
+                        break;
+                    }
+                    archive.index(tailAt.get(k)[0], tailAt.get(k)[1]);
+                }
+                return ledger;
+            }
+            archive.close();
+        }
+        // No usable snapshot: every entry again, the index rebuilt from the first.
+        ChannelLedger ledger = new ChannelLedger(name);
+        ledger.readUpTo = readUpTo;
+        ledger.attach(archive, me.name());
+        archive.dropSnapshot();
+        long[] cutAt = {-1};
+        archive.open(0, 0, null, (i, at, r) -> {
+            if (r == null || !applyStored(ledger, codec, r, directory, me)) {
+                cutAt[0] = at;
+                return false; // the log is cut here: the rest comes again from the server
+            }
+            archive.index(i + 1, at);
+            return true;
+        });
+        noteLog(archive);
+        if (cutAt[0] >= 0) {
+            damage.add("the stored history of #" + name + " was damaged after entry #" + ledger.lastSeq()
+                    + "; the entries after it are downloaded again");
+        }
+        return ledger.lastSeq() == 0 ? null : ledger;
+    }
+
+    /** Applies a stored entry again (trusted: our own sealed state); false if it does not apply. */
+    private static boolean applyStored(ChannelLedger ledger, MessageCodec codec, byte[] record, DirectoryLog directory,
+                                       IdentityKeys me) {
+        Message entry;
+        try {
+            entry = codec.decode(record);
+        } catch (ProtocolException e) {
+            return false;
+        }
+        return entry instanceof ChannelEntry e
+                && ledger.apply(e, record, directory, me, true) instanceof ChannelLedger.Outcome.Applied;
+    }
+
+    private void cutAfter(ChannelArchive archive, ChannelLedger ledger, long offset) throws IOException {
+        archive.cut(ledger.lastSeq(), offset);
+        damage.add("the stored history of #" + ledger.name + " was damaged after entry #" + ledger.lastSeq()
+                + "; the entries after it are downloaded again");
+    }
+
+    private void noteLog(ChannelArchive archive) {
+        if (archive.log() != null) {
+            note(archive.log());
+        }
+    }
+
     /** Records what a channel or meta file's loading repaired (the outbox says more, above). */
     private void note(SealedLog log) {
         String d = log.damage();
@@ -216,7 +304,7 @@ final class LocalState implements AutoCloseable {
         }
     }
 
-    private void readMeta(byte[] record) throws IOException {
+    private void readMeta(byte[] record, Map<String, Long> readUpTo) throws IOException {
         try {
             ObjectReader r = ObjectReader.of(JsonParser.withDefaults().parseObject(record), "meta");
             lastUserSeq = Math.max(lastUserSeq, r.integer("lastUserSeq"));
@@ -234,10 +322,7 @@ final class LocalState implements AutoCloseable {
             }
             ObjectReader read = r.object("read");
             for (String channel : read.names()) {
-                ChannelLedger ledger = ledgers.get(channel);
-                if (ledger != null) {
-                    ledger.readUpTo = read.integer(channel);
-                }
+                readUpTo.put(channel, read.integer(channel));
             }
         } catch (JsonException e) {
             throw new IOException("meta.log: " + e.getMessage());
@@ -257,19 +342,38 @@ final class LocalState implements AutoCloseable {
         return ObjectBuilder.create().put("op", op.toJson()).put("replaces", replaces).canonical();
     }
 
-    /** Records a verified entry (not fsynced: what a crash loses is fetched again). */
+    /**
+     * Records a verified entry, the newest of {@code ledger} (not fsynced: what a crash
+     * loses is fetched again), and every {@value #SNAPSHOT_EVERY} entries a snapshot.
+     */
     void recordEntry(ChannelLedger ledger, byte[] canonical) throws IOException {
         if (!persistent) {
             return;
         }
-        SealedLog log = channelLogs.get(ledger.name);
-        if (log == null) {
-            String hex = HexFormat.of().formatHex(ledger.name.getBytes(StandardCharsets.UTF_8));
-            log = SealedLog.open(dir.resolve("channels").resolve(hex + ".log"), "channel:" + ledger.name, key,
-                    new ArrayList<>());
-            channelLogs.put(ledger.name, log);
+        ChannelArchive archive = archives.get(ledger.name);
+        if (archive == null) {
+            archive = ChannelArchive.of(dir.resolve("channels"), ledger.name, key);
+            archive.create();
+            archives.put(ledger.name, archive);
+            for (long seq = 1; seq <= ledger.lastSeq(); seq++) {
+                archive.put(seq, ledger.head(seq));
+            }
+            ledger.attach(archive, selfName);
         }
-        log.append(canonical);
+        archive.append(ledger.lastSeq(), canonical);
+        if (ledger.lastSeq() - archive.snapshotSeq >= SNAPSHOT_EVERY) {
+            snapshot(ledger, archive);
+        }
+    }
+
+    /**
+     * Writes {@code ledger}'s snapshot. The outbox is made durable first: a command whose
+     * entry is in the snapshot is marked done on disk, so the snapshot need not remember
+     * every entry of ours (see ChannelLedger's {@code own}).
+     */
+    private void snapshot(ChannelLedger ledger, ChannelArchive archive) throws IOException {
+        outbox.sync();
+        archive.writeSnapshot(ledger.lastSeq(), ledger.snapshot());
     }
 
     /** Adds a command to the outbox, durably, before it is sent. */
@@ -298,10 +402,15 @@ final class LocalState implements AutoCloseable {
         if (!persistent) {
             return;
         }
-        for (SealedLog log : channelLogs.values()) {
-            log.sync();
-        }
         outbox.sync();
+        for (ChannelArchive archive : archives.values()) {
+            ChannelLedger ledger = ledgers.get(archive.name);
+            if (ledger != null && ledger.lastSeq() > archive.snapshotSeq) {
+                archive.writeSnapshot(ledger.lastSeq(), ledger.snapshot());
+            } else {
+                archive.sync();
+            }
+        }
         meta.sync();
     }
 
@@ -314,8 +423,8 @@ final class LocalState implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not sync local state: {0}", e.toString());
         }
-        for (SealedLog log : channelLogs.values()) {
-            closeQuietly(log);
+        for (ChannelArchive archive : archives.values()) {
+            closeQuietly(archive);
         }
         closeQuietly(outbox); // null if loading failed before it was opened
         closeQuietly(meta);

@@ -38,20 +38,50 @@ final class SealedLog implements AutoCloseable {
     private final byte[] label;
     private final AesGcm cipher;
     private final FileChannel channel;
+    /** Appends not yet written to the file (only for a buffered log: see {@link #buffered}). */
+    private final ByteBuffer pending;
     private long count;
+    /** Where the next record goes: the file's end plus what {@link #pending} holds. */
+    private long end;
     private int skipped;
     private long cutBytes;
+    /** Records decrypted since opening (a test hook: a start must not read a channel's history). */
+    long recordsRead;
     private Path movedAside;
 
-    private SealedLog(Path file, String label, AesGcm cipher, FileChannel channel) {
+    private SealedLog(Path file, String label, AesGcm cipher, FileChannel channel, boolean buffered) {
         this.file = file;
         this.label = label.getBytes(StandardCharsets.UTF_8);
         this.cipher = cipher;
         this.channel = channel;
+        this.pending = buffered ? ByteBuffer.allocate(BUFFER) : null;
+    }
+
+    /** What a load hands each record: its index, its offset, its plaintext (null if it is damaged). */
+    interface Visitor {
+        /** False to stop reading here: the file is cut before this record. */
+        boolean record(long index, long offset, byte[] plaintext) throws IOException;
     }
 
     /** Opens (creating if needed) and reads every valid record. */
     static SealedLog open(Path file, String label, byte[] key, List<byte[]> records) throws IOException {
+        return open(file, label, key, false, MAGIC.length, 0, (i, at, r) -> {
+            if (r != null) {
+                records.add(r);
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Opens (creating if needed) and reads the records from {@code offset} on, which must
+     * be where record {@code index} starts (what precedes it is taken as it is, unread: the
+     * caller vouches for it, e.g. from a snapshot). A buffered log keeps appends in memory
+     * up to {@value #BUFFER} bytes until {@link #flush}, {@link #sync} or a read: what a
+     * crash loses of it is what the caller can fetch again.
+     */
+    static SealedLog open(Path file, String label, byte[] key, boolean buffered, long offset, long index,
+                          Visitor visitor) throws IOException {
         AesGcm cipher;
         try {
             cipher = AesGcm.of(key);
@@ -66,10 +96,10 @@ final class SealedLog implements AutoCloseable {
         }
         FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        SealedLog log = new SealedLog(file, label, cipher, ch);
+        SealedLog log = new SealedLog(file, label, cipher, ch, buffered);
         log.movedAside = aside;
         try {
-            log.load(records);
+            log.load(aside == null ? offset : MAGIC.length, aside == null ? index : 0, visitor);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -114,20 +144,27 @@ final class SealedLog implements AutoCloseable {
         return movedAside != null;
     }
 
-    private void load(List<byte[]> records) throws IOException {
+    private static final int BUFFER = 64 * 1024;
+
+    private void load(long from, long index, Visitor visitor) throws IOException {
         long size = channel.size();
         if (size < MAGIC.length) {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(MAGIC), 0);
             channel.position(MAGIC.length);
+            end = MAGIC.length;
             return;
+        }
+        if (from > size) {
+            throw new IOException(file + " is shorter (" + size + " bytes) than its record " + index + " at " + from);
         }
         ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
         channel.read(magic, 0);
         if (!java.util.Arrays.equals(magic.array(), MAGIC)) {
             throw new IOException(file + " is not a chat state file");
         }
-        long pos = MAGIC.length;
+        long pos = from;
+        count = index;
         ByteBuffer header = ByteBuffer.allocate(4);
         while (pos < size) {
             header.clear();
@@ -141,9 +178,10 @@ final class SealedLog implements AutoCloseable {
             ByteBuffer body = ByteBuffer.allocate(length);
             channel.read(body, pos + 4);
             byte[] bytes = body.array();
+            byte[] plaintext;
+            recordsRead++;
             try {
-                byte[] nonce = java.util.Arrays.copyOfRange(bytes, 0, AesGcm.NONCE_LENGTH);
-                records.add(cipher.open(nonce, aad(count), bytes, AesGcm.NONCE_LENGTH, length - AesGcm.NONCE_LENGTH));
+                plaintext = openRecord(bytes, count);
             } catch (CryptoException e) {
                 if (pos + 4 + length == size) {
                     break; // the last record: a write that did not finish, cut below
@@ -152,6 +190,10 @@ final class SealedLog implements AutoCloseable {
                 // opens at its index), so only this one is lost.
                 skipped++;
                 LOG.log(Level.WARNING, "{0}: record {1} at offset {2} is damaged and was skipped", file, count, pos);
+                plaintext = null;
+            }
+            if (!visitor.record(count, pos, plaintext)) {
+                break;
             }
             count++;
             pos += 4 + length;
@@ -164,6 +206,64 @@ final class SealedLog implements AutoCloseable {
             channel.force(false);
         }
         channel.position(pos);
+        end = pos;
+    }
+
+    private byte[] openRecord(byte[] bytes, long index) throws CryptoException {
+        byte[] nonce = java.util.Arrays.copyOfRange(bytes, 0, AesGcm.NONCE_LENGTH);
+        return cipher.open(nonce, aad(index), bytes, AesGcm.NONCE_LENGTH, bytes.length - AesGcm.NONCE_LENGTH);
+    }
+
+    /**
+     * Record {@code index}, which starts at {@code offset}; null if it is not there or does
+     * not open (damaged, or not record {@code index}).
+     */
+    byte[] read(long offset, long index) throws IOException {
+        flush();
+        ByteBuffer header = ByteBuffer.allocate(4);
+        if (offset < MAGIC.length || channel.read(header, offset) < 4) {
+            return null;
+        }
+        int length = header.flip().getInt();
+        if (length < AesGcm.NONCE_LENGTH + AesGcm.TAG_LENGTH || length > MAX_RECORD || offset + 4 + length > end) {
+            return null;
+        }
+        ByteBuffer body = ByteBuffer.allocate(length);
+        while (body.hasRemaining() && channel.read(body, offset + 4 + body.position()) > 0) {
+            // read on
+        }
+        recordsRead++;
+        try {
+            return openRecord(body.array(), index);
+        } catch (CryptoException e) {
+            return null;
+        }
+    }
+
+    /** Where the next record goes (the end of the file, with what is buffered). */
+    long end() {
+        return end;
+    }
+
+    /** Cuts the file before record {@code index}, which starts at {@code offset}. */
+    void truncate(long offset, long index) throws IOException {
+        flush();
+        channel.truncate(offset);
+        channel.force(false);
+        channel.position(offset);
+        end = offset;
+        count = index;
+    }
+
+    /** The 16 bytes before {@code offset} (the tag of the record that ends there), or null. */
+    byte[] tagBefore(long offset) throws IOException {
+        flush();
+        if (offset - AesGcm.TAG_LENGTH < MAGIC.length || offset > end) {
+            return null;
+        }
+        ByteBuffer tag = ByteBuffer.allocate(AesGcm.TAG_LENGTH);
+        channel.read(tag, offset - AesGcm.TAG_LENGTH);
+        return tag.hasRemaining() ? null : tag.array();
     }
 
     /** Replaces the file with exactly {@code records}, atomically (used to compact the outbox). */
@@ -187,15 +287,35 @@ final class SealedLog implements AutoCloseable {
         } catch (MalformedInputException e) {
             throw new IllegalStateException(e);
         }
-        ByteBuffer buf = ByteBuffer.allocate(4 + nonce.length + ct.length);
+        int size = 4 + nonce.length + ct.length;
+        count++;
+        end += size;
+        if (pending != null && size <= pending.remaining()) {
+            pending.putInt(nonce.length + ct.length).put(nonce).put(ct);
+            return;
+        }
+        flush();
+        ByteBuffer buf = ByteBuffer.allocate(size);
         buf.putInt(nonce.length + ct.length).put(nonce).put(ct).flip();
         while (buf.hasRemaining()) {
             channel.write(buf);
         }
-        count++;
+    }
+
+    /** Writes what is buffered to the file (not durably: see {@link #sync}). */
+    void flush() throws IOException {
+        if (pending == null || pending.position() == 0) {
+            return;
+        }
+        pending.flip();
+        while (pending.hasRemaining()) {
+            channel.write(pending);
+        }
+        pending.clear();
     }
 
     void sync() throws IOException {
+        flush();
         channel.force(false);
     }
 
@@ -211,7 +331,11 @@ final class SealedLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            flush();
+        } finally {
+            channel.close();
+        }
     }
 
 }

@@ -31,10 +31,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Session {
 
     interface Listener {
-        void received(Session session, Message message, byte[] json);
+        /**
+         * {@code message}, decoded from {@code json}; for a channel entry {@code canonical} is
+         * its RFC 8785 form and {@code verified} how its signature was checked off the
+         * listener's thread (null: not checked, the listener checks it).
+         */
+        void received(Session session, Message message, byte[] json, byte[] canonical, ChannelLedger.Verified verified);
+
+        /** The key among {@code entry}'s author's keys that verifies its signature, or null: called on the pool. */
+        ChannelLedger.Verified preverify(chat.protocol.ChannelEntry entry);
 
         void closed(Session session, String reason);
     }
+
+    /** A message as the pool decoded and checked it, in the order it arrived; {@code end} closes the stream. */
+    private record Decoded(Message message, byte[] json, byte[] canonical, ChannelLedger.Verified verified,
+                           String invalid, String end) {
+    }
+
+    /** Messages decoded and verified ahead of the one being applied, at most: bounds the memory a catch-up takes. */
+    private static final int AHEAD = 256;
 
     private final Socket socket;
     private final FrameReader reader;
@@ -44,6 +60,9 @@ final class Session {
     private final MessageCodec codec;
     private final Listener listener;
     private final LinkedBlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.ArrayBlockingQueue<java.util.concurrent.Future<Decoded>> inOrder =
+            new java.util.concurrent.ArrayBlockingQueue<>(AHEAD);
+    private java.util.concurrent.ExecutorService pool;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastReceived = System.nanoTime();
     private volatile boolean synced;
@@ -143,10 +162,21 @@ final class Session {
      * session first: a message or a close read at once must not find another session current.
      */
     void start() {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        pool = java.util.concurrent.Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon()
+                .name("chat-client-verify-", 0).factory());
+        Thread.ofVirtual().name("chat-client-apply").start(this::applyLoop);
         Thread.ofVirtual().name("chat-client-reader").start(this::readLoop);
         Thread.ofVirtual().name("chat-client-writer").start(() -> writeLoop(writer));
     }
 
+    /**
+     * Reads and opens frames (the transport's nonces are sequential, so this stays on one
+     * thread) and hands each to the pool, which decodes it and checks an entry's signature;
+     * the futures queue up in arrival order, at most {@value #AHEAD} ahead of the apply
+     * thread, which takes them one by one. Verification thus runs on every core while the
+     * chain and the ledger rules are applied strictly in order (docs/architecture.md).
+     */
     private void readLoop() {
         String reason = "the server closed the connection";
         boolean anyEncrypted = false;
@@ -168,27 +198,76 @@ final class Session {
                 }
                 anyEncrypted = true;
                 lastReceived = System.nanoTime();
-                Message message;
-                try {
-                    message = codec.decode(json);
-                } catch (ProtocolException e) {
-                    reason = "the server sent an invalid message: " + ServerText.clean(e.getMessage());
-                    break;
-                }
-                listener.received(this, message, json);
-                if (message instanceof ErrorMessage error && error.code().endsConnection()) {
-                    reason = ServerText.clean(error.message()) + " (" + error.code().wireName() + ")";
-                    break;
-                }
+                inOrder.put(pool.submit(() -> decode(json)));
             }
         } catch (ProtocolException e) {
             reason = "broken connection: " + ServerText.clean(e.getMessage());
         } catch (IOException e) {
             reason = closed.get() ? "closed" : "connection lost: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reason = "closed";
         } catch (RuntimeException e) {
             reason = "client failure: " + e;
         }
+        String end = reason;
+        try {
+            inOrder.put(java.util.concurrent.CompletableFuture.completedFuture(
+                    new Decoded(null, null, null, null, null, end)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** On the pool: the message, and for a stamped entry its canonical form and whose key verifies it. */
+    private Decoded decode(byte[] json) {
+        Message message;
+        try {
+            message = codec.decode(json);
+        } catch (ProtocolException e) {
+            return new Decoded(null, json, null, null, ServerText.clean(e.getMessage()), null);
+        }
+        if (message instanceof chat.protocol.ChannelEntry entry && entry.stamp() != null) {
+            return new Decoded(message, json, codec.encode(entry), listener.preverify(entry), null, null);
+        }
+        return new Decoded(message, json, null, null, null, null);
+    }
+
+    /** Hands the decoded messages to the listener in arrival order, then reports the end once. */
+    private void applyLoop() {
+        String reason = null;
+        try {
+            while (true) {
+                Decoded d = inOrder.take().get();
+                if (d.end() != null) {
+                    if (reason == null) {
+                        reason = d.end();
+                    }
+                    break;
+                }
+                if (reason != null) {
+                    continue; // after the end of the session: read, not applied
+                }
+                if (d.invalid() != null) {
+                    reason = "the server sent an invalid message: " + d.invalid();
+                    close();
+                    continue;
+                }
+                listener.received(this, d.message(), d.json(), d.canonical(), d.verified());
+                if (d.message() instanceof ErrorMessage error && error.code().endsConnection()) {
+                    reason = ServerText.clean(error.message()) + " (" + error.code().wireName() + ")";
+                    close();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reason = reason == null ? "closed" : reason;
+        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+            reason = reason == null ? "client failure: " + e : reason;
+        }
+        pool.shutdownNow();
         close();
+        inOrder.clear(); // a reader waiting for room goes on, finds the socket closed and ends
         listener.closed(this, reason);
     }
 

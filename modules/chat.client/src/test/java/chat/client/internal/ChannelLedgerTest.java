@@ -125,7 +125,7 @@ class ChannelLedgerTest {
         assertThat(((HistoryItem.Text) bobs.history().get(3)).mine()).isTrue();
         assertThat(bobs.head(4)).isEqualTo(ch.head(4));
         assertThat(bobs.unread("bob")).isEqualTo(1);
-        bobs.readUpTo = 4;
+        bobs.markRead(4);
         assertThat(bobs.unread("bob")).isZero();
     }
 

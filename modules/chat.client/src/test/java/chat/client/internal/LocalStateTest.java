@@ -138,6 +138,17 @@ class LocalStateTest {
         return at;
     }
 
+    /** The channel's log (beside it are its index and snapshot). */
+    private Path channelLog() throws IOException {
+        try (Stream<Path> files = Files.list(bundle.resolve("state/channels"))) {
+            return files.filter(f -> f.toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+    }
+
+    private static Path snapshotOf(Path log) {
+        return log.resolveSibling(log.getFileName().toString().replace(".log", ".snap"));
+    }
+
     private static void flip(Path file, long at) throws IOException {
         byte[] raw = Files.readAllBytes(file);
         raw[(int) at] ^= 0x10;
@@ -177,10 +188,7 @@ class LocalStateTest {
             state.pending.add(op);
             state.saveMeta();
         }
-        Path channelLog;
-        try (Stream<Path> files = Files.list(bundle.resolve("state/channels"))) {
-            channelLog = files.findFirst().orElseThrow();
-        }
+        Path channelLog = channelLog();
         for (Path f : List.of(channelLog, bundle.resolve("state/outbox.log"), bundle.resolve("state/meta.log"))) {
             flip(f, 2);
         }
@@ -201,10 +209,11 @@ class LocalStateTest {
         try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
             record(state, general);
         }
-        Path channelLog;
-        try (Stream<Path> files = Files.list(bundle.resolve("state/channels"))) {
-            channelLog = files.findFirst().orElseThrow();
-        }
+        Path channelLog = channelLog();
+        // Without a snapshot (a folder of an older build, or a damaged snapshot) every entry
+        // is read again at the start, and the damage is found there; with one, see
+        // aDamagedEntryBeforeTheSnapshotIsLeftOutOfHistoryAndTheLedgerStands.
+        Files.delete(snapshotOf(channelLog));
         flip(channelLog, recordOffset(channelLog, 1) + 30);
         try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
             assertThat(state.ledgers.get("general").lastSeq()).isEqualTo(1);
@@ -223,10 +232,7 @@ class LocalStateTest {
         try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
             record(state, general);
         }
-        Path log;
-        try (Stream<Path> files = Files.list(bundle.resolve("state/channels"))) {
-            log = files.findFirst().orElseThrow();
-        }
+        Path log = channelLog();
         try (var ch = java.nio.channels.FileChannel.open(log, StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() - 3);
         }

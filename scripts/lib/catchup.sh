@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# scripts/bench catchup [N]: a channel of N messages through the image dist/chat, then
+#  - bob's first login on a new device (empty state/): the catch-up, timed to exit;
+#  - bob's restart with those N entries stored, and with none (a fresh bundle), timed to exit;
+#  - N Ed25519 verifications on all cores (scripts/lib/VerifyCost.java), the floor.
+# Each client runs the json frontend, logs in, gets "ready" (the replay is applied) and quits.
+set -euo pipefail
+n="${1:-10000}"
+root=$(cd "$(dirname "$0")/../.." && pwd -P)
+chat="$root/dist/chat/bin/chat"
+work=$(mktemp -d /tmp/chat-catchup.XXXXXX)
+trap 'kill "${server_pid:-}" 2>/dev/null || true' EXIT
+printf 'alice:pa\nbob:pb\nbob2:pc\n' | "$chat" generate --dir "$work/keys" --users-file - >/dev/null 2>&1
+"$chat" server --dir "$work/keys/server" --listen 127.0.0.1:0 --data "$work/data" --max-rate 0 >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 600); do
+    port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\).*/\1/p' "$work/server.log" | head -1)
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+server="127.0.0.1:$port"
+client() { # user password json-lines-file
+    CHAT_PASSWORD="$2" "$chat" client --dir "$work/keys/users/$1" --server "$server" --frontend json <"$3"
+}
+ms() { date +%s%3N; }
+
+# alice fills #big (bob is a member); bob2 gets an empty #small for the baseline
+{
+    echo '{"cmd":"create","channel":"big","id":"c"}'
+    echo '{"cmd":"invite","channel":"big","user":"bob","id":"i"}'
+    echo '{"cmd":"create","channel":"small","id":"c2"}'
+    echo '{"cmd":"invite","channel":"small","user":"bob2","id":"i2"}'
+    for i in $(seq 1 "$n"); do
+        printf '{"cmd":"send","channel":"big","text":"message %d of the catch-up benchmark, about a hundred bytes of text to be realistic"}\n' "$i"
+    done
+    echo '{"cmd":"quit"}'
+} >"$work/fill.jsonl"
+echo '{"cmd":"quit"}' >"$work/quit.jsonl"
+t0=$(ms)
+client alice pa "$work/fill.jsonl" >"$work/alice.out"
+echo "fill: $n messages in $(( $(ms) - t0 )) ms"
+
+measure() { # label user password
+    local t0 t1
+    t0=$(ms)
+    client "$2" "$3" "$work/quit.jsonl" >"$work/$2.out"
+    t1=$(ms)
+    printf '%-44s %6d ms  (%s history lines)\n' "$1" $((t1 - t0)) "$(grep -c '"event":"message"' "$work/$2.out" || true)"
+}
+measure "bob2: first login, empty channel" bob2 pc
+measure "bob2: restart, nothing stored" bob2 pc
+measure "bob: first login, catch-up of $n messages" bob pb
+measure "bob: restart, $n entries stored" bob pb
+measure "bob: restart again" bob pb
+du -sh "$work/keys/users/bob/state" | sed 's/^/bob state: /'
+"$JAVA_HOME/bin/java" -p "$root/launcher/target/modules" --add-modules chat.crypto "$root/scripts/lib/VerifyCost.java" "$n"
+echo "work folder: $work"
