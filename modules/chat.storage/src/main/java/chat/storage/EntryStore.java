@@ -112,6 +112,18 @@ public final class EntryStore implements AutoCloseable {
     }
 
     /**
+     * The chain head stored with the channel's durable entry {@code seq}, or null if there is
+     * none; for checks that need one head, not the entry (two positional reads through
+     * handles the store keeps open, where a cursor opens and closes two files).
+     *
+     * @throws JournalDamageException the journal cannot supply the entry
+     * @throws IllegalStateException  the store is closed
+     */
+    public byte[] headAt(String channel, long seq) {
+        return journal.headAt(Objects.requireNonNull(channel, "channel"), seq);
+    }
+
+    /**
      * Stops accepting appends (later ones throw {@link IllegalStateException}), commits
      * everything already appended and runs its callbacks, writes a checkpoint, closes the
      * files and releases the lock. Idempotent. Cursors still open keep working on the

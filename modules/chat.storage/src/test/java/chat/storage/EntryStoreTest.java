@@ -89,6 +89,33 @@ class EntryStoreTest {
     }
 
     @Test
+    void headAtMatchesWhatACursorReadsAndSurvivesADamagedIndex() throws Exception {
+        var entries = channel("c", 599, 20); // seqs 1..600, three index chunks
+        try (EntryStore store = EntryStore.open(StoreOptions.defaults(dir))) {
+            appendAll(store, entries);
+            for (StoredEntry e : entries) {
+                assertThat(store.headAt("c", e.seq())).as("seq " + e.seq()).isEqualTo(e.head());
+            }
+            assertThat(store.headAt("c", 0)).isNull();
+            assertThat(store.headAt("c", 601)).isNull();
+            assertThat(store.headAt("nowhere", 1)).isNull();
+        }
+        // a zeroed index entry: the lookup goes through a cursor, which rebuilds the index
+        java.nio.file.Path index;
+        try (var files = java.nio.file.Files.list(dir.resolve("index"))) {
+            index = files.findFirst().orElseThrow();
+        }
+        try (var file = java.nio.channels.FileChannel.open(index, java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.allocate(16), 299L * 16);
+        }
+        try (LogCapture logs = new LogCapture(); EntryStore store = EntryStore.open(StoreOptions.defaults(dir))) {
+            assertThat(store.headAt("c", 300)).isEqualTo(entries.get(299).head());
+            assertThat(store.headAt("c", 301)).isEqualTo(entries.get(300).head());
+            assertThat(logs.warnings()).anyMatch(w -> w.contains("rebuilt"));
+        }
+    }
+
+    @Test
     void readsRanges() throws Exception {
         var entries = channel("c", 29, 20); // seqs 1..30
         try (EntryStore store = EntryStore.open(StoreOptions.defaults(dir))) {

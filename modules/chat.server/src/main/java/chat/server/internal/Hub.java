@@ -102,8 +102,8 @@ public final class Hub {
         if (recent != null) {
             return recent;
         }
-        try (EntryCursor cursor = store.read(ch.name, seq - 1, seq)) {
-            return cursor.hasNext() ? cursor.next().head() : null;
+        try {
+            return store.headAt(ch.name, seq);
         } catch (java.io.UncheckedIOException e) { // damage in the journal (JournalDamageException) or a failing disk
             System.getLogger("chat.server").log(System.Logger.Level.WARNING,
                     "cannot read the head of channel {0} at #{1}: {2}", ch.name, seq, e.getMessage());

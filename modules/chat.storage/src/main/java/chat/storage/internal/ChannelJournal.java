@@ -9,6 +9,7 @@ import chat.storage.StoreStats;
 import chat.storage.StorageException;
 import chat.storage.StoredEntry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -35,6 +36,8 @@ public final class ChannelJournal {
     private final Thread committer;
     private final Committer work;
     private final Object closing = new Object();
+    /** Handles for {@link #headAt}: 64 files, well inside the descriptors kept for the store. */
+    private final ReadHandles handles = new ReadHandles(64);
     private volatile boolean closed;
 
     private ChannelJournal(StoreLayout layout, StoreLock lock, RecoveredState recovered, LiveState state,
@@ -117,6 +120,35 @@ public final class ChannelJournal {
         return new DiskCursor(layout, indexRepair, channel, first, last);
     }
 
+    /**
+     * The stored chain head after {@code channel}'s entry {@code seq}, or null if the channel
+     * has no durable entry {@code seq}. Two positional reads through handles kept open; if
+     * they do not lead to the record (damage, a handle evicted meanwhile), the read goes
+     * through a cursor, which repairs the index or reports the damage.
+     */
+    public byte[] headAt(String channel, long seq) {
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+        if (seq < 1 || seq > state.durableHead(channel)) {
+            return null;
+        }
+        try {
+            ByteBuffer entry = ByteBuffer.allocate(Location.BYTES);
+            if (Durability.readFully(handles.get(layout.index(channel)), entry, (seq - 1) * Location.BYTES)) {
+                Location location = Location.readFrom(entry.flip());
+                DiskCursor.check(layout, channel, seq, location);
+                return DiskCursor.readRecord(layout, handles.get(layout.segment(location.segment())), location,
+                        channel, seq).head();
+            }
+        } catch (IOException e) {
+            handles.forget(layout.index(channel)); // a stale handle (an index rebuilt since) is not reused
+        }
+        try (EntryCursor cursor = new DiskCursor(layout, indexRepair, channel, seq, seq)) {
+            return cursor.hasNext() ? cursor.next().head() : null;
+        }
+    }
+
     public void close() {
         if (Thread.currentThread() == committer) {
             throw new IllegalStateException("close() from an append callback would wait for itself");
@@ -136,6 +168,7 @@ public final class ChannelJournal {
                 }
             }
             indexRepair.close();
+            handles.close();
             release(lock);
             if (interrupted) {
                 Thread.currentThread().interrupt();

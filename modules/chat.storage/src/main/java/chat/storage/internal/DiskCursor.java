@@ -22,7 +22,7 @@ final class DiskCursor implements EntryCursor {
     private static final int CHUNK_ENTRIES = 256;
 
     /** An index entry that does not lead to the record it should: the index is repaired, not trusted. */
-    private static final class IndexMismatch extends IOException {
+    static final class IndexMismatch extends IOException {
         IndexMismatch(String message) {
             super(message);
         }
@@ -103,37 +103,51 @@ final class DiskCursor implements EntryCursor {
     }
 
     private StoredEntry read(Location location) throws IOException {
-        var file = layout.segment(location.segment());
-        if (location.length() < RecordCodec.HEADER_BYTES + RecordCodec.MIN_BODY_BYTES
-                || location.length() > RecordCodec.MAX_RECORD_BYTES || location.offset() < SegmentHeader.BYTES) {
-            throw new IndexMismatch(layout.index(channel) + " entry for seq " + next + " is damaged (segment "
-                    + location.segment() + ", length " + location.length() + ", offset " + location.offset() + ")");
-        }
+        check(layout, channel, next, location);
         if (segmentFile == null || segment != location.segment()) {
             closeSegment();
-            segmentFile = FileChannel.open(file, StandardOpenOption.READ);
+            segmentFile = FileChannel.open(layout.segment(location.segment()), StandardOpenOption.READ);
             segment = location.segment();
         }
+        return readRecord(layout, segmentFile, location, channel, next);
+    }
+
+    /** Refuses an index entry that cannot describe a record. */
+    static void check(StoreLayout layout, String channel, long seq, Location location) throws IndexMismatch {
+        if (location.length() < RecordCodec.HEADER_BYTES + RecordCodec.MIN_BODY_BYTES
+                || location.length() > RecordCodec.MAX_RECORD_BYTES || location.offset() < SegmentHeader.BYTES) {
+            throw new IndexMismatch(layout.index(channel) + " entry for seq " + seq + " is damaged (segment "
+                    + location.segment() + ", length " + location.length() + ", offset " + location.offset() + ")");
+        }
+    }
+
+    /**
+     * Reads the record at {@code location} of {@code segmentFile} and checks that it is
+     * whole (length, CRC) and is {@code channel}'s entry {@code seq}.
+     */
+    static StoredEntry readRecord(StoreLayout layout, FileChannel segmentFile, Location location, String channel,
+                                  long seq) throws IOException {
+        var file = layout.segment(location.segment());
         ByteBuffer record = ByteBuffer.allocate(location.length());
         String where = file + " offset " + location.offset();
         if (!Durability.readFully(segmentFile, record, location.offset())) {
-            throw new IndexMismatch(where + ": record of channel " + channel + " seq " + next
+            throw new IndexMismatch(where + ": record of channel " + channel + " seq " + seq
                     + " is cut short by the end of the file");
         }
         int bodyLength = record.getInt(0);
         ByteBuffer body = record.slice(RecordCodec.HEADER_BYTES, location.length() - RecordCodec.HEADER_BYTES);
         if (bodyLength != body.remaining() || RecordCodec.crc(body) != record.getInt(4)) {
-            throw new IndexMismatch(where + ": record of channel " + channel + " seq " + next
+            throw new IndexMismatch(where + ": record of channel " + channel + " seq " + seq
                     + " does not match its length or CRC");
         }
         try {
             StoredEntry entry = RecordCodec.decodeBody(body);
-            if (!entry.channel().equals(channel) || entry.seq() != next) {
+            if (!entry.channel().equals(channel) || entry.seq() != seq) {
                 throw new CorruptDataException("it holds channel " + entry.channel() + " seq " + entry.seq());
             }
             return entry;
         } catch (CorruptDataException e) {
-            throw new IndexMismatch(where + ": expected channel " + channel + " seq " + next + ", but "
+            throw new IndexMismatch(where + ": expected channel " + channel + " seq " + seq + ", but "
                     + e.getMessage());
         }
     }
