@@ -1,5 +1,7 @@
 package chat.launcher;
 
+import java.util.OptionalInt;
+
 /** Entry point of the {@code chat} command; the exit codes are listed in {@link chat.client.spi.ExitStatus}. */
 public final class Main {
 
@@ -7,7 +9,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = ChatCommand.execute(args);
+        if (Boolean.getBoolean(QuickAnswer.TRAINING)) {
+            QuickAnswer.train();
+        }
+        OptionalInt quick = QuickAnswer.answer(args, System.out);
+        int code = quick.isPresent() ? quick.getAsInt() : ChatCommand.execute(args);
         System.out.flush();
         System.err.flush();
         System.exit(code);
