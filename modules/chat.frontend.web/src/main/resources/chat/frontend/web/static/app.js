@@ -201,9 +201,16 @@ async function onEvent(e) {
   }
 }
 
+// An alarm raised while the page was loading may come both live and from /api/alarms: shown once.
+const shownAlarms = new Set();
+
 function addAlarm(a) {
-  const li = el('li', null, a.kind + (a.channel ? ' in #' + a.channel : '') + (a.seq > 0 ? ' at entry ' + a.seq : '') + ': ' + a.message);
-  $('alarm-list').append(li);
+  const where = a.channel ? ' in #' + a.channel + (a.seq > 0 ? ' at entry ' + a.seq : '')
+    : (a.seq > 0 ? ' (directory version ' + a.seq + ')' : '');
+  const text = a.kind + where + ': ' + a.message;
+  if (shownAlarms.has(text)) return;
+  shownAlarms.add(text);
+  $('alarm-list').append(el('li', null, text));
   $('alarms').hidden = false;
 }
 
@@ -220,10 +227,12 @@ function channel() {
 
 function render() {
   const list = $('channel-list');
+  const focused = document.activeElement && document.activeElement.dataset.channel; // kept across the redraw
   list.replaceChildren();
   for (const c of state.channels) {
     const b = el('button', 'channel' + (c.active ? '' : ' inactive'));
     b.type = 'button';
+    b.dataset.channel = c.name;
     b.append(el('span', null, '#' + c.name));
     const unread = c.name === state.current ? 0 : c.unread;
     if (unread > 0) b.append(el('span', 'unread', String(unread)));
@@ -233,6 +242,7 @@ function render() {
     const li = el('li');
     li.append(b);
     list.append(li);
+    if (c.name === focused) b.focus();
   }
   const c = channel();
   $('channel-title').textContent = c ? '#' + c.name : 'No channel yet: create one';
