@@ -436,6 +436,24 @@ final class ChatView {
         }
     }
 
+    /**
+     * The window changed its size: it is cleared and the current channel's recent entries
+     * drawn again, wrapped at the new width, under a fresh status bar (after a resize the
+     * terminal leaves the cursor anywhere, often below the status bar's scroll region,
+     * where nothing new would show).
+     */
+    synchronized void redraw() {
+        if (!started) {
+            return;
+        }
+        screen.clear();
+        if (current != null && channel(current).isPresent()) {
+            enter(current, Math.max(1, Math.min(RECENT, screen.rows() - 3)));
+        } else {
+            refresh();
+        }
+    }
+
     /** Redraws the status bar and the prompt; the ticker calls it while offline to count down. */
     synchronized void refresh() {
         if (!started) {
