@@ -4,6 +4,7 @@ import chat.client.spi.ExitStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,13 +15,13 @@ import picocli.CommandLine.Command;
         versionProvider = ChatCommand.Version.class,
         description = "Self-hosted, end-to-end encrypted group chat.%n",
         subcommands = {GenerateCommand.class, UserCommand.class, KeygenCommand.class, PasswdCommand.class, ServerCommand.class,
-            ClientCommand.class, CommandLine.HelpCommand.class},
+            ClientCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    success",
             "  1    runtime failure (I/O error, damaged file, failed operation)",
             "  2    bad usage (unknown option, missing or invalid argument)",
-            "  3    login refused (wrong password, or a server key not matching the directory)",
+            "  3    login refused (wrong password, or a server key not in the directory)",
             "  4    server unreachable",
             "  130  interrupted (Ctrl-C)",
             "",
@@ -69,6 +70,18 @@ final class ChatCommand implements Runnable {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         err.println("chat: " + e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            // picocli's own suggestions for options; for a command its guesses are loose
+            // ("clinet": client or generate), ours are the names a typo away
+            List<String> words = unmatched.getUnmatched();
+            List<String> near = !words.isEmpty() && !words.get(0).startsWith("-")
+                    ? Suggestions.nearest(words.get(0), cmd.getSubcommands().keySet())
+                    : unmatched.getSuggestions();
+            if (!near.isEmpty()) {
+                err.println("Did you mean: " + String.join(" or ", near.stream()
+                        .map(s -> s.startsWith("-") ? s : cmd.getCommandSpec().qualifiedName() + " " + s).toList()) + "?");
+            }
+        }
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitStatus.USAGE;

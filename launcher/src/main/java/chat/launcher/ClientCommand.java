@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "client",
         mixinStandardHelpOptions = true,
         description = {
-            "Log in as the user of a bundle and chat, through a frontend:",
+            "Log in as the user of a bundle and chat, through a frontend.",
+            "",
             "  cli   the interactive terminal client (default)",
             "  json  JSON lines: commands on stdin, events on stdout, for bots",
             "Frontends dropped into the image's plugins/ folder are found too (--list-frontends).",

@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "server",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the chat server: it authenticates users, checks, orders, timestamps, stores",
-            "and relays their end-to-end encrypted channels, which it cannot read.",
+            "Run the chat server, which relays end-to-end encrypted channels it cannot read.",
+            "",
+            "It authenticates users, checks, orders, timestamps, stores and relays their channels.",
             "",
             "It prints 'listening on HOST:PORT' on standard output once ready (with --listen",
             "HOST:0 the port is chosen by the system). Logs go to standard error.",

@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  */
 public interface ChatClient extends AutoCloseable {
 
+    /** The longest message text the client sends, in UTF-8 bytes; a longer one is refused. */
+    int MAX_TEXT_BYTES = 64 * 1024;
+
     /**
      * Unlocks the user's key with {@code password}, opens this device's state, connects,
      * authenticates, resumes from what this device already holds and waits for the

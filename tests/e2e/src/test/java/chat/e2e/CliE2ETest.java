@@ -171,6 +171,73 @@ class CliE2ETest {
         bob.await("\"from\":\"alice\"", "\"text\":\"hello\"");
     }
 
+    /** Alice in #general with bob, in a 100x30 tmux window; bob is a bot on the json frontend. */
+    private CliTmux aliceInGeneralWithBobOnTmux() throws InterruptedException {
+        assumeTrue(CliTmux.available(), "tmux is not installed");
+        CliTmux tmux = new CliTmux();
+        open.add(tmux);
+        tmux.start("CHAT_PASSWORD=pa TERM=xterm-256color " + CHAT.launcher() + " " + String.join(" ", client("alice")));
+        tmux.await("You have no channels yet.");
+        tmux.type("/create general");
+        tmux.press("Enter");
+        tmux.await("#general is ready");
+        tmux.type("/invite bob");
+        tmux.press("Enter");
+        tmux.await("-- you added bob --");
+        return tmux;
+    }
+
+    @Test
+    void pastesOfAnySizeAreTakenOrRefusedAtOnceAndAMultiLinePasteIsOneMessage() throws Exception {
+        CliTmux tmux = aliceInGeneralWithBobOnTmux();
+        CliJsonUser bob = json("bob", "pb");
+
+        // Not marked as a paste (a terminal without bracketed paste): the keys come one by
+        // one, and the line taller than the window used to take minutes to draw.
+        String tall = "word ".repeat(700) + "end-of-paste";
+        tmux.paste(tall, false);
+        tmux.await("word end-of-paste");
+        tmux.press("Enter");
+        bob.await("\"from\":\"alice\"", "end-of-paste");
+
+        // Marked: too long for a message, refused before anything goes into the line.
+        tmux.paste("x".repeat(70_000), true);
+        tmux.await("Paste refused: it would make a message of 70,000 bytes");
+
+        // Several lines: held behind a label, then sent as one message.
+        tmux.paste("first line\nsecond line\nthird line", true);
+        tmux.await("#general> [pasted: 3 lines, 33 characters]");
+        tmux.press("Enter");
+        bob.await("\"text\":\"first line\\nsecond line\\nthird line\"");
+        tmux.await("second line");
+    }
+
+    @Test
+    void afterTheWindowShrinksNewLinesTheEchoAndTheStatusBarStillShow() throws Exception {
+        CliTmux tmux = aliceInGeneralWithBobOnTmux();
+        CliJsonUser bob = json("bob", "pb");
+        for (int i = 1; i <= 30; i++) { // a full window: the input line at the bottom
+            tmux.type("line " + i);
+            tmux.press("Enter");
+        }
+        tmux.await("<alice> line 30");
+        tmux.resize(70, 15);
+        bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"still there?\"}");
+        tmux.await("<bob> still there?");
+        tmux.type("yes");
+        tmux.press("Enter");
+        tmux.await("<alice> yes");
+        List<String> screen = tmux.screen();
+        assertThat(screen.get(14)).as(String.join("\n", screen)).startsWith(" alice | #general");
+        assertThat(screen.get(13).strip()).as(String.join("\n", screen)).isEqualTo("#general>");
+        assertThat(screen.get(12)).contains("<alice> yes");
+
+        tmux.resize(100, 30);
+        bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"bigger now\"}");
+        tmux.await("<bob> bigger now");
+        assertThat(tmux.screen().get(29)).startsWith(" alice | #general");
+    }
+
     private static int indexOf(List<String> screen, String fragment) {
         for (int i = 0; i < screen.size(); i++) {
             if (screen.get(i).contains(fragment)) {

@@ -35,7 +35,11 @@ final class CliPty implements AutoCloseable {
     }
 
     static CliPty start(ChatImage chat, List<String> args, Map<String, String> env) {
-        String command = "stty rows 30 cols 100; exec " + quote(chat.launcher().toString()) + " "
+        // env --default-signal=INT: a test started in the background ('&', nohup, some CI
+        // runners) inherits SIGINT ignored, which the JVM then keeps ignoring, so the Ctrl-C
+        // that the pty turns into SIGINT would do nothing (a shell cannot undo that: POSIX
+        // keeps signals ignored on entry ignored). The command gets the default back.
+        String command = "stty rows 30 cols 100; exec env --default-signal=INT " + quote(chat.launcher().toString()) + " "
                 + args.stream().map(CliPty::quote).collect(Collectors.joining(" "));
         ProcessBuilder pb = new ProcessBuilder("script", "-qfec", command, "/dev/null");
         pb.environment().put("TERM", "xterm-256color");

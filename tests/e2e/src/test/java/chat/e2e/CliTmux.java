@@ -51,6 +51,34 @@ final class CliTmux implements AutoCloseable {
         tmux(args.toArray(String[]::new));
     }
 
+    /**
+     * Pastes {@code text} as a terminal does: marked as a paste (bracketed) when
+     * {@code bracketed} and the program asked for that, else as if typed very fast.
+     */
+    void paste(String text, boolean bracketed) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("chat-e2e-paste", ".txt");
+            try {
+                java.nio.file.Files.writeString(file, text);
+                tmux("load-buffer", "-b", "paste", file.toString());
+                if (bracketed) {
+                    tmux("paste-buffer", "-p", "-b", "paste", "-t", "chat");
+                } else {
+                    tmux("paste-buffer", "-b", "paste", "-t", "chat");
+                }
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Gives the window a new size, as a person dragging its corner does (the program gets SIGWINCH). */
+    void resize(int columns, int rows) {
+        tmux("resize-window", "-t", "chat", "-x", String.valueOf(columns), "-y", String.valueOf(rows));
+    }
+
     /** The visible screen, one string per row. */
     List<String> screen() {
         return List.of(tmux("capture-pane", "-p", "-t", "chat").split("\n", -1));

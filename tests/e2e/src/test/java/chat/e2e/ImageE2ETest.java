@@ -71,6 +71,13 @@ class ImageE2ETest {
         }
         assertThat(home.getFileName().toString()).matches("chat-\\d+\\.\\d+\\.\\d+.*");
         assertThat(home.resolve("plugins")).isDirectory();
+        // the documentation comes along: README, docs/ (plugins/README.txt points there), the man page
+        assertThat(home.resolve("README.md")).isRegularFile();
+        assertThat(home.resolve("docs/user-guide.md")).isRegularFile();
+        assertThat(home.resolve("docs/frontends.md")).isRegularFile();
+        assertThat(Files.readString(home.resolve("plugins/README.txt"))).contains("docs/frontends.md");
+        assertThat(Files.readString(home.resolve("man/chat.1"))).startsWith(".TH CHAT 1 ")
+                .contains(".SS \"chat client\"", ".SS \"chat server\"");
 
         // A PATH with a shell and nothing else: no java, and no JAVA_HOME.
         Path bin = Files.createDirectories(tmp.resolve("bin"));

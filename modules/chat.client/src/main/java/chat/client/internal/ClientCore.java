@@ -63,7 +63,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
 
     private static final System.Logger LOG = System.getLogger("chat.client");
     /** Longest message text, in UTF-8 bytes; the frame limit leaves room for it with headers. */
-    public static final int MAX_TEXT_BYTES = 64 * 1024;
+    public static final int MAX_TEXT_BYTES = chat.client.ChatClient.MAX_TEXT_BYTES;
     /** Larger userSeqs would leave fewer than 2^32 commands before the protocol's 2^53 - 1 limit. */
     static final long MAX_PLAUSIBLE_USER_SEQ = MessageCodec.MAX_SEQ - (1L << 32);
 

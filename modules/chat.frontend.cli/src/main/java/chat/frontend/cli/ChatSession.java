@@ -49,6 +49,7 @@ final class ChatSession {
     int run() throws InterruptedException {
         screen.completeWith(new ChatCompleter(client, view::currentNow));
         Runnable before = screen.onInterrupt(() -> interrupted.complete(null));
+        screen.onResize(view::redraw);
         try {
             view.start(client);
             if (!client.queuesDurably()) {

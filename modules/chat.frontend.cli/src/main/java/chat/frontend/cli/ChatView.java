@@ -52,6 +52,11 @@ final class ChatView {
     private boolean started;
     /** Volatile as well, for {@link #currentNow}; written only under the lock. */
     private volatile String current;
+    /**
+     * The day of the last date line shown: a line of another day (an older one in a
+     * channel's history, or a new day) brings a new date line, the same day does not, even
+     * after /join or /history.
+     */
     private LocalDate lastDay;
     private final Map<String, Long> accounted = new HashMap<>();
     private final Map<String, Integer> unread = new TreeMap<>();
@@ -276,7 +281,6 @@ final class ChatView {
         }
         current = channel;
         unread.remove(channel);
-        lastDay = null;
         screen.show(format.header("#" + channel + "  " + members(info)));
         List<HistoryItem> items = history(channel, limit);
         long earlier = items.isEmpty() ? info.lastSeq() : items.get(0).seq() - 1;
@@ -301,7 +305,6 @@ final class ChatView {
             client.markRead(current);
         }
         current = channel;
-        lastDay = null;
         refresh();
         return before;
     }
@@ -326,7 +329,6 @@ final class ChatView {
         List<HistoryItem> items = history(current, limit);
         screen.show(format.header("History of #" + current + ": " + items.size() + " "
                 + plural(items.size(), "entry", "entries")));
-        lastDay = null;
         items.forEach(this::showEntry);
         client.markRead(current);
     }
@@ -433,6 +435,25 @@ final class ChatView {
     synchronized void markRead() {
         if (current != null && client != null) {
             client.markRead(current);
+        }
+    }
+
+    /**
+     * The window changed its size: it is cleared and the current channel's recent entries
+     * drawn again, wrapped at the new width, under a fresh status bar (after a resize the
+     * terminal leaves the cursor anywhere, often below the status bar's scroll region,
+     * where nothing new would show).
+     */
+    synchronized void redraw() {
+        if (!started) {
+            return;
+        }
+        screen.clear();
+        lastDay = null; // the window no longer shows it
+        if (current != null && channel(current).isPresent()) {
+            enter(current, Math.max(1, Math.min(RECENT, screen.rows() - 3)));
+        } else {
+            refresh();
         }
     }
 

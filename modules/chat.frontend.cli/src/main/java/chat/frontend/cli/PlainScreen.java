@@ -96,6 +96,20 @@ final class PlainScreen implements Screen {
     }
 
     @Override
+    public void onResize(Runnable action) {
+        // lines printed one after the other: nothing to redraw
+    }
+
+    @Override
+    public void clear() {
+    }
+
+    @Override
+    public int rows() {
+        return 0;
+    }
+
+    @Override
     public boolean resized() {
         return false;
     }

@@ -46,6 +46,18 @@ sealed interface Screen extends AutoCloseable permits TerminalScreen, PlainScree
     /** Whether the screen changed its width since the status bar was drawn (it is then drawn again). */
     boolean resized();
 
+    /**
+     * What happens after the window changed its size ({@link #clear} and draw again), on a
+     * thread of its own; nothing on a screen that only prints lines.
+     */
+    void onResize(Runnable action);
+
+    /** Empties the window (the status bar and the input line stay); for a redraw. */
+    void clear();
+
+    /** How many rows the window has for lines above the input line; 0 when unknown. */
+    int rows();
+
     /** What Tab completes from now on. */
     void completeWith(Completer completer);
 

@@ -37,7 +37,8 @@ final class TerminalScreen implements Screen {
 
     TerminalScreen(Terminal terminal) {
         this.terminal = terminal;
-        this.reader = new ChatLineReader(terminal, Map.of(LineReader.HISTORY_SIZE, 1000));
+        this.reader = new ChatLineReader(terminal, Map.of(LineReader.HISTORY_SIZE, 1000),
+                chat.client.ChatClient.MAX_TEXT_BYTES);
         DefaultParser parser = new DefaultParser();
         parser.setQuoteChars(new char[0]); // "don't" is a message, not an open quote
         parser.setEscapeChars(new char[0]);
@@ -50,6 +51,36 @@ final class TerminalScreen implements Screen {
         // JLine catches Ctrl-C while it reads a line (and then puts this handler back); otherwise
         // the terminal's default would stop the process at once, without running shutdown hooks.
         terminal.handle(Terminal.Signal.INT, signal -> onInterrupt.run());
+    }
+
+    @Override
+    public void onResize(Runnable action) {
+        reader.onResize(() -> Thread.ofVirtual().name("chat-cli-resize").start(action));
+    }
+
+    /**
+     * Clears the window and draws the status bar and the input line again. After a resize
+     * the terminal has moved the cursor where it liked (tmux leaves it on the last row,
+     * below the new scroll region, where nothing scrolls any more): starting from a clear
+     * window puts everything back in its place.
+     */
+    @Override
+    public void clear() {
+        reader.locked(() -> {
+            reader.clearScreen();
+            if (status != null) {
+                statusWidth = -1; // drawn again by the next status()
+            }
+            if (reader.isReading()) {
+                reader.redisplay();
+            }
+            terminal.flush();
+        });
+    }
+
+    @Override
+    public int rows() {
+        return Math.max(0, terminal.getRows() - (status == null ? 1 : 2));
     }
 
     /** A terminal that can only print lines: JLine's fallback, or TERM=dumb (an editor's shell). */
@@ -92,7 +123,7 @@ final class TerminalScreen implements Screen {
     @Override
     public String readLine() {
         try {
-            return reader.readLine(prompt);
+            return reader.readMessage(prompt);
         } catch (UserInterruptException | EndOfFileException e) {
             return null;
         }

@@ -73,6 +73,12 @@ class CliPlainTest {
     }
 
     @Test
+    void theDateLineShowsOnceADayNotAgainOnEveryJoinOrHistory() throws Exception {
+        run("/create x\nhello\n/create y\nthere\n/join x\n/history\n/join y\n/quit\n", "pa", c -> { });
+        assertThat(out()).containsOnlyOnce("--- Wednesday 25 November 2026 ---");
+    }
+
+    @Test
     void whoisShowsTheFingerprintAndVerifyMarksIt() throws Exception {
         FakeContext context = run("/whois bob\n/verify bob\n/whois bob\n/whois nobody\n/quit\n", "pa", c -> { });
         String fingerprint = context.client.whois("bob").fingerprint();

@@ -109,7 +109,7 @@ final class TerminalHarness implements AutoCloseable {
     /** Waits for the line being typed to be {@code text}. */
     void awaitBuffer(String text) {
         await(() -> screen.reader().isReading() && screen.reader().getBuffer().toString().equals(text),
-                "the input line to be '" + text + "'");
+                "the input line to be '" + text + "' (it is '" + screen.reader().getBuffer() + "')");
     }
 
     /** Waits for the status bar to read {@code text} (where it starts, after the padding). */

@@ -5,8 +5,6 @@ import chat.client.LoginException;
 import chat.client.spi.ExitStatus;
 import chat.client.spi.Frontend;
 import chat.client.spi.FrontendContext;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,8 +26,7 @@ public final class JsonFrontend implements Frontend {
 
     /** Reads lines into {@code lines}; an empty element marks the end. Completes {@code stopping} at quit or end of input. */
     private static void readInput(BlockingQueue<Optional<LineInput.Line>> lines, CompletableFuture<Void> stopping) {
-        LineInput in = new LineInput(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
-                LineInput.MAX_CHARS);
+        LineInput in = new LineInput(new java.io.BufferedInputStream(System.in), LineInput.MAX_BYTES);
         try {
             LineInput.Line line;
             while ((line = in.next()) != null) {
@@ -97,8 +94,12 @@ public final class JsonFrontend implements Frontend {
                     break;
                 }
                 if (line instanceof LineInput.Line.TooLong tooLong) {
-                    out.error("badCommand", "line of " + tooLong.chars() + " characters exceeds the limit of "
-                            + LineInput.MAX_CHARS, null);
+                    out.error("badCommand", "line of " + tooLong.bytes() + " bytes exceeds the limit of "
+                            + LineInput.MAX_BYTES, null);
+                    continue;
+                }
+                if (line instanceof LineInput.Line.NotUtf8 bad) {
+                    out.error("badCommand", "line is not valid UTF-8 (byte " + bad.offset() + " of the line)", null);
                     continue;
                 }
                 String text = ((LineInput.Line.Text) line).text();

@@ -1,45 +1,64 @@
 package chat.frontend.json;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads standard input line by line with a bound on the line length, so a script that
  * sends megabytes without a newline costs a bounded buffer: the over-long line is skipped
- * up to its newline and reported, and the next line is read normally.
+ * up to its newline and reported, and the next line is read normally. Lines are decoded
+ * as UTF-8 strictly: a line that is not valid UTF-8 is reported, not silently given
+ * replacement characters (a bot would otherwise send text it never wrote).
  */
 final class LineInput {
 
-    /** The longest command line: a message text may be 64 KiB of UTF-8, in JSON escapes up to six times that. */
-    static final int MAX_CHARS = 512 * 1024;
+    /** The longest command line, in bytes: a message text may be 64 KiB of UTF-8, in JSON escapes up to six times that. */
+    static final int MAX_BYTES = 512 * 1024;
 
-    /** A line, or the fact that one was too long. */
+    /** A line, or the fact that one was too long or not UTF-8. */
     sealed interface Line {
         record Text(String text) implements Line {
         }
 
-        record TooLong(long chars) implements Line {
+        record TooLong(long bytes) implements Line {
+        }
+
+        /** Not valid UTF-8: the first bad byte is at {@code offset} (from 0) in the line. */
+        record NotUtf8(int offset) implements Line {
         }
     }
 
-    private final Reader in;
+    private final InputStream in;
     private final int max;
-    private final StringBuilder line = new StringBuilder();
+    private byte[] line = new byte[256];
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
-    LineInput(Reader in, int max) {
+    /** {@code in} is read a byte at a time: give a buffered stream. */
+    LineInput(InputStream in, int max) {
         this.in = in;
         this.max = max;
     }
 
     /** The next line without its terminator, or null at the end of input. */
     Line next() throws IOException {
-        line.setLength(0);
+        int size = 0;
         long length = 0;
         int c;
         while ((c = in.read()) != -1 && c != '\n') {
             length++;
             if (length <= max) {
-                line.append((char) c);
+                if (size == line.length) {
+                    line = Arrays.copyOf(line, Math.min(max, size * 2));
+                }
+                line[size++] = (byte) c;
             }
         }
         if (c == -1 && length == 0) {
@@ -48,10 +67,16 @@ final class LineInput {
         if (length > max) {
             return new Line.TooLong(length);
         }
-        int end = line.length();
-        if (end > 0 && line.charAt(end - 1) == '\r') {
-            line.setLength(end - 1);
+        if (size > 0 && line[size - 1] == '\r') {
+            size--;
         }
-        return new Line.Text(line.toString());
+        ByteBuffer bytes = ByteBuffer.wrap(line, 0, size);
+        try {
+            return new Line.Text(utf8.reset().decode(bytes).toString());
+        } catch (MalformedInputException e) {
+            return new Line.NotUtf8(bytes.position());
+        } catch (CharacterCodingException e) {
+            return new Line.NotUtf8(bytes.position());
+        }
     }
 }

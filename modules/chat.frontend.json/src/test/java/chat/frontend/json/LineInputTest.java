@@ -2,15 +2,24 @@ package chat.frontend.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class LineInputTest {
 
+    private static LineInput of(String text, int max) {
+        return of(text.getBytes(StandardCharsets.UTF_8), max);
+    }
+
+    private static LineInput of(byte[] bytes, int max) {
+        return new LineInput(new ByteArrayInputStream(bytes), max);
+    }
+
     @Test
     void linesComeWithoutTheirTerminatorsAndTheEndIsNull() throws IOException {
-        LineInput in = new LineInput(new StringReader("one\ntwo\r\n\nlast"), 10);
+        LineInput in = of("one\ntwo\r\n\nlast", 10);
         assertThat(in.next()).isEqualTo(new LineInput.Line.Text("one"));
         assertThat(in.next()).isEqualTo(new LineInput.Line.Text("two"));
         assertThat(in.next()).isEqualTo(new LineInput.Line.Text(""));
@@ -20,7 +29,7 @@ class LineInputTest {
 
     @Test
     void anOverlongLineIsSkippedWholeAndReportedAndTheNextLineIsRead() throws IOException {
-        LineInput in = new LineInput(new StringReader("x".repeat(25) + "\nok\n" + "y".repeat(11)), 10);
+        LineInput in = of("x".repeat(25) + "\nok\n" + "y".repeat(11), 10);
         assertThat(in.next()).isEqualTo(new LineInput.Line.TooLong(25));
         assertThat(in.next()).isEqualTo(new LineInput.Line.Text("ok"));
         assertThat(in.next()).isEqualTo(new LineInput.Line.TooLong(11));
@@ -29,8 +38,31 @@ class LineInputTest {
 
     @Test
     void aLineOfExactlyTheLimitIsFine() throws IOException {
-        LineInput in = new LineInput(new StringReader("z".repeat(10) + "\n"), 10);
+        LineInput in = of("z".repeat(10) + "\n", 10);
         assertThat(in.next()).isEqualTo(new LineInput.Line.Text("z".repeat(10)));
+        assertThat(in.next()).isNull();
+    }
+
+    @Test
+    void multiByteCharactersAreDecodedAndCountedInBytes() throws IOException {
+        LineInput in = of("héllo ✓ 😀\n" + "é".repeat(6) + "\n", 11);
+        assertThat(in.next()).isEqualTo(new LineInput.Line.TooLong(15));
+        assertThat(in.next()).isEqualTo(new LineInput.Line.TooLong(12));
+        in = of("héllo ✓ 😀\n", 100);
+        assertThat(in.next()).isEqualTo(new LineInput.Line.Text("héllo ✓ 😀"));
+    }
+
+    @Test
+    void aLineThatIsNotUtf8IsReportedWithTheOffsetOfItsFirstBadByteAndTheNextLineIsRead() throws IOException {
+        byte[] bad = {'{', '"', 'a', (byte) 0xC3, '"', '}', '\n', // a lead byte without its continuation
+            (byte) 0xFF, '\n', // never valid in UTF-8
+            (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n', // an encoded surrogate (CESU-8)
+            'o', 'k', '\n'};
+        LineInput in = of(bad, 100);
+        assertThat(in.next()).isEqualTo(new LineInput.Line.NotUtf8(3));
+        assertThat(in.next()).isEqualTo(new LineInput.Line.NotUtf8(0));
+        assertThat(in.next()).isEqualTo(new LineInput.Line.NotUtf8(0));
+        assertThat(in.next()).isEqualTo(new LineInput.Line.Text("ok"));
         assertThat(in.next()).isNull();
     }
 }
