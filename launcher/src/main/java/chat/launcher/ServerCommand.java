@@ -40,7 +40,8 @@ final class ServerCommand implements Runnable {
     Path data;
 
     @Option(names = "--max-frame-bytes", paramLabel = "N", defaultValue = "1048576",
-            description = "Largest frame accepted (default: ${DEFAULT-VALUE}).")
+            description = "Largest frame a client may send, in bytes: 1024 to 2097152 (2 MiB, what the journal"
+                    + " stores per entry) (default: ${DEFAULT-VALUE}).")
     int maxFrameBytes;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "16384",
@@ -153,10 +154,12 @@ final class ServerCommand implements Runnable {
 
     @Override
     public void run() {
+        logLevel = logLevel.toUpperCase(java.util.Locale.ROOT); // "info" as well as "INFO"
         try {
             java.util.logging.Level.parse(logLevel);
         } catch (IllegalArgumentException e) {
-            throw CliException.usage("--log-level: unknown level '" + logLevel + "'");
+            throw CliException.usage("--log-level: unknown level '" + logLevel
+                    + "'; use SEVERE, WARNING, INFO, FINE or ALL");
         }
         Logging.configure(logLevel);
         if (!Files.isDirectory(dir)) {
@@ -164,6 +167,10 @@ final class ServerCommand implements Runnable {
         }
         KeyFileModes.warnIfOpen(dir.resolve(chat.protocol.identity.ServerKeyFile.FILE_NAME), spec.commandLine().getErr(),
                 "the server's private key, not encrypted");
+        if (maxFrameBytes < 1024 || maxFrameBytes > ServerConfig.MAX_FRAME_BYTES) {
+            throw CliException.usage("--max-frame-bytes: " + maxFrameBytes + " is out of range: 1024 to "
+                    + ServerConfig.MAX_FRAME_BYTES + " bytes (2 MiB, the largest entry the journal stores)");
+        }
         maxConnections = fitToDescriptorLimit(maxConnections, spec.commandLine().getErr());
         ServerConfig config;
         try {

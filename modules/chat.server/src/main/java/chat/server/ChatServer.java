@@ -98,7 +98,10 @@ public final class ChatServer implements AutoCloseable {
                     // closing after a failed bind
                 }
             }
-            String why = e instanceof BindException ? "address in use or not available" : e.getMessage();
+            String why = e instanceof BindException
+                    ? "address in use or not available (is another server running there? choose another with"
+                            + " --listen HOST:PORT, or --listen HOST:0 for any free port)"
+                    : e.getMessage();
             throw new ServerException("cannot listen on " + config.listen().getHostString() + ":"
                     + config.listen().getPort() + ": " + why, e);
         }

@@ -316,8 +316,17 @@ class ServerE2ETest {
             ChatImage.Result inUse = CHAT.run("server", "--dir", serverDir().toString(), "--data",
                     tmp.resolve("data").toString(), "--listen", "127.0.0.1:" + taken.getLocalPort());
             assertThat(inUse.exitCode()).as(inUse.toString()).isEqualTo(1);
-            assertThat(inUse.stderr()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(inUse.stderr()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort(), "--listen");
         }
+        ChatImage.Result level = CHAT.run("server", "--dir", serverDir().toString(), "--log-level", "debug");
+        assertThat(level.exitCode()).as(level.toString()).isEqualTo(2);
+        assertThat(level.stderr()).contains("'DEBUG'", "SEVERE, WARNING, INFO, FINE or ALL");
+        ChatImage.Result frame = CHAT.run("server", "--dir", serverDir().toString(), "--max-frame-bytes", "99999999");
+        assertThat(frame.exitCode()).as(frame.toString()).isEqualTo(2);
+        assertThat(frame.stderr()).contains("--max-frame-bytes", "1024 to 2097152").doesNotContain("maxFrameBytes");
+        ChatImage.Result size = CHAT.run("server", "--dir", serverDir().toString(), "--max-storage-per-user", "12X");
+        assertThat(size.exitCode()).as(size.toString()).isEqualTo(2);
+        assertThat(size.stderr()).contains("--max-storage-per-user", "'12X' is not a size");
         // The failed start released its data folder.
         try (ServerProcess after = ServerProcess.start(CHAT, serverDir(), tmp.resolve("data"))) {
             assertThat(after.address().getPort()).isPositive();
