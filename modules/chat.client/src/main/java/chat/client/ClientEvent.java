@@ -61,6 +61,16 @@ public sealed interface ClientEvent {
     record AlarmRaised(Alarm alarm) implements ClientEvent {
     }
 
+    /**
+     * How far the first login has come, so that a slow or silent server is seen as such:
+     * {@code CONNECTING} (opening the connection to {@code server}), {@code LOGGING_IN}
+     * (connected, waiting for the server to answer the signed hello), {@code CATCHING_UP}
+     * (logged in, receiving what arrived meanwhile). Emitted before {@link Ready}.
+     */
+    record Connecting(String server, Stage stage) implements ClientEvent {
+        public enum Stage { CONNECTING, LOGGING_IN, CATCHING_UP }
+    }
+
     /** The connection was lost; the client retries after {@code retryIn}. Messages sent meanwhile are queued. */
     record Disconnected(String reason, Duration retryIn) implements ClientEvent {
     }

@@ -202,6 +202,41 @@ class HardeningE2ETest {
         }
     }
 
+    /**
+     * Daily use (issue 13, item 10): a server that accepts the connection and never answers
+     * used to show nothing for a minute. The client now says how far the login has come: it
+     * is connected and waiting for the server, well before it gives up.
+     */
+    @Test
+    void aSilentServerShowsAsConnectedAndWaitingNotAsNothing() throws Exception {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice");
+             java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // and never a word
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            ProcessBuilder pb = chat.command(List.of("client", "--dir", f.bundle("alice").toString(), "--server",
+                    "127.0.0.1:" + silent.getLocalPort(), "--frontend", "json"));
+            pb.environment().put("CHAT_PASSWORD", f.passwords.get("alice"));
+            try (ClientProcess alice = ClientProcess.start("alice", pb)) {
+                alice.await("connecting", event("connection", "state", "connecting"), Duration.ofSeconds(30));
+                ClientProcess.Event waiting = alice.await("waiting for the server",
+                        event("connection", "state", "loggingIn"), Duration.ofSeconds(30));
+                assertThat(waiting.str("server")).isEqualTo("127.0.0.1:" + silent.getLocalPort());
+                assertThat(alice.events(event("ready"))).isEmpty();
+            }
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
     /** Finding 10: a private key file others can read is worth a warning, as ssh gives. */
     @Test
     void keyFilesReadableByOthersAreWarnedAbout() throws Exception {

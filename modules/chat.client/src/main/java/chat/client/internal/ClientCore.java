@@ -147,7 +147,11 @@ public final class ClientCore implements ChatClient, Session.Listener {
         synchronized (this) {
             announceBundleVersions();
         }
-        Session first = Session.open(options, me, log.server(), codec, this);
+        String where = options.server().getHostString() + ":" + options.server().getPort();
+        events.emit(new ClientEvent.Connecting(where, ClientEvent.Connecting.Stage.CONNECTING));
+        Session first = Session.open(options, me, log.server(), codec, this,
+                () -> events.emit(new ClientEvent.Connecting(where, ClientEvent.Connecting.Stage.LOGGING_IN)));
+        events.emit(new ClientEvent.Connecting(where, ClientEvent.Connecting.Stage.CATCHING_UP));
         synchronized (this) {
             conn = new ConnState.Connecting(first);
             first.start(); // only now: what it reads must find it installed as the current session

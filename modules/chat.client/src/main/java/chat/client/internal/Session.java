@@ -81,6 +81,12 @@ final class Session {
     /** Connects and runs the handshake; the session then reads until it is closed. */
     static Session open(ClientOptions options, IdentityKeys me, Principal server, MessageCodec codec, Listener listener)
             throws LoginException {
+        return open(options, me, server, codec, listener, () -> { });
+    }
+
+    /** As {@link #open}, calling {@code connected} once the connection is up, before the handshake. */
+    static Session open(ClientOptions options, IdentityKeys me, Principal server, MessageCodec codec, Listener listener,
+                        Runnable connected) throws LoginException {
         String where = options.server().getHostString() + ":" + options.server().getPort();
         Socket socket = new Socket();
         try {
@@ -94,6 +100,7 @@ final class Session {
             closeQuietly(socket);
             throw new LoginException(LoginException.Reason.UNREACHABLE, "cannot reach the server at " + where + ": " + e, e);
         }
+        connected.run();
         try {
             socket.setSoTimeout((int) options.loginTimeout().toMillis());
             FrameReader reader = new FrameReader(socket.getInputStream(), options.maxFrameBytes());

@@ -137,6 +137,14 @@ final class ChatView {
                 unseenAlarms++;
                 refresh();
             }
+            case ClientEvent.Connecting c -> {
+                // the login screen said "connecting to"; what follows shows a slow or silent server as such
+                switch (c.stage()) {
+                    case CONNECTING -> { }
+                    case LOGGING_IN -> screen.show(format.hint("Connected; waiting for the server to accept the login..."));
+                    case CATCHING_UP -> screen.show(format.hint("Logged in; catching up..."));
+                }
+            }
             case ClientEvent.Disconnected d -> {
                 boolean wasOnline = connection instanceof StatusLine.Connection.Online;
                 connection = new StatusLine.Connection.Offline(d.reason(), clock.instant().plus(d.retryIn()));

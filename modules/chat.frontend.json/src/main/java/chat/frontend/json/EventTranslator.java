@@ -40,6 +40,12 @@ final class EventTranslator {
             case ClientEvent.DirectoryChanged d -> out.write(ObjectBuilder.create().put("event", "directory")
                     .put("version", d.version()).put("added", strings(d.added())).put("revoked", strings(d.revoked())),
                     null);
+            case ClientEvent.Connecting c -> out.write(ObjectBuilder.create().put("event", "connection")
+                    .put("state", switch (c.stage()) {
+                        case CONNECTING -> "connecting";
+                        case LOGGING_IN -> "loggingIn";
+                        case CATCHING_UP -> "catchingUp";
+                    }).put("server", c.server()), null);
             case ClientEvent.Disconnected d -> out.write(ObjectBuilder.create().put("event", "disconnected")
                     .put("reason", d.reason()).put("retryInMs", d.retryIn().toMillis()), null);
             case ClientEvent.Reconnected r -> out.write(ObjectBuilder.create().put("event", "reconnected"), null);

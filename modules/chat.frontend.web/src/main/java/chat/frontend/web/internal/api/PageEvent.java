@@ -66,6 +66,11 @@ public sealed interface PageEvent {
             case ClientEvent.Rotated r -> new Rotated(r.channel(), r.by(), r.epoch(), r.seq(), r.timestamp().toString());
             case ClientEvent.DirectoryChanged d -> new Directory(d.version(), d.added(), d.revoked());
             case ClientEvent.AlarmRaised a -> new AlarmRaised(Views.AlarmView.of(a.alarm()));
+            case ClientEvent.Connecting c -> new Notice("connection", switch (c.stage()) {
+                case CONNECTING -> "connecting to " + c.server();
+                case LOGGING_IN -> "connected to " + c.server() + "; logging in";
+                case CATCHING_UP -> "logged in; catching up";
+            });
             case ClientEvent.Disconnected d -> new Disconnected(d.reason(), d.retryIn().toMillis());
             case ClientEvent.Reconnected r -> new Reconnected();
             case ClientEvent.ConnectionFailed f -> new ConnectionFailed(f.reason());
