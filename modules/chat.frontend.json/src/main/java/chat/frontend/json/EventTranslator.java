@@ -6,11 +6,16 @@ import chat.protocol.json.JsonException;
 import chat.protocol.json.JsonParser;
 import chat.protocol.json.JsonValue;
 import chat.protocol.json.ObjectBuilder;
+import java.io.Flushable;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
-/** Turns client events into JSON lines (docs/frontends.md lists them). */
-final class EventTranslator {
+/**
+ * Turns client events into JSON lines (docs/frontends.md lists them); flushed by the
+ * client when no further event waits (see {@link EventWriter}).
+ */
+final class EventTranslator implements Consumer<ClientEvent>, Flushable {
 
     private final EventWriter out;
     /** Completed when the client gives up connecting (connectionFailed): nothing pending will be acknowledged. */
@@ -20,7 +25,14 @@ final class EventTranslator {
         this.out = out;
     }
 
-    void accept(ClientEvent event) {
+    @Override
+    public void flush() {
+        out.flush();
+    }
+
+    @Override
+    public void accept(ClientEvent event) {
+        out.onEventThread();
         switch (event) {
             case ClientEvent.Ready r -> out.write(ObjectBuilder.create().put("event", "ready").put("user", r.user()), null);
             case ClientEvent.MessageReceived m -> out.write(ObjectBuilder.create().put("event", "message")

@@ -68,13 +68,14 @@ public final class JsonFrontend implements Frontend {
             stderr.println("chat: the json frontend needs the password in CHAT_PASSWORD or --password-file FILE");
             return ExitStatus.USAGE;
         }
-        EventWriter out = new EventWriter(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-                StandardCharsets.UTF_8));
+        EventWriter out = new EventWriter(new PrintStream(new java.io.BufferedOutputStream(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8));
         EventTranslator events = new EventTranslator(out);
         ChatClient client;
         try {
-            client = context.login(password, events::accept);
+            client = context.login(password, events);
         } catch (LoginException e) {
+            out.flush(); // events of the attempt (a repaired state) before the reason
             stderr.println("chat: login failed: " + e.getMessage());
             return ExitStatus.of(e);
         } finally {
@@ -119,6 +120,8 @@ public final class JsonFrontend implements Frontend {
                 return ExitStatus.FAILURE;
             }
             return ExitStatus.OK;
+        } finally {
+            out.flush(); // after the client closed: its last events are written
         }
     }
 }
