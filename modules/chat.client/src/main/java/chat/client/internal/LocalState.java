@@ -51,6 +51,7 @@ final class LocalState implements AutoCloseable {
     private final Map<String, ChannelArchive> archives = new LinkedHashMap<>();
     /** Entries between two snapshots of a channel: what a start after a crash re-reads at most (plus what came since). */
     static final int SNAPSHOT_EVERY = 4096;
+    /** The commands found in the outbox at start, in order (the {@link Outbox} keeps them from then on). */
     final List<PendingOp> pending = new ArrayList<>();
     private SealedLog outbox;
     private SealedLog meta;

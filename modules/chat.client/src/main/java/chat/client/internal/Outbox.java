@@ -13,8 +13,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * The commands given and not yet answered: the {@link PendingOp}s of {@link LocalState}
- * (durable in its outbox log) with the futures and tags of this run. Each op ends exactly
+ * The commands given and not yet answered: {@link PendingOp}s, durable in {@link LocalState}'s
+ * outbox log (those found there at start first) with the futures and tags of this run. Each op ends exactly
  * once, in {@link #settle}: acknowledged (its echo arrived, or the replay shows it
  * accepted) or failed (refused). An op whose userSeq was taken is {@link #replace}d by the
  * same command signed again, keeping its future and tag; a held op (see
@@ -35,10 +35,20 @@ final class Outbox {
     private final Map<Long, CompletableFuture<Long>> futures = new HashMap<>();
     private final Map<Long, String> tags = new HashMap<>();
     private final OutboxCommitter committer;
+    /**
+     * The ops in the order given, by slot (a replaced op keeps its slot), and each op's slot
+     * by identity: a bot's outbox holds thousands, and an op ends or is re-signed in O(log n).
+     * Starts as the ops {@link LocalState} loaded.
+     */
+    private final java.util.TreeMap<Long, PendingOp> ordered = new java.util.TreeMap<>();
+    private final Map<PendingOp, Long> slots = new java.util.IdentityHashMap<>();
+    private long nextSlot;
+    /** The signed ops' entries by userSeq, for the verification pool, which reads it without the monitor. */
+    private final Map<Long, byte[]> signed = new java.util.concurrent.ConcurrentHashMap<>();
     /** Held ops in the outbox: none (the usual case) spares a walk through it after every entry. */
     private int held;
-    /** Creates, invites and rotations in the outbox per channel: none spares a walk through it per command. */
-    private final Map<String, Integer> barriers = new HashMap<>();
+    /** Where the creates, invites and rotations of each channel are in the outbox: found in O(log n), not by a walk. */
+    private final Map<String, java.util.TreeSet<Long>> barriers = new HashMap<>(); // their slots
     /** Rotations in the outbox per channel. */
     private final Map<String, Integer> rotations = new HashMap<>();
     /**
@@ -57,7 +67,7 @@ final class Outbox {
                 CommandException.local("cannot queue the message in the local state: " + e.getMessage())));
         for (PendingOp op : state.pending) {
             futures.put(op.userSeq(), new CompletableFuture<>()); // restored from disk: nobody waits on it
-            count(op, 1);
+            enter(op, nextSlot++);
         }
     }
 
@@ -76,6 +86,14 @@ final class Outbox {
         return !committer.waits(op);
     }
 
+    /**
+     * The entry this device signed with {@code userSeq} and has not seen acknowledged, or
+     * null: safe without the monitor.
+     */
+    byte[] signedEntry(long userSeq) {
+        return signed.get(userSeq);
+    }
+
     /** Whether any op is held (waits to be signed). */
     boolean anyHeld() {
         return held > 0;
@@ -88,13 +106,44 @@ final class Outbox {
         }
     }
 
+    /** Puts {@code op} in the outbox at {@code slot}. */
+    private void enter(PendingOp op, long slot) {
+        if (!op.held()) {
+            signed.put(op.userSeq(), op.message());
+        }
+        ordered.put(slot, op);
+        slots.put(op, slot);
+        if (op.isBarrier()) {
+            barriers.computeIfAbsent(op.channel(), c -> new java.util.TreeSet<>()).add(slot);
+        }
+        count(op, 1);
+    }
+
+    /** Takes {@code op} out of the outbox; returns its slot, or -1 if it was not there. */
+    private long leave(PendingOp op) {
+        Long slot = slots.remove(op);
+        if (slot == null) {
+            return -1;
+        }
+        ordered.remove(slot);
+        if (!op.held()) {
+            signed.remove(op.userSeq(), op.message());
+        }
+        if (op.isBarrier()) {
+            java.util.TreeSet<Long> channel = barriers.get(op.channel());
+            channel.remove(slot);
+            if (channel.isEmpty()) {
+                barriers.remove(op.channel());
+            }
+        }
+        count(op, -1);
+        return slot;
+    }
+
     /** Keeps the counts and the index up to date as {@code op} enters (+1) or leaves (-1) the outbox. */
     private void count(PendingOp op, int delta) {
         if (op.held()) {
             held += delta;
-        }
-        if (op.isBarrier()) {
-            barriers.merge(op.channel(), delta, Integer::sum);
         }
         if (op.kind() == PendingOp.Kind.ROTATE) {
             rotations.merge(op.channel(), delta, Integer::sum);
@@ -108,7 +157,7 @@ final class Outbox {
 
     /** Whether a command on {@code channel} given now must wait: a create, invite or rotation of it is in the outbox. */
     boolean waitsFor(String channel) {
-        return barriers.getOrDefault(channel, 0) > 0;
+        return barriers.containsKey(channel);
     }
 
     /** Whether a rotation of {@code channel} is in the outbox. */
@@ -121,30 +170,24 @@ final class Outbox {
         this.onSettled = listener;
     }
 
-    /** The create or invite of {@code op}'s channel given before {@code op} and still in the outbox, or null. */
+    /** The create, invite or rotation of {@code op}'s channel given before {@code op} and still in the outbox, or null. */
     PendingOp barrierBefore(PendingOp op) {
-        PendingOp barrier = null;
-        for (PendingOp earlier : state.pending) {
-            if (earlier == op) {
-                return barrier;
-            }
-            if (earlier.isBarrier() && earlier.channel().equals(op.channel())) {
-                barrier = earlier;
-            }
-        }
-        return barrier;
+        Long slot = slots.get(op);
+        java.util.TreeSet<Long> channel = barriers.get(op.channel());
+        Long before = slot == null || channel == null ? null : channel.lower(slot);
+        return before == null ? null : ordered.get(before);
     }
 
     List<PendingOp> ops() {
-        return List.copyOf(state.pending);
+        return List.copyOf(ordered.values());
     }
 
     int size() {
-        return state.pending.size();
+        return ordered.size();
     }
 
     boolean isEmpty() {
-        return state.pending.isEmpty();
+        return ordered.isEmpty();
     }
 
     /**
@@ -153,8 +196,7 @@ final class Outbox {
      */
     CompletableFuture<Long> add(PendingOp op, String tag) throws IOException {
         long upTo = state.putPending(op, null);
-        state.pending.add(op);
-        count(op, 1);
+        enter(op, nextSlot++);
         CompletableFuture<Long> future = new CompletableFuture<>();
         futures.put(op.userSeq(), future);
         if (tag != null) {
@@ -200,10 +242,8 @@ final class Outbox {
     /** Puts {@code again} (the same command with a new userSeq) in the place of {@code op}. */
     void replace(PendingOp op, PendingOp again) throws IOException {
         long upTo = state.putPending(again, op.userSeq());
-        state.pending.set(state.pending.indexOf(op), again);
+        enter(again, leave(op));
         committer.forget(op);
-        count(op, -1);
-        count(again, 1);
         if (!again.held()) {
             committer.stage(again, upTo);
         }
@@ -218,11 +258,10 @@ final class Outbox {
     }
 
     private void settle(PendingOp op, CommandException why, Consumer<CompletableFuture<Long>> outcome) {
-        if (op == null || !state.pending.remove(op)) {
+        if (op == null || leave(op) < 0) {
             return;
         }
         committer.forget(op);
-        count(op, -1);
         try {
             state.donePending(op.userSeq());
         } catch (IOException e) {

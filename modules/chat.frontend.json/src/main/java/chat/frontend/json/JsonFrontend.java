@@ -34,7 +34,7 @@ public final class JsonFrontend implements Frontend {
             LineInput.Line line;
             while ((line = in.next()) != null) {
                 lines.add(Optional.of(line));
-                if (line instanceof LineInput.Line.Text t && CommandLine.isQuit(t.text())) {
+                if (line instanceof LineInput.Line.Text t && t.text().contains("quit") && CommandLine.isQuit(t.text())) {
                     break;
                 }
             }

@@ -25,6 +25,10 @@ final class LineInput {
     private final Reader in;
     private final int max;
     private final StringBuilder line = new StringBuilder();
+    /** Read ahead of the current line (the reader is read in blocks, not a call per character). */
+    private final char[] buffer = new char[8192];
+    private int pos;
+    private int end;
 
     LineInput(Reader in, int max) {
         this.in = in;
@@ -35,22 +39,41 @@ final class LineInput {
     Line next() throws IOException {
         line.setLength(0);
         long length = 0;
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            length++;
-            if (length <= max) {
-                line.append((char) c);
+        boolean newline = false;
+        while (!newline) {
+            if (pos == end) {
+                int n = in.read(buffer, 0, buffer.length);
+                if (n <= 0) {
+                    break;
+                }
+                pos = 0;
+                end = n;
+            }
+            int from = pos;
+            while (pos < end && buffer[pos] != '\n') {
+                pos++;
+            }
+            int chunk = pos - from;
+            if (length + chunk <= max) {
+                line.append(buffer, from, chunk);
+            } else if (length < max) {
+                line.append(buffer, from, (int) (max - length));
+            }
+            length += chunk;
+            if (pos < end) {
+                pos++; // the newline
+                newline = true;
             }
         }
-        if (c == -1 && length == 0) {
+        if (!newline && length == 0) {
             return null;
         }
         if (length > max) {
             return new Line.TooLong(length);
         }
-        int end = line.length();
-        if (end > 0 && line.charAt(end - 1) == '\r') {
-            line.setLength(end - 1);
+        int last = line.length();
+        if (last > 0 && line.charAt(last - 1) == '\r') {
+            line.setLength(last - 1);
         }
         return new Line.Text(line.toString());
     }

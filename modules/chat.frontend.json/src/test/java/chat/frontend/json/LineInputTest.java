@@ -33,4 +33,20 @@ class LineInputTest {
         assertThat(in.next()).isEqualTo(new LineInput.Line.Text("z".repeat(10)));
         assertThat(in.next()).isNull();
     }
+
+    @Test
+    void linesSpanningTheReadBlocksComeWholeAndInOrder() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            text.append("line ").append(i).append(" ").append("x".repeat(i % 37)).append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        text.append("x".repeat(20_000)).append("\nafter\n");
+        LineInput in = new LineInput(new StringReader(text.toString()), 10_000);
+        for (int i = 0; i < 5000; i++) {
+            assertThat(in.next()).isEqualTo(new LineInput.Line.Text("line " + i + " " + "x".repeat(i % 37)));
+        }
+        assertThat(in.next()).isEqualTo(new LineInput.Line.TooLong(20_000));
+        assertThat(in.next()).isEqualTo(new LineInput.Line.Text("after"));
+        assertThat(in.next()).isNull();
+    }
 }
