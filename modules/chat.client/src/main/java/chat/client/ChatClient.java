@@ -30,6 +30,10 @@ public interface ChatClient extends AutoCloseable {
      * Unlocks the user's key with {@code password}, opens this device's state, connects,
      * authenticates, resumes from what this device already holds and waits for the
      * replay. Returns once ready; events for entries new to this device have been emitted.
+     * Events reach {@code listener} on one thread, in order; if it is also a
+     * {@link java.io.Flushable}, its {@code flush} runs on that thread whenever no further
+     * event waits, so that a frontend may buffer what it writes per event (a replay of
+     * thousands of entries) and write it out then.
      */
     static ChatClient login(UserBundle bundle, char[] password, ClientOptions options, Consumer<ClientEvent> listener)
             throws LoginException {

@@ -251,6 +251,57 @@ class ClientE2ETest {
         }
     }
 
+    /**
+     * A bot pipes 5,000 sends and is killed (SIGKILL) while its outbox group-commits them:
+     * after a restart, every send it got "ok" for is in the channel exactly once, nothing
+     * is there twice, and the messages are in the order given (the outbox sends a command
+     * only once its record is durable, in userSeq order).
+     */
+    @Test
+    void aBotKilledDuringItsGroupCommitsLosesNothingAcknowledgedRepeatsNothingAndKeepsItsOrder() {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob")) {
+            f.startServer();
+            ClientProcess alice = f.client("alice");
+            aliceCreatesGeneralWithBob(alice, null);
+            int n = 5000;
+            StringBuilder commands = new StringBuilder();
+            for (int i = 1; i <= n; i++) {
+                commands.append("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"bot ").append(i)
+                        .append("\",\"id\":").append(i).append("}\n");
+            }
+            alice.send(commands.toString().stripTrailing());
+            alice.await("the 200th acknowledgement", e -> "ok".equals(e.type())
+                    && e.get("id") instanceof chat.protocol.json.JsonValue.JsonNumber id && id.value() >= 200);
+            alice.kill();
+            java.util.Set<Long> acknowledged = new java.util.HashSet<>();
+            for (ClientProcess.Event ok : alice.events(event("ok"))) {
+                if (ok.get("id") instanceof chat.protocol.json.JsonValue.JsonNumber id) {
+                    acknowledged.add(id.value());
+                }
+            }
+            assertThat(acknowledged).as("killed in mid-stream").hasSizeBetween(200, n - 1);
+
+            ClientProcess again = f.client("alice"); // sends what its outbox holds, then quits when all is answered
+            assertThat(again.quit()).as(again.describe()).isZero();
+            ClientProcess bob = f.client("bob");
+            ClientProcess.Event history = bob.call("h", "{\"cmd\":\"history\",\"channel\":\"general\",\"limit\":0}");
+            assertThat(bob.quit()).isZero();
+            List<Long> texts = new ArrayList<>();
+            if (history.get("entries") instanceof chat.protocol.json.JsonValue.JsonArray entries) {
+                for (chat.protocol.json.JsonValue entry : entries.elements()) {
+                    if (((chat.protocol.json.JsonValue.JsonObject) entry).fields().get("text")
+                            instanceof chat.protocol.json.JsonValue.JsonString text && text.value().startsWith("bot ")) {
+                        texts.add(Long.parseLong(text.value().substring(4)));
+                    }
+                }
+            }
+            assertThat(texts).as("nothing twice").doesNotHaveDuplicates();
+            assertThat(texts).as("every acknowledged send").containsAll(acknowledged);
+            assertThat(texts).as("in the order given").isSorted();
+            assertNoAlarms(again, bob);
+        }
+    }
+
     @Test
     void twoClientsOfTheSameUserBothReceiveEverything() {
         try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob")) {

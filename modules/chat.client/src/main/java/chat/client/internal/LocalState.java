@@ -51,6 +51,7 @@ final class LocalState implements AutoCloseable {
     private final Map<String, ChannelArchive> archives = new LinkedHashMap<>();
     /** Entries between two snapshots of a channel: what a start after a crash re-reads at most (plus what came since). */
     static final int SNAPSHOT_EVERY = 4096;
+    /** The commands found in the outbox at start, in order (the {@link Outbox} keeps them from then on). */
     final List<PendingOp> pending = new ArrayList<>();
     private SealedLog outbox;
     private SealedLog meta;
@@ -192,7 +193,7 @@ final class LocalState implements AutoCloseable {
             compacted.add(opRecord(op, null));
         }
         SealedLog.rewrite(outboxFile, "outbox", key, compacted);
-        outbox = SealedLog.open(outboxFile, "outbox", key, new ArrayList<>());
+        outbox = SealedLog.openBuffered(outboxFile, "outbox", key, new ArrayList<>());
     }
 
     /**
@@ -376,12 +377,36 @@ final class LocalState implements AutoCloseable {
         archive.writeSnapshot(ledger.lastSeq(), ledger.snapshot());
     }
 
-    /** Adds a command to the outbox, durably, before it is sent. */
-    void putPending(PendingOp op, Long replaces) throws IOException {
+    /**
+     * Adds a command to the outbox, not yet durably: it is durable once {@link #forceOutbox}
+     * has run after a {@link #flushOutbox} that returned at least the number returned here
+     * (the count of outbox records up to and including this one; 0 if nothing is stored).
+     */
+    long putPending(PendingOp op, Long replaces) throws IOException {
         lastUserSeq = Math.max(lastUserSeq, op.userSeq());
+        if (!persistent) {
+            return 0;
+        }
+        outbox.append(opRecord(op, replaces));
+        return outbox.count();
+    }
+
+    /** Writes the outbox's buffered records to the file; returns how many records it holds. */
+    long flushOutbox() throws IOException {
+        if (!persistent) {
+            return 0;
+        }
+        outbox.flush();
+        return outbox.count();
+    }
+
+    /**
+     * Makes what {@link #flushOutbox} wrote durable. Unlike everything else here, called
+     * without the owner's monitor (see {@link OutboxCommitter}).
+     */
+    void forceOutbox() throws IOException {
         if (persistent) {
-            outbox.append(opRecord(op, replaces));
-            outbox.sync();
+            outbox.force();
         }
     }
 

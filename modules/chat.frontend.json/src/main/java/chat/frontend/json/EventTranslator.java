@@ -6,11 +6,16 @@ import chat.protocol.json.JsonException;
 import chat.protocol.json.JsonParser;
 import chat.protocol.json.JsonValue;
 import chat.protocol.json.ObjectBuilder;
+import java.io.Flushable;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
-/** Turns client events into JSON lines (docs/frontends.md lists them). */
-final class EventTranslator {
+/**
+ * Turns client events into JSON lines (docs/frontends.md lists them); flushed by the
+ * client when no further event waits (see {@link EventWriter}).
+ */
+final class EventTranslator implements Consumer<ClientEvent>, Flushable {
 
     private final EventWriter out;
     /** Completed when the client gives up connecting (connectionFailed): nothing pending will be acknowledged. */
@@ -20,7 +25,14 @@ final class EventTranslator {
         this.out = out;
     }
 
-    void accept(ClientEvent event) {
+    @Override
+    public void flush() {
+        out.flush();
+    }
+
+    @Override
+    public void accept(ClientEvent event) {
+        out.onEventThread();
         switch (event) {
             case ClientEvent.Ready r -> out.write(ObjectBuilder.create().put("event", "ready").put("user", r.user()), null);
             case ClientEvent.MessageReceived m -> out.write(ObjectBuilder.create().put("event", "message")
@@ -69,10 +81,27 @@ final class EventTranslator {
                 .put("kind", a.kind().name().toLowerCase(java.util.Locale.ROOT)).put("message", a.detail());
     }
 
+    /** Up to 15 digits, no sign or leading zero: canonical JSON for a number that a long holds exactly. */
+    private static boolean isPlainInteger(String tag) {
+        int n = tag.length();
+        if (n == 0 || n > 15 || (tag.charAt(0) == '0' && n > 1)) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (tag.charAt(i) < '0' || tag.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A tag is the command's id as canonical JSON text; this turns it back into the value. */
     static JsonValue id(String tag) {
         if (tag == null) {
             return null;
+        }
+        if (isPlainInteger(tag)) {
+            return new JsonValue.JsonNumber(Long.parseLong(tag)); // a bot's usual id: spares a parse per event
         }
         try {
             return JsonParser.withDefaults().parseObject(("{\"id\":" + tag + "}").getBytes(StandardCharsets.UTF_8))

@@ -26,12 +26,12 @@ public final class JsonFrontend implements Frontend {
 
     /** Reads lines into {@code lines}; an empty element marks the end. Completes {@code stopping} at quit or end of input. */
     private static void readInput(BlockingQueue<Optional<LineInput.Line>> lines, CompletableFuture<Void> stopping) {
-        LineInput in = new LineInput(new java.io.BufferedInputStream(System.in), LineInput.MAX_BYTES);
+        LineInput in = new LineInput(System.in, LineInput.MAX_BYTES);
         try {
             LineInput.Line line;
             while ((line = in.next()) != null) {
                 lines.add(Optional.of(line));
-                if (line instanceof LineInput.Line.Text t && CommandLine.isQuit(t.text())) {
+                if (line instanceof LineInput.Line.Text t && t.text().contains("quit") && CommandLine.isQuit(t.text())) {
                     break;
                 }
             }
@@ -65,13 +65,14 @@ public final class JsonFrontend implements Frontend {
             stderr.println("chat: the json frontend needs the password in CHAT_PASSWORD or --password-file FILE");
             return ExitStatus.USAGE;
         }
-        EventWriter out = new EventWriter(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-                StandardCharsets.UTF_8));
+        EventWriter out = new EventWriter(new PrintStream(new java.io.BufferedOutputStream(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8));
         EventTranslator events = new EventTranslator(out);
         ChatClient client;
         try {
-            client = context.login(password, events::accept);
+            client = context.login(password, events);
         } catch (LoginException e) {
+            out.flush(); // events of the attempt (a repaired state) before the reason
             stderr.println("chat: login failed: " + e.getMessage());
             return ExitStatus.of(e);
         } finally {
@@ -120,6 +121,8 @@ public final class JsonFrontend implements Frontend {
                 return ExitStatus.FAILURE;
             }
             return ExitStatus.OK;
+        } finally {
+            out.flush(); // after the client closed: its last events are written
         }
     }
 }

@@ -38,10 +38,14 @@ final class LineInput {
     private final InputStream in;
     private final int max;
     private byte[] line = new byte[256];
+    /** Read ahead of the current line: the stream is read in blocks, not a call per byte. */
+    private final byte[] buffer = new byte[8192];
+    private int pos;
+    private int end;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
-    /** {@code in} is read a byte at a time: give a buffered stream. */
+    /** {@code in} is read in blocks of 8 KiB; it need not be buffered. */
     LineInput(InputStream in, int max) {
         this.in = in;
         this.max = max;
@@ -51,17 +55,36 @@ final class LineInput {
     Line next() throws IOException {
         int size = 0;
         long length = 0;
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            length++;
-            if (length <= max) {
-                if (size == line.length) {
-                    line = Arrays.copyOf(line, Math.min(max, size * 2));
+        boolean newline = false;
+        while (!newline) {
+            if (pos == end) {
+                int n = in.read(buffer, 0, buffer.length);
+                if (n <= 0) {
+                    break;
                 }
-                line[size++] = (byte) c;
+                pos = 0;
+                end = n;
+            }
+            int from = pos;
+            while (pos < end && buffer[pos] != '\n') {
+                pos++;
+            }
+            int chunk = pos - from;
+            int keep = (int) Math.max(0, Math.min(chunk, max - length)); // past the bound only counted
+            if (keep > 0) {
+                if (size + keep > line.length) {
+                    line = Arrays.copyOf(line, Math.min(max, Math.max(size + keep, line.length * 2)));
+                }
+                System.arraycopy(buffer, from, line, size, keep);
+                size += keep;
+            }
+            length += chunk;
+            if (pos < end) {
+                pos++; // the newline
+                newline = true;
             }
         }
-        if (c == -1 && length == 0) {
+        if (!newline && length == 0) {
             return null;
         }
         if (length > max) {

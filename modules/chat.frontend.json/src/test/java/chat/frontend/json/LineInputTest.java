@@ -65,4 +65,21 @@ class LineInputTest {
         assertThat(in.next()).isEqualTo(new LineInput.Line.Text("ok"));
         assertThat(in.next()).isNull();
     }
+
+    @Test
+    void linesSpanningTheReadBlocksComeWholeAndInOrder() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            text.append("line ").append(i).append(" ").append("x".repeat(i % 37)).append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        text.append("x".repeat(20_000)).append("\nafter\n");
+        LineInput in = new LineInput(new java.io.ByteArrayInputStream(
+                text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)), 10_000);
+        for (int i = 0; i < 5000; i++) {
+            assertThat(in.next()).isEqualTo(new LineInput.Line.Text("line " + i + " " + "x".repeat(i % 37)));
+        }
+        assertThat(in.next()).isEqualTo(new LineInput.Line.TooLong(20_000));
+        assertThat(in.next()).isEqualTo(new LineInput.Line.Text("after"));
+        assertThat(in.next()).isNull();
+    }
 }

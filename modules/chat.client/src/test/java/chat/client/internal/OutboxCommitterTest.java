@@ -1,0 +1,142 @@
+package chat.client.internal;
+
+import static chat.client.internal.TestChannel.BOB;
+import static chat.client.internal.TestChannel.DIRECTORY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.client.CommandException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The outbox's group commit: a command is handed out to be sent only once its record is in
+ * outbox.log (so a crash after the send finds it there: nothing acknowledged is lost, and
+ * nothing is signed twice), in the order given, once each, with fewer fsyncs than commands.
+ */
+class OutboxCommitterTest {
+
+    @TempDir
+    Path bundle;
+
+    @TempDir
+    Path crashes;
+
+    private final Object monitor = new Object();
+
+    private static PendingOp op(long userSeq) {
+        return new PendingOp(PendingOp.Kind.SEND, "general", "message " + userSeq, null, userSeq,
+                ("{\"signed\":" + userSeq + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What a crash right now would leave: a copy of the state folder, opened as the next start would. */
+    private List<Long> pendingAfterACrashNow(int n) throws IOException {
+        Path copy = crashes.resolve("crash" + n);
+        Path from = bundle.resolve("state");
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.sorted(Comparator.naturalOrder()).toList()) {
+                Path to = copy.resolve("state").resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else if (!f.getFileName().toString().equals("LOCK")) {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        try (LocalState reopened = LocalState.open(copy, BOB, DIRECTORY)) {
+            return reopened.pending.stream().map(PendingOp::userSeq).toList();
+        }
+    }
+
+    @Test
+    void commandsAreReleasedOnceEachInOrderOnlyWhenRecordedAndInFewerFsyncsThanCommands() throws Exception {
+        int n = 2000;
+        List<Long> released = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY);
+             EventDispatcher events = new EventDispatcher(e -> { })) {
+            Outbox[] box = new Outbox[1];
+            box[0] = new Outbox(state, events, monitor, op -> {
+                released.add(op.userSeq());
+                if (op.userSeq() % 250 == 0) { // a crash just after this one was sent: it is on file
+                    try {
+                        if (!pendingAfterACrashNow(released.size()).contains(op.userSeq())) {
+                            problems.add(op.userSeq() + " was released before its record was written");
+                        }
+                    } catch (IOException e) {
+                        problems.add(e.toString());
+                    }
+                }
+            });
+            Outbox outbox = box[0];
+            outbox.start();
+            try {
+                for (long userSeq = 1; userSeq <= n; userSeq++) {
+                    synchronized (monitor) {
+                        outbox.add(op(userSeq), null);
+                    }
+                }
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                synchronized (monitor) {
+                    while (released.size() < n && System.nanoTime() < deadline) {
+                        monitor.wait(100);
+                    }
+                }
+                synchronized (monitor) {
+                    assertThat(problems).isEmpty();
+                    assertThat(released).hasSize(n);
+                    for (int i = 0; i < n; i++) {
+                        assertThat(released.get(i)).as("released in the order given").isEqualTo(i + 1L);
+                    }
+                    assertThat(outbox.commits()).as("one fsync covers the commands queued meanwhile")
+                            .isLessThan(n / 2);
+                }
+            } finally {
+                outbox.close();
+            }
+        }
+    }
+
+    @Test
+    void aCommandThatEndsBeforeItsFsyncIsNeverSentAndAReplacedOneGoesOutOnlyInItsNewForm() throws Exception {
+        List<Long> released = new ArrayList<>();
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY);
+             EventDispatcher events = new EventDispatcher(e -> { })) {
+            Outbox outbox = new Outbox(state, events, monitor, op -> released.add(op.userSeq()));
+            CompletableFuture<Long> refused;
+            synchronized (monitor) {
+                // not started yet: nothing is durable, so nothing may leave
+                refused = outbox.add(op(1), "a");
+                PendingOp second = op(2);
+                outbox.add(second, "b");
+                outbox.add(op(3), "c");
+                outbox.fail(outbox.withUserSeq(1), CommandException.local("refused"));
+                outbox.replace(second, second.resigned(4, "{\"signed\":4}".getBytes(StandardCharsets.UTF_8)));
+                assertThat(released).isEmpty();
+                assertThat(outbox.durable(outbox.withUserSeq(3))).isFalse();
+            }
+            outbox.start();
+            try {
+                synchronized (monitor) {
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (released.size() < 2 && System.nanoTime() < deadline) {
+                        monitor.wait(100);
+                    }
+                    assertThat(released).containsExactly(3L, 4L); // in the order of their records, which is their userSeqs'.
+                    assertThat(outbox.durable(outbox.withUserSeq(3))).isTrue();
+                }
+                assertThat(refused).isCompletedExceptionally();
+            } finally {
+                outbox.close();
+            }
+        }
+    }
+}
