@@ -119,7 +119,9 @@ final class ClientProcess implements AutoCloseable {
     }
 
     private void readLoop() {
-        JsonParser parser = JsonParser.withDefaults();
+        // A frontend's output is not a protocol frame: a history of a long channel is one line
+        // with more entries than a frame may hold (the protocol's limit is 4,096 per array).
+        JsonParser parser = new JsonParser(new chat.protocol.json.JsonLimits(16, 64 << 20, 4096, 1 << 22, 1 << 24));
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
