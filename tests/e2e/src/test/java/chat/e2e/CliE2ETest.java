@@ -235,7 +235,14 @@ class CliE2ETest {
         tmux.resize(100, 30);
         bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"bigger now\"}");
         tmux.await("<bob> bigger now");
-        assertThat(tmux.screen().get(29)).startsWith(" alice | #general");
+        // the status bar is drawn after the line that arrived; give a busy machine a moment
+        long until = System.nanoTime() + 10_000_000_000L;
+        List<String> grown = tmux.screen();
+        while (!grown.get(29).startsWith(" alice | #general") && System.nanoTime() < until) {
+            Thread.sleep(100);
+            grown = tmux.screen();
+        }
+        assertThat(grown.get(29)).as(String.join("\n", grown)).startsWith(" alice | #general");
     }
 
     private static int indexOf(List<String> screen, String fragment) {
