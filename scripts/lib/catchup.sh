@@ -9,15 +9,8 @@ n="${1:-10000}"
 root=$(cd "$(dirname "$0")/../.." && pwd -P)
 chat="$root/dist/chat/bin/chat"
 work=$(mktemp -d /tmp/chat-catchup.XXXXXX)
-trap 'kill "${server_pid:-}" 2>/dev/null || true' EXIT
-printf 'alice:pa\nbob:pb\nbob2:pc\n' | "$chat" generate --dir "$work/keys" --users-file - >/dev/null 2>&1
-"$chat" server --dir "$work/keys/server" --listen 127.0.0.1:0 --data "$work/data" --max-rate 0 >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-    port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\).*/\1/p' "$work/server.log" | head -1)
-    [ -n "$port" ] && break
-    sleep 0.1
-done
+. "$root/scripts/lib/bench-server.sh"
+bench_server "$work" $'alice:pa\nbob:pb\nbob2:pc\n'
 server="127.0.0.1:$port"
 client() { # user password json-lines-file
     CHAT_PASSWORD="$2" "$chat" client --dir "$work/keys/users/$1" --server "$server" --frontend json <"$3"
