@@ -78,11 +78,7 @@ class StorageQuotaTest {
         start(new Quotas(20_000, 0, 0));
         TestClient alice = login("alice");
         TestClient bob = login("bob");
-        alice.create("room");
-        alice.invite("room", "bob");
-        alice.awaitSeq("room", 2);
-        bob.awaitSeq("room", 2);
-        drain(alice);
+        room(alice, bob);
         int stored = fill(alice, "room");
         assertThat(stored).as("about 20,000 bytes of 2 KB messages").isBetween(5, 9);
         Comms bobs = bob.say("room", "bob is not limited by alice's quota");
@@ -116,11 +112,7 @@ class StorageQuotaTest {
         start(new Quotas(0, 25_000, 0));
         TestClient alice = login("alice");
         TestClient bob = login("bob");
-        alice.create("room");
-        alice.invite("room", "bob");
-        alice.awaitSeq("room", 2);
-        bob.awaitSeq("room", 2);
-        drain(alice);
+        room(alice, bob);
         fill(alice, "room");
         ErrorMessage refused = sayAndExpectRefusal(bob, "room", "bob too");
         assertThat(refused.message()).contains("--max-storage");
@@ -150,6 +142,15 @@ class StorageQuotaTest {
         ErrorMessage e = c.nextError(ErrorCode.STORAGE_FULL);
         assertThat(e.userSeq()).isEqualTo(m.userSeq());
         return e;
+    }
+
+    /** alice makes the channel "room" and invites bob; both have seen it, and alice's queue is empty. */
+    private static void room(TestClient alice, TestClient bob) throws Exception {
+        alice.create("room");
+        alice.invite("room", "bob");
+        alice.awaitSeq("room", 2);
+        bob.awaitSeq("room", 2);
+        drain(alice);
     }
 
     /** Drops what is queued (the echoes of the set-up) so the next event is a reply to what follows. */
