@@ -80,9 +80,8 @@ public final class Hub {
     }
 
     private byte[] storedHead(String channel, long seq) {
-        try (EntryCursor cursor = store.read(channel, seq - 1, seq)) {
-            return cursor.next().head();
-        }
+        return java.util.Objects.requireNonNull(store.headAt(channel, seq),
+                () -> "channel " + channel + " has no durable entry " + seq);
     }
 
     private long lastTimestamp(String channel, long headSeq) {
