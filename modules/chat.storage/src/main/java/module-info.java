@@ -11,4 +11,5 @@
  */
 module chat.storage {
     exports chat.storage;
+    exports chat.storage.spi;
 }

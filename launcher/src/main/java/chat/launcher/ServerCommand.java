@@ -39,6 +39,16 @@ final class ServerCommand implements Runnable {
     @Option(names = "--data", paramLabel = "DIR", description = "Where the message journal lives (default: DIR/data).")
     Path data;
 
+    @Option(names = "--store", paramLabel = "URL",
+            description = "Keep the history in PostgreSQL instead of the journal, shared by every server started with the"
+                    + " same URL: postgresql://USER@HOST:PORT/DATABASE. The password comes from PGPASSWORD or"
+                    + " --store-password-file, never from the command line. The schema is created on first start.")
+    String store;
+
+    @Option(names = "--store-password-file", paramLabel = "FILE",
+            description = "A file whose first line is the --store database password (instead of PGPASSWORD).")
+    Path storePasswordFile;
+
     @Option(names = "--max-frame-bytes", paramLabel = "N", defaultValue = "1048576",
             description = "Largest frame a client may send, in bytes: 1024 to 2097152 (2 MiB, what the journal"
                     + " stores per entry) (default: ${DEFAULT-VALUE}).")
@@ -182,12 +192,20 @@ final class ServerCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
+        if (store != null && (data != null || repairJournal)) {
+            throw CliException.usage((data != null ? "--data" : "--repair-journal")
+                    + " is for the journal; with --store the history is in the database");
+        }
+        if (store == null && storePasswordFile != null) {
+            throw CliException.usage("--store-password-file needs --store");
+        }
         ChatServer server;
         try {
             if (repairJournal) {
                 ChatServer.repairJournal(config.dataDir());
             }
-            server = ChatServer.start(config);
+            server = store == null ? ChatServer.start(config)
+                    : ChatServer.start(config, chat.server.Stores.open(store, storePassword(), storesDir()));
         } catch (ServerException e) {
             throw CliException.failure(e.getMessage());
         }
@@ -206,6 +224,30 @@ final class ServerCommand implements Runnable {
         if (failure != null) {
             throw CliException.failure("stopped after a storage failure: " + failure.getMessage());
         }
+    }
+
+    /** The database password: --store-password-file, else PGPASSWORD, else none. */
+    private char[] storePassword() {
+        if (storePasswordFile != null) {
+            try {
+                KeyFileModes.warnIfOpen(storePasswordFile, spec.commandLine().getErr(), "the database password");
+                java.util.List<String> lines = Files.readAllLines(storePasswordFile);
+                if (lines.isEmpty() || lines.getFirst().isEmpty()) {
+                    throw CliException.usage("--store-password-file " + storePasswordFile + " is empty");
+                }
+                return lines.getFirst().toCharArray();
+            } catch (java.io.IOException e) {
+                throw CliException.failure("cannot read --store-password-file " + storePasswordFile + ": " + e.getMessage());
+            }
+        }
+        String env = System.getenv("PGPASSWORD");
+        return env == null || env.isEmpty() ? null : env.toCharArray();
+    }
+
+    /** The image's lib/stores/: one folder of module jars per kind of store. */
+    private static Path storesDir() {
+        String home = System.getProperty("chat.home");
+        return home == null ? null : Path.of(home, "lib", "stores");
     }
 
     private static Duration seconds(double s) {

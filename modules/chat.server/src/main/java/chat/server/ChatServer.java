@@ -29,7 +29,7 @@ public final class ChatServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("chat.server");
 
     private final ServerContext context;
-    private final EntryStore store;
+    private final chat.storage.HistoryStore store;
     private final ServerSocket socket;
     private final Thread acceptor;
     private final Thread watcher;
@@ -37,7 +37,7 @@ public final class ChatServer implements AutoCloseable {
     private volatile Throwable failure;
     private boolean closed;
 
-    private ChatServer(ServerContext context, EntryStore store, ServerSocket socket, java.nio.file.Path directoryFile) {
+    private ChatServer(ServerContext context, chat.storage.HistoryStore store, ServerSocket socket, java.nio.file.Path directoryFile) {
         this.context = context;
         this.store = store;
         this.socket = socket;
@@ -62,17 +62,26 @@ public final class ChatServer implements AutoCloseable {
     }
 
     public static ChatServer start(ServerConfig config) throws ServerException {
-        ServerBundle bundle;
-        try {
-            bundle = ServerBundle.load(config.bundleDir());
-        } catch (IdentityFileException e) {
-            throw new ServerException("cannot load the server bundle: " + e.getMessage(), e);
-        }
         EntryStore store;
         try {
             store = EntryStore.open(StoreOptions.defaults(config.dataDir()));
         } catch (StorageException e) {
             throw new ServerException(e.getMessage(), e);
+        }
+        return start(config, store);
+    }
+
+    /**
+     * Starts on {@code store} (see {@link Stores}), which the server closes when it stops
+     * (or here, if it cannot start).
+     */
+    public static ChatServer start(ServerConfig config, chat.storage.HistoryStore store) throws ServerException {
+        ServerBundle bundle;
+        try {
+            bundle = ServerBundle.load(config.bundleDir());
+        } catch (IdentityFileException e) {
+            store.close();
+            throw new ServerException("cannot load the server bundle: " + e.getMessage(), e);
         }
         ServerSocket socket = null;
         try {
@@ -87,7 +96,7 @@ public final class ChatServer implements AutoCloseable {
             server.watcher.start();
             LOG.log(Level.INFO, "listening on {0}:{1,number,#} with {2} users (directory version {3,number,#}), data in {4}",
                     server.address().getHostString(), server.address().getPort(), bundle.directory().users().size(),
-                    bundle.log().number(), config.dataDir());
+                    bundle.log().number(), store.describe());
             return server;
         } catch (IOException | RuntimeException e) {
             store.close();

@@ -65,6 +65,20 @@ public record ChannelState(String name, long headSeq, byte[] headHash, List<Stri
         return new ChannelState(name, 1, headHash, List.of(creator), List.of(creator), 0, false, Map.of());
     }
 
+    /**
+     * The state after {@code entry}, the channel's next entry (a CREATE gives a new channel's
+     * state whatever this is): the fold every server and client computes (the store checks
+     * nothing here; the server checked the entry before accepting it).
+     */
+    public ChannelState after(StoredEntry entry) {
+        if (entry.kind() == EntryKind.CREATE) {
+            return created(entry.channel(), entry.head(), entry.actor());
+        }
+        ChannelState next = chat.storage.internal.Membership.apply(this, entry);
+        return next.headSeq() == entry.seq() ? next
+                : new ChannelState(name, entry.seq(), entry.head(), members, admins, epoch, rotationPending, departed);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ChannelState c && headSeq == c.headSeq && name.equals(c.name)

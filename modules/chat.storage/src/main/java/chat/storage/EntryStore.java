@@ -25,7 +25,7 @@ import java.util.Objects;
  *
  * <p>The on-disk format and the recovery rule are described in {@code docs/storage.md}.
  */
-public final class EntryStore implements AutoCloseable {
+public final class EntryStore implements HistoryStore {
 
     private final ChannelJournal journal;
 
@@ -63,7 +63,13 @@ public final class EntryStore implements AutoCloseable {
         ChannelJournal.open(Objects.requireNonNull(options, "options"), FileOpener.DEFAULT, true).close();
     }
 
+    @Override
+    public String describe() {
+        return journal.describe();
+    }
+
     /** The state as of open: every channel's head and members, every user's last userSeq. */
+    @Override
     public RecoveredState recoveredState() {
         return journal.recoveredState();
     }
@@ -79,6 +85,7 @@ public final class EntryStore implements AutoCloseable {
      *                                  an existing channel, or any other kind a missing one
      * @throws IllegalStateException    the store is closed
      */
+    @Override
     public void append(StoredEntry entry, AppendCallback callback) {
         Objects.requireNonNull(entry, "entry");
         Objects.requireNonNull(callback, "callback");
@@ -86,11 +93,13 @@ public final class EntryStore implements AutoCloseable {
     }
 
     /** The seq of the channel's last durable entry, 0 if it has none (or does not exist). */
+    @Override
     public long durableHead(String channel) {
         return journal.durableHead(Objects.requireNonNull(channel, "channel"));
     }
 
     /** Counters since open: durable entries, group commits (journal fsyncs), checkpoints, failure. */
+    @Override
     public StoreStats stats() {
         return journal.stats();
     }
@@ -103,6 +112,7 @@ public final class EntryStore implements AutoCloseable {
      * @throws IllegalArgumentException {@code afterSeq} is negative
      * @throws IllegalStateException    the store is closed
      */
+    @Override
     public EntryCursor read(String channel, long afterSeq, long toSeqInclusive) {
         Objects.requireNonNull(channel, "channel");
         if (afterSeq < 0) {
@@ -119,6 +129,7 @@ public final class EntryStore implements AutoCloseable {
      * @throws JournalDamageException the journal cannot supply the entry
      * @throws IllegalStateException  the store is closed
      */
+    @Override
     public byte[] headAt(String channel, long seq) {
         return journal.headAt(Objects.requireNonNull(channel, "channel"), seq);
     }

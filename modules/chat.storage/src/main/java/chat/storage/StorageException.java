@@ -5,10 +5,11 @@ package chat.storage;
  * The variants say what the operator should do: stop the other server
  * ({@link StoreLockedException}), use a matching server version
  * ({@link StoreFormatException}), restore from a backup ({@link StoreCorruptException}),
- * or fix the disk ({@link StoreIOException}).
+ * fix the disk ({@link StoreIOException}) or the database ({@link StoreUnavailableException}).
  */
 public sealed class StorageException extends Exception
-        permits StoreLockedException, StoreFormatException, StoreCorruptException, StoreIOException {
+        permits StoreLockedException, StoreFormatException, StoreCorruptException, StoreIOException,
+        StoreUnavailableException {
 
     StorageException(String message) {
         super(message);

@@ -30,6 +30,11 @@ final class ChannelState {
     long lastTimestamp;
     volatile DurableHead durable;
     volatile List<String> deliverTo = List.of();
+    /**
+     * With a shared store: the membership after the newest durable entry, to undo with when
+     * another server was first (Hub). Null until the creation is durable; unused with the journal.
+     */
+    chat.storage.ChannelState stored;
     /** The chain heads of the newest entries, so most views are checked without reading the journal. */
     private final byte[][] recentHeads = new byte[RECENT][];
     static final int RECENT = 1024;
@@ -97,6 +102,18 @@ final class ChannelState {
             }
         }
         rotationPending = true;
+    }
+
+    /** Replaces the membership (members in join order, admins, epoch); caller holds this monitor. */
+    void resetMembership(List<String> newMembers, List<String> newAdmins, long newEpoch, boolean pending) {
+        members.clear();
+        members.addAll(newMembers);
+        memberSet.clear();
+        memberSet.addAll(newMembers);
+        admins.clear();
+        admins.addAll(newAdmins);
+        epoch = newEpoch;
+        rotationPending = pending;
     }
 
     /** Restores the state recovered from the journal; caller holds this monitor. */

@@ -34,10 +34,31 @@ final class Dispatcher {
     private final MemberHandler member = new MemberHandler();
     private final RotateHandler rotate = new RotateHandler();
 
+    /** Attempts at a request that keeps losing to other servers' entries for the same channel. */
+    private static final int ATTEMPTS = 16;
+
     void dispatch(Connection conn, Message request) {
         if (request instanceof chat.protocol.ChannelEntry && conn.userState() != null) {
             pace(conn);
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dispatchOnce(conn, request);
+                return;
+            } catch (Hub.Conflict c) {
+                // Another server appended to the channel first; the hub caught up: check again.
+                if (attempt == ATTEMPTS) {
+                    LOG.log(Level.WARNING, "{0}: {1}: {2} lost to other servers {3} times: {4}", conn.peer(),
+                            conn.user().name(), request.type(), ATTEMPTS, c.getMessage());
+                    conn.close(ErrorCode.INTERNAL_ERROR, "the channel is too busy on other servers; nothing was"
+                            + " accepted, send it again");
+                    return;
+                }
+            }
+        }
+    }
+
+    private void dispatchOnce(Connection conn, Message request) {
         String channel = null;
         Long userSeq = null;
         try {
@@ -95,6 +116,12 @@ final class Dispatcher {
             }
             Long last = e instanceof Rejection r ? r.lastUserSeq : null;
             conn.send(new ErrorMessage(e.code(), e.getMessage(), channel, userSeq, last));
+        } catch (Hub.Conflict e) {
+            throw e;
+        } catch (Hub.StoreDown e) {
+            LOG.log(Level.WARNING, "{0}: {1}: {2} not accepted: {3}", conn.peer(), conn.user().name(), request.type(),
+                    e.getMessage());
+            conn.close(ErrorCode.INTERNAL_ERROR, "the server cannot reach its database; nothing was accepted");
         } catch (RuntimeException e) {
             // A bug, not the client's fault: say so, end this connection, keep the server going.
             LOG.log(Level.ERROR, conn.peer() + ": " + conn.user().name() + ": " + request.type() + " failed", e);

@@ -7,7 +7,10 @@ import chat.protocol.Stamp;
 import chat.protocol.identity.DirectoryLog;
 import chat.storage.EntryCursor;
 import chat.storage.EntryKind;
-import chat.storage.EntryStore;
+import chat.storage.ConflictException;
+import chat.storage.HistoryStore;
+import chat.storage.SharedStore;
+import chat.storage.StorageException;
 import chat.storage.RecoveredState;
 import chat.storage.StoredEntry;
 import java.util.List;
@@ -27,7 +30,9 @@ public final class Hub {
 
     /** The directory log, replaced while the server runs. */
     final Roster roster;
-    final EntryStore store;
+    final HistoryStore store;
+    /** The store's operations for several servers, or null when this server is its only writer. */
+    final SharedStore shared;
     final MessageCodec codec;
     private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
     private final Map<String, UserState> users = new ConcurrentHashMap<>();
@@ -38,17 +43,18 @@ public final class Hub {
     private final Delivery delivery;
     final StorageRoom room;
 
-    Hub(DirectoryLog log, EntryStore store, MessageCodec codec, chat.server.Quotas quotas, java.nio.file.Path dataDir,
+    Hub(DirectoryLog log, HistoryStore store, MessageCodec codec, chat.server.Quotas quotas, java.nio.file.Path dataDir,
         Consumer<Throwable> onStorageFailure) {
         this.roster = new Roster(log);
         this.store = store;
+        this.shared = store.shared();
         this.codec = codec;
         for (String name : log.current().users().keySet()) {
             users.put(name, new UserState(name));
             channelsOfUser.put(name, ConcurrentHashMap.newKeySet());
         }
         this.delivery = new Delivery(this, onStorageFailure);
-        this.room = new StorageRoom(quotas, dataDir, store.recoveredState().totalStoredBytes());
+        this.room = new StorageRoom(quotas, shared == null ? dataDir : null, store.recoveredState().totalStoredBytes());
         restore(store.recoveredState());
     }
 
@@ -61,6 +67,7 @@ public final class Hub {
             ChannelState ch = new ChannelState(stored.name(), ChainHash.genesis(stored.name()));
             synchronized (ch) {
                 ch.restore(stored);
+                ch.stored = stored;
                 for (String member : stored.members()) {
                     memberships.computeIfAbsent(member, k -> new java.util.concurrent.atomic.AtomicInteger())
                             .incrementAndGet();
@@ -205,14 +212,175 @@ public final class Hub {
         if (kind != EntryKind.CREATE) {
             room.check(user, kind, bytes.length); // a creation is checked before its name is taken (AddUserHandler)
         }
-        room.stored(user, bytes.length);
         byte[] head = ChainHash.next(ch.assignedHead, bytes);
+        StoredEntry entry = new StoredEntry(ch.name, seq, timestamp, kind, user.name, subject, userSeq, head, bytes);
+        if (shared != null) {
+            commitShared(ch, user, entry); // nothing below happens if another server was first
+        }
+        room.stored(user, bytes.length);
         ch.assignedSeq = seq;
         ch.assignedHead = head;
         ch.recordHead(seq, head);
         ch.lastTimestamp = timestamp;
         user.lastUserSeq = userSeq;
-        store.append(new StoredEntry(ch.name, seq, timestamp, kind, user.name, subject, userSeq, head, bytes), delivery);
+        if (shared != null) {
+            ch.stored = fold(ch.stored, entry);
+            delivery.durable(entry); // committed already, by this thread, under the channel's monitor
+        } else {
+            store.append(entry, delivery);
+        }
+    }
+
+    // ---- several servers on one shared store (docs/architecture.md, "Several servers") ----
+
+    /**
+     * Thrown by {@link #accept} when another server appended to the channel (or took the
+     * user's userSeq) first. The hub has caught up with it; the dispatcher checks the request
+     * again from the start, against the new state.
+     */
+    static final class Conflict extends RuntimeException {
+        Conflict(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Thrown by {@link #accept} when the shared store failed: nothing was accepted; the connection is closed. */
+    static final class StoreDown extends RuntimeException {
+        StoreDown(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private void commitShared(ChannelState ch, UserState user, StoredEntry entry) {
+        try {
+            shared.commit(entry);
+        } catch (ConflictException e) {
+            undo(ch, entry);
+            try {
+                user.lastUserSeq = Math.max(user.lastUserSeq, shared.lastUserSeq(user.name));
+            } catch (StorageException down) {
+                throw new StoreDown("the database failed: " + down.getMessage(), down);
+            }
+            throw new Conflict(e.getMessage());
+        } catch (StorageException e) {
+            undo(ch, entry);
+            throw new StoreDown("the database failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Undoes what a handler changed before {@link #accept} (membership, for an invitation or
+     * removal; the whole channel, for a creation) and catches up with the store.
+     */
+    private void undo(ChannelState ch, StoredEntry entry) {
+        if (entry.kind() == EntryKind.CREATE) {
+            channels.remove(ch.name, ch);
+            resetMembership(ch, List.of(), List.of(), 0, false);
+            return;
+        }
+        chat.storage.ChannelState at = ch.stored;
+        resetMembership(ch, at.members(), at.admins(), at.epoch(), at.rotationPending());
+        try {
+            catchUp(ch);
+        } catch (RuntimeException e) { // the next request or wake-up tries again
+            System.getLogger("chat.server").log(System.Logger.Level.WARNING,
+                    "cannot catch up with channel {0}: {1}", ch.name, e.getMessage());
+        }
+    }
+
+    private void resetMembership(ChannelState ch, List<String> members, List<String> admins, long epoch, boolean pending) {
+        java.util.Set<String> before = ch.memberSet();
+        for (String u : before) {
+            if (!members.contains(u)) {
+                memberships.get(u).decrementAndGet();
+            }
+        }
+        for (String u : members) {
+            if (!before.contains(u)) {
+                memberships.computeIfAbsent(u, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            }
+        }
+        ch.resetMembership(members, admins, epoch, pending);
+    }
+
+    private static chat.storage.ChannelState fold(chat.storage.ChannelState before, StoredEntry e) {
+        return before == null ? chat.storage.ChannelState.created(e.channel(), e.head(), e.actor()) : before.after(e);
+    }
+
+    /**
+     * Applies, as durable, every entry of the channel after its durable head: those other
+     * servers appended. Caller holds the channel's monitor.
+     */
+    private void catchUp(ChannelState ch) {
+        try (EntryCursor cursor = store.read(ch.name, ch.durable.seq(), Long.MAX_VALUE)) {
+            while (cursor.hasNext()) {
+                StoredEntry e = cursor.next();
+                ch.stored = fold(ch.stored, e);
+                chat.storage.ChannelState at = ch.stored;
+                resetMembership(ch, at.members(), at.admins(), at.epoch(), at.rotationPending());
+                ch.assignedSeq = e.seq();
+                ch.assignedHead = e.head();
+                ch.recordHead(e.seq(), e.head());
+                ch.lastTimestamp = Math.max(ch.lastTimestamp, e.timestamp());
+                UserState author = user(e.actor());
+                author.lastUserSeq = Math.max(author.lastUserSeq, e.userSeq()); // racy read elsewhere: the store checks again
+                room.stored(author, e.payload().length);
+                delivery.durable(e);
+            }
+        }
+    }
+
+    /**
+     * A wake-up from the shared store: {@code channel} has durable entries up to {@code head}.
+     * Applies those this server has not seen and delivers them to its connections. Runs on
+     * the store's listener thread, or on a connection's before a sync.
+     */
+    void refresh(String channel, long head) {
+        while (true) {
+            ChannelState ch = channels.get(channel);
+            if (ch == null) {
+                ChannelState fresh = new ChannelState(channel, ChainHash.genesis(channel));
+                synchronized (fresh) {
+                    if (!register(fresh)) {
+                        continue; // created here meanwhile
+                    }
+                    try {
+                        catchUp(fresh);
+                    } finally {
+                        if (fresh.durable.seq() == 0) {
+                            channels.remove(channel, fresh); // not there after all
+                        }
+                    }
+                }
+                return;
+            }
+            if (head <= ch.durable.seq()) {
+                return;
+            }
+            synchronized (ch) {
+                if (channels.get(channel) != ch) {
+                    continue; // a creation here lost to another server's and was undone
+                }
+                catchUp(ch);
+            }
+            return;
+        }
+    }
+
+    /** Before a sync of {@code user}: catches up with every channel and with the user's userSeq. */
+    void catchUpForSync(UserState user) {
+        if (shared == null) {
+            return;
+        }
+        try {
+            shared.heads().forEach(this::refresh);
+            long last = shared.lastUserSeq(user.name);
+            synchronized (user) {
+                user.lastUserSeq = Math.max(user.lastUserSeq, last);
+            }
+        } catch (StorageException e) {
+            throw new StoreDown("the database failed: " + e.getMessage(), e);
+        }
     }
 
     int userCount() {

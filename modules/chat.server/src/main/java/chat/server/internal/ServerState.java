@@ -3,7 +3,6 @@ package chat.server.internal;
 import chat.protocol.MessageCodec;
 import chat.protocol.identity.ServerBundle;
 import chat.server.ServerConfig;
-import chat.storage.EntryStore;
 import java.util.function.Consumer;
 
 /** Builds the shared state of a server from its bundle and its recovered journal. */
@@ -12,10 +11,13 @@ public final class ServerState {
     private ServerState() {
     }
 
-    public static ServerContext create(ServerConfig config, ServerBundle bundle, EntryStore store,
+    public static ServerContext create(ServerConfig config, ServerBundle bundle, chat.storage.HistoryStore store,
                                        Consumer<Throwable> onStorageFailure) {
         Hub hub = new Hub(bundle.log(), store, new MessageCodec(config.limits()), config.quotas(), config.dataDir(),
                 onStorageFailure);
+        if (hub.shared != null) {
+            hub.shared.listen(hub::refresh); // other servers' entries, delivered to this one's connections
+        }
         return new ServerContext(config, hub, bundle.keys());
     }
 }

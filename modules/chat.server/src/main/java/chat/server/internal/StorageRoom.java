@@ -34,7 +34,7 @@ final class StorageRoom {
         this.quotas = quotas;
         this.total = new AtomicLong(storedSoFar);
         FileStore store = null;
-        if (quotas.minFreeDiskBytes() > 0) {
+        if (quotas.minFreeDiskBytes() > 0 && dataDir != null) {
             try {
                 store = Files.getFileStore(dataDir);
             } catch (IOException e) {

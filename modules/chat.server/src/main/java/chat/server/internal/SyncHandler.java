@@ -17,6 +17,7 @@ final class SyncHandler {
             throw new Rejection(ErrorCode.UNEXPECTED_MESSAGE, "sync was already sent on this connection");
         }
         UserState user = conn.userState();
+        conn.hub().catchUpForSync(user); // several servers: what the others accepted, before the replay
         user.live.add(conn);
         conn.markSynced();
         for (String channel : conn.hub().replayedFor(user.name)) {

@@ -52,6 +52,11 @@ public final class ChannelJournal {
         this.committer = committer;
     }
 
+    /** The data folder, for the server's start-up line. */
+    public String describe() {
+        return layout.root().toString();
+    }
+
     public static ChannelJournal open(StoreOptions options, FileOpener opener, boolean repair) throws StorageException {
         StoreLayout layout;
         try {

@@ -17,12 +17,12 @@ import java.util.Map;
  * earliest becomes admin. {@code members} is kept in the order of each member's current
  * join (a re-invited user goes to the end), so that member is the first.
  */
-final class Membership {
+public final class Membership {
 
     private Membership() {
     }
 
-    static ChannelState apply(ChannelState s, StoredEntry e) {
+    public static ChannelState apply(ChannelState s, StoredEntry e) {
         List<String> members = new ArrayList<>(s.members());
         List<String> admins = new ArrayList<>(s.admins());
         Map<String, Long> departed = new HashMap<>(s.departed());
