@@ -19,6 +19,9 @@ final class Logging {
         String config = String.join("\n",
                 "handlers=java.util.logging.ConsoleHandler",
                 ".level=" + level,
+                // the PostgreSQL store's connection pool: its start and stop lines are noise; its
+                // warnings (a lost connection) are not
+                "com.zaxxer.hikari.level=" + ("INFO".equals(level) ? "WARNING" : level),
                 "java.util.logging.ConsoleHandler.level=ALL",
                 "java.util.logging.ConsoleHandler.formatter=java.util.logging.SimpleFormatter",
                 "java.util.logging.SimpleFormatter.format=%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n",

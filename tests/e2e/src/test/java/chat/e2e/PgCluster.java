@@ -136,6 +136,14 @@ public final class PgCluster {
         }
     }
 
+    /** A password file for --store-password-file, readable by its owner only. */
+    public static Path passwordFile(Path dir) throws IOException {
+        Path file = dir.resolve("db-password");
+        Files.writeString(file, PASSWORD + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
     /** The database name of a URL made by {@link #newDatabase}. */
     public static String database(String url) {
         return url.substring(url.lastIndexOf('/') + 1);

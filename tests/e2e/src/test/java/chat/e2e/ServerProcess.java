@@ -40,6 +40,18 @@ final class ServerProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("server", "--dir", serverDir.toString(), "--data", data.toString(),
                 "--listen", "127.0.0.1:0"));
         args.addAll(List.of(extra));
+        return launch(chat, args);
+    }
+
+    /** A server keeping its history in the PostgreSQL database {@code url} ({@link PgCluster}). */
+    static ServerProcess withStore(ChatImage chat, Path serverDir, String url, Path passwordFile, String... extra) {
+        List<String> args = new ArrayList<>(List.of("server", "--dir", serverDir.toString(), "--store", url,
+                "--store-password-file", passwordFile.toString(), "--listen", "127.0.0.1:0"));
+        args.addAll(List.of(extra));
+        return launch(chat, args);
+    }
+
+    private static ServerProcess launch(ChatImage chat, List<String> args) {
         try {
             Process p = chat.command(args).start();
             p.getOutputStream().close();

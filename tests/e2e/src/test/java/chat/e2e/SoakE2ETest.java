@@ -36,6 +36,17 @@ class SoakE2ETest {
 
     @Test
     void everyAcknowledgedMessageSurvivesEveryKillExactlyOnceAndInOrder() throws Exception {
+        soak("journal");
+    }
+
+    /** The same loop with the history in PostgreSQL (issue 15): the server is killed, the database is not. */
+    @Test
+    void everyAcknowledgedMessageSurvivesEveryKillOfAServerOnPostgresql() throws Exception {
+        String url = PgCluster.get().newDatabase();
+        soak("postgresql", "--store", url, "--store-password-file", PgCluster.passwordFile(tmp).toString());
+    }
+
+    private void soak(String store, String... serverOptions) throws Exception {
         int kills = Integer.getInteger("chat.soak.kills", 3);
         long seed = Long.getLong("chat.soak.seed", System.nanoTime());
         Random random = new Random(seed);
@@ -44,7 +55,7 @@ class SoakE2ETest {
         long started = System.nanoTime();
         int sent = 0;
         try (ClientFixture f = new ClientFixture(chat, tmp, USERS.toArray(String[]::new))) {
-            f.startServer();
+            f.startServer(serverOptions);
             ClientProcess alice = f.client("alice");
             alice.ok("c", "{\"cmd\":\"create\",\"channel\":\"soak\"}");
             alice.ok("i1", "{\"cmd\":\"invite\",\"channel\":\"soak\",\"user\":\"bob\"}");
@@ -52,7 +63,7 @@ class SoakE2ETest {
             alice.quit();
             for (int cycle = 1; cycle <= kills; cycle++) {
                 if (cycle > 1) {
-                    f.startServer();
+                    f.startServer(serverOptions);
                 }
                 Map<String, ClientProcess> clients = new HashMap<>();
                 for (String user : USERS) {
@@ -88,7 +99,7 @@ class SoakE2ETest {
                     }
                 }
             }
-            f.startServer();
+            f.startServer(serverOptions);
             ClientProcess reader = f.start("alice", f.bundle("alice"));
             reader.await("ready", event("ready"), Duration.ofSeconds(180));
             // the whole channel (over 10,000 entries after 100 cycles), read from disk and decrypted
@@ -115,8 +126,8 @@ class SoakE2ETest {
                         .isEqualTo(acked.get(user));
                 ackedTotal += acked.get(user).size();
             }
-            System.out.printf("soak: %d SIGKILLs of the server (and its clients), %d messages sent, %d acknowledged,"
-                    + " %d stored, 0 lost, 0 duplicated, in %d s (seed %d)%n", kills, sent, ackedTotal, texts.size(),
+            System.out.printf("soak (%s): %d SIGKILLs of the server (and its clients), %d messages sent, %d acknowledged,"
+                    + " %d stored, 0 lost, 0 duplicated, in %d s (seed %d)%n", store, kills, sent, ackedTotal, texts.size(),
                     Duration.ofNanos(System.nanoTime() - started).toSeconds(), seed);
             assertThat(ackedTotal).as("the loop acknowledged something to check").isPositive();
         }

@@ -1,0 +1,125 @@
+package chat.e2e;
+
+import static chat.e2e.ClientProcess.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.protocol.json.JsonValue;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several servers on one PostgreSQL database (issue 15), all from the built image: two
+ * {@code chat server --store postgresql://...} processes share the same server folder and
+ * database; members on different servers chat, race for one channel's order, and a member
+ * whose server is SIGKILLed fails over to the other with nothing acknowledged lost or
+ * duplicated.
+ */
+@Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+class MultiServerE2ETest {
+
+    private final ChatImage chat = ChatImage.fromSystemProperty();
+
+    @TempDir
+    Path tmp;
+
+    private static String at(ServerProcess s) {
+        return "127.0.0.1:" + s.address().getPort();
+    }
+
+    private static ClientProcess client(ClientFixture f, String user, String servers) {
+        ProcessBuilder pb = f.chat.command(List.of("client", "--dir", f.bundle(user).toString(), "--server", servers,
+                "--frontend", "json"));
+        pb.environment().put("CHAT_PASSWORD", f.passwords.get(user));
+        return ClientProcess.start(user + "@" + servers, pb);
+    }
+
+    /** The texts of a channel's messages, as a client's history command returns them, in channel order. */
+    private static List<String> texts(ClientProcess c, String channel, String id) {
+        c.send("{\"cmd\":\"history\",\"channel\":\"" + channel + "\",\"limit\":0,\"id\":\"" + id + "\"}");
+        ClientProcess.Event h = c.await("history " + id, event("history", "id", id), Duration.ofSeconds(120));
+        List<String> texts = new ArrayList<>();
+        for (JsonValue e : ((JsonValue.JsonArray) h.get("entries")).elements()) {
+            if (((JsonValue.JsonObject) e).fields().get("text") instanceof JsonValue.JsonString t) {
+                texts.add(t.value());
+            }
+        }
+        return texts;
+    }
+
+    @Test
+    void twoServersOnOneDatabaseShareChannelsOrderAndFailOver() throws Exception {
+        PgCluster pg = PgCluster.get();
+        String url = pg.newDatabase();
+        Path password = PgCluster.passwordFile(tmp);
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob", "carol");
+             ServerProcess s1 = ServerProcess.withStore(chat, f.serverDir(), url, password);
+             ServerProcess s2 = ServerProcess.withStore(chat, f.serverDir(), url, password)) {
+            ClientProcess alice = client(f, "alice", at(s1) + "," + at(s2)).ready();
+            ClientProcess bob = client(f, "bob", at(s2)).ready();
+
+            // alice on server 1 creates and invites; bob on server 2 is told at once
+            alice.ok("c", "{\"cmd\":\"create\",\"channel\":\"ops\"}");
+            alice.ok("i", "{\"cmd\":\"invite\",\"channel\":\"ops\",\"user\":\"bob\"}");
+            alice.ok("a1", "{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"from server 1\"}");
+            bob.await("alice's message via server 1", event("message", "text", "from server 1"));
+            bob.ok("b1", "{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"from server 2\"}");
+            alice.await("bob's message via server 2", event("message", "text", "from server 2"));
+
+            // both stream into the one channel at once: the servers race for each channelSeq
+            int n = 60;
+            for (int i = 1; i <= n; i++) {
+                alice.send("{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"a-" + i + "\",\"id\":\"a-" + i + "\"}");
+                bob.send("{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"b-" + i + "\",\"id\":\"b-" + i + "\"}");
+            }
+            alice.await("alice's last ack", event("ok", "id", "a-" + n), Duration.ofSeconds(180));
+            bob.await("bob's last ack", event("ok", "id", "b-" + n), Duration.ofSeconds(180));
+            bob.await("alice's last message at bob", event("message", "text", "a-" + n), Duration.ofSeconds(60));
+            alice.await("bob's last message at alice", event("message", "text", "b-" + n), Duration.ofSeconds(60));
+            List<String> atAlice = texts(alice, "ops", "h1");
+            List<String> atBob = texts(bob, "ops", "h2");
+            assertThat(atAlice).as("one order, seen alike on both servers").isEqualTo(atBob).hasSize(2 + 2 * n)
+                    .doesNotHaveDuplicates();
+            List<String> alicesOwn = atAlice.stream().filter(t -> t.startsWith("a-")).toList();
+            assertThat(alicesOwn).as("alice's messages in the order sent")
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> "a-" + i).toList());
+
+            // server 1 dies in the middle of alice's stream: she fails over to server 2
+            int m = 80;
+            for (int i = 1; i <= m; i++) {
+                alice.send("{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"k-" + i + "\",\"id\":\"k-" + i + "\"}");
+            }
+            alice.await("the stream flowing", event("ok", "id", "k-1"), Duration.ofSeconds(120));
+            s1.kill();
+            alice.await("alice's last ack, after the failover", event("ok", "id", "k-" + m), Duration.ofSeconds(240));
+            bob.await("alice's last message at bob", event("message", "text", "k-" + m), Duration.ofSeconds(60));
+            assertThat(alice.events(event("connection", "state", "connecting")).stream()
+                    .map(e -> String.valueOf(e.get("server"))).toList())
+                    .as("alice tried server 2 after server 1 died").anyMatch(s -> s.contains(at(s2)));
+            List<String> after = texts(bob, "ops", "h3");
+            List<String> killed = after.stream().filter(t -> t.startsWith("k-")).toList();
+            assertThat(killed).as("every message of the stream once, in order, across the kill")
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(1, m).mapToObj(i -> "k-" + i).toList());
+            assertThat(texts(alice, "ops", "h4")).isEqualTo(after);
+
+            // a third server started later: carol, invited by bob, gets the whole history there
+            try (ServerProcess s3 = ServerProcess.withStore(chat, f.serverDir(), url, password)) {
+                bob.ok("i2", "{\"cmd\":\"invite\",\"channel\":\"ops\",\"user\":\"carol\"}");
+                ClientProcess carol = client(f, "carol", at(s3)).ready();
+                carol.await("the channel's last message at carol", event("message", "text", "k-" + m),
+                        Duration.ofSeconds(120));
+                assertThat(texts(carol, "ops", "h5")).isEqualTo(after);
+                carol.close();
+            }
+            long stored = pg.queryLong(PgCluster.database(url), "SELECT count(*) FROM chat_entries WHERE channel = 'ops'");
+            assertThat(stored).as("entries in the database: creation, 2 invitations, messages")
+                    .isEqualTo(3 + 2 + 2 * n + m);
+            alice.close();
+            bob.close();
+        }
+    }
+}
