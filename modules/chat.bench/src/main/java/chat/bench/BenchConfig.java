@@ -29,11 +29,13 @@ import java.util.Objects;
  * @param serverJavaOpts  JVM options for the server (CHAT_JAVA_OPTS)
  * @param serverArgs      extra arguments for 'chat server'
  * @param keep            keep the temporary folder (bundle, journal, logs) after the run
+ * @param servers         servers started, the clients spread over them in turn; more than one
+ *                        must share a database ({@code --server-arg=--store=URL})
  */
 record BenchConfig(Path serverImage, String serverModulePath, int clients, int channels, int members, double rate, int window,
                    Duration duration, Duration warmup, int messageBytes, int idle, int idleUsers,
                    boolean presign, double presignRate, int connectParallelism, String serverJavaOpts,
-                   List<String> serverArgs, boolean keep, int flooders) {
+                   List<String> serverArgs, boolean keep, int flooders, int servers) {
 
     BenchConfig {
         Objects.requireNonNull(serverImage, "serverImage");
@@ -44,6 +46,11 @@ record BenchConfig(Path serverImage, String serverModulePath, int clients, int c
         positive(clients, "--clients");
         if (flooders < 0) {
             throw new IllegalArgumentException("--flooders must not be negative, got " + flooders);
+        }
+        positive(servers, "--servers");
+        if (servers > 1 && serverArgs.stream().noneMatch(a -> a.startsWith("--store"))) {
+            throw new IllegalArgumentException("--servers " + servers + " needs a database they share:"
+                    + " --server-arg=--store=postgresql://... (scripts/bench pg N starts one)");
         }
         positive(channels, "--channels");
         positive(members, "--members");

@@ -122,6 +122,12 @@ public final class LoadGenerator implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int flooders;
 
+    @Option(names = "--servers", paramLabel = "N", defaultValue = "1",
+            description = "Servers to start, each with the same --server-arg options; client i connects to server"
+                    + " i mod N. More than one must share a database (--server-arg=--store=URL). CPU is the sum of all"
+                    + " servers (default: ${DEFAULT-VALUE}).")
+    int servers;
+
     @Option(names = "--keep", description = "Keep the run's folder (server bundle, journal, server.log, gc.log).")
     boolean keep;
 
@@ -160,7 +166,7 @@ public final class LoadGenerator implements Callable<Integer> {
         }
         BenchConfig config = new BenchConfig(serverImage.toAbsolutePath(), serverModulePath, clients, channels, members,
                 rate, window, duration, warmup, messageBytes, idle, idleUsers, presign, presignRate, connectParallelism,
-                opts, serverArgs, keep, flooders);
+                opts, serverArgs, keep, flooders, servers);
         Path work = Files.createTempDirectory("chat-bench-");
         out.printf("machine:  %d cores, load average %.2f; generator pid %d; run folder %s%n",
                 Runtime.getRuntime().availableProcessors(), ProcFs.loadAverage(), ProcessHandle.current().pid(), work);

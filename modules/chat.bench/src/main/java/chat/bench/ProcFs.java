@@ -23,6 +23,33 @@ final class ProcFs {
         return t[0] < 0 ? -1 : t[0] + t[1];
     }
 
+    /**
+     * The CPU ticks (user + system) of every process whose command name is {@code comm}, e.g.
+     * PostgreSQL's backends; a process that ended since an earlier reading takes its ticks
+     * with it, so read it over a time in which they live (pooled connections do).
+     */
+    static long cpuTicksOfCommand(String comm) {
+        long sum = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    if (open >= 0 && close > open && stat.substring(open + 1, close).equals(comm)) {
+                        String[] f = stat.substring(close + 2).split(" ");
+                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return sum;
+    }
+
     /** {utime, stime} of {@code pid}, in clock ticks: time in the process's code, and in the kernel for it. */
     static long[] cpuTicksSplit(long pid) {
         try {

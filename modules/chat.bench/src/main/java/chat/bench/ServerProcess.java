@@ -66,8 +66,10 @@ final class ServerProcess implements AutoCloseable {
             command.addAll(List.of(opts.split("\\s+")));
             command.addAll(List.of("--module-path", modulePath, "-m", "chat.launcher/chat.launcher.Main"));
         }
-        command.addAll(List.of("server", "--dir", bundle.toString(), "--listen", "127.0.0.1:0", "--data",
-                data.toString()));
+        command.addAll(List.of("server", "--dir", bundle.toString(), "--listen", "127.0.0.1:0"));
+        if (extraArgs.stream().noneMatch(a -> a.startsWith("--store"))) {
+            command.addAll(List.of("--data", data.toString()));
+        }
         command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("CHAT_JAVA_OPTS", opts);

@@ -51,6 +51,7 @@ record TrafficResult(BenchConfig config, int senders, int presignedPerSender, do
                         (double) quiet.accepted / quiet.seconds, quiet.seconds, quiet.of, TrafficRun.Quiet.QUIET_CORES))
                 .section("cpu (cores, of " + Runtime.getRuntime().availableProcessors() + ")")
                 .row("server", "%.2f  (%.2f of it in the kernel)", cores.server(), cores.serverSystem())
+                .row("database", "%.2f  (PostgreSQL's processes; 0 with the journal)", cores.database())
                 .row("generator", "%.2f", cores.generator())
                 .row("kernel irq + softirq", "%.2f  (loopback TCP, charged to no process)", cores.interrupts())
                 .row("other processes", "%.2f  (other tenants of the machine)", cores.otherProcesses())

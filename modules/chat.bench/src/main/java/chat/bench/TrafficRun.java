@@ -44,11 +44,17 @@ final class TrafficRun {
         for (int f = 0; f < config.flooders(); f++) {
             channels.add(new BenchChannel(String.format("flood-%04d", f), new int[] {config.clients() + f}));
         }
-        try (ServerProcess server = ServerProcess.start(config.serverImage(), config.serverModulePath(),
-                population.serverBundle(), work, config.serverJavaOpts(), config.serverArgs())) {
-            out.printf("server:   pid %d listening on %s:%d (log %s)%n", server.pid(),
-                    server.address().getHostString(), server.address().getPort(), server.log());
-            List<Member> members = connect(server, load);
+        List<ServerProcess> servers = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.servers(); i++) {
+                Path dir = config.servers() == 1 ? work : java.nio.file.Files.createDirectories(work.resolve("server-" + (i + 1)));
+                ServerProcess server = ServerProcess.start(config.serverImage(), config.serverModulePath(),
+                        population.serverBundle(), dir, config.serverJavaOpts(), config.serverArgs());
+                servers.add(server);
+                out.printf("server:   pid %d listening on %s:%d (log %s)%n", server.pid(),
+                        server.address().getHostString(), server.address().getPort(), server.log());
+            }
+            List<Member> members = connect(servers, load);
             for (BenchChannel ch : channels) {
                 for (int m : ch.members) {
                     members.get(m).channels.add(ch);
@@ -58,11 +64,15 @@ final class TrafficRun {
             ChannelSetup.run(channels, members, load);
             out.printf("channels: %d x %d members set up in %.1f s%n", channels.size(), config.members(),
                     (System.nanoTime() - t0) / 1e9);
-            return drive(server, members, load);
+            return drive(servers, members, load);
+        } finally {
+            for (ServerProcess server : servers) {
+                server.close();
+            }
         }
     }
 
-    private List<Member> connect(ServerProcess server, Load load) throws IOException, InterruptedException {
+    private List<Member> connect(List<ServerProcess> servers, Load load) throws IOException, InterruptedException {
         int everyone = config.clients() + config.flooders();
         List<Member> members = new ArrayList<>(everyone);
         for (int i = 0; i < everyone; i++) {
@@ -72,7 +82,8 @@ final class TrafficRun {
         long t0 = System.nanoTime();
         Connector.run(everyone, config.connectParallelism(), i -> {
             Member m = members.get(i);
-            m.client = BenchClient.connect(i, m.keys, load.population.server(), server.address(), BUFFER_BYTES, codec);
+            m.client = BenchClient.connect(i, m.keys, load.population.server(), servers.get(i % servers.size()).address(),
+                    BUFFER_BYTES, codec);
             m.client.sync();
             m.client.startReading(m);
         });
@@ -80,7 +91,12 @@ final class TrafficRun {
         return members;
     }
 
-    private TrafficResult drive(ServerProcess server, List<Member> everyone, Load load) throws InterruptedException {
+    private static long[] pids(List<ServerProcess> servers) {
+        return servers.stream().mapToLong(ServerProcess::pid).toArray();
+    }
+
+    private TrafficResult drive(List<ServerProcess> servers, List<Member> everyone, Load load) throws InterruptedException {
+        ServerProcess server = servers.getFirst(); // its GC log and memory stand for all
         List<Member> members = everyone.subList(0, config.clients());
         List<Member> flooders = everyone.subList(config.clients(), everyone.size());
         List<Member> senders = members.stream().filter(m -> !m.channels.isEmpty()).toList();
@@ -116,13 +132,13 @@ final class TrafficRun {
                 senders.size(), config.rate() > 0 ? String.format("%.0f msg/s in total", config.rate()) : "as fast as possible",
                 config.window(), config.messageBytes(), config.warmup().toSeconds(), config.duration().toSeconds());
         Quiet ignored = new Quiet();
-        Totals before = watch(server, members, load, config.warmup(), "warm-up", ignored);
+        Totals before = watch(servers, members, load, config.warmup(), "warm-up", ignored);
         long floodStart = accepted(flooders);
-        CpuSample cpuBefore = CpuSample.now(server.pid());
+        CpuSample cpuBefore = CpuSample.now(pids(servers));
         GcLog gcBefore = GcLog.read(server.gcLog());
         Quiet quiet = new Quiet();
-        Totals after = watch(server, members, load, config.duration(), "measure", quiet);
-        CpuSample cpuAfter = CpuSample.now(server.pid());
+        Totals after = watch(servers, members, load, config.duration(), "measure", quiet);
+        CpuSample cpuAfter = CpuSample.now(pids(servers));
         long flooded = accepted(flooders) - floodStart;
         GcLog gc = GcLog.read(server.gcLog()).since(gcBefore);
         long peakRss = server.peakRssKiB();
@@ -155,7 +171,10 @@ final class TrafficRun {
                 lostConnections++;
             }
         }
-        int exit = server.stop();
+        int exit = 0;
+        for (ServerProcess s : servers) {
+            exit = Math.max(exit, s.stop());
+        }
         double seconds = (cpuAfter.nanos() - cpuBefore.nanos()) / 1e9;
         return new TrafficResult(config, senders.size(), presign, seconds, after.minus(before), drained, quiet,
                 cpuAfter.coresSince(cpuBefore), peakRss, rss, gc, lostConnections, exit, List.copyOf(load.errorSamples),
@@ -184,16 +203,16 @@ final class TrafficRun {
     }
 
     /** Lets the load run for {@code length}, printing a line a second; returns the totals at the end. */
-    private Totals watch(ServerProcess server, List<Member> members, Load load, Duration length, String phase,
+    private Totals watch(List<ServerProcess> servers, List<Member> members, Load load, Duration length, String phase,
                          Quiet quiet) throws InterruptedException {
         long end = System.nanoTime() + length.toNanos();
         Totals last = Totals.of(members, load);
-        CpuSample lastCpu = CpuSample.now(server.pid());
+        CpuSample lastCpu = CpuSample.now(pids(servers));
         int second = 0;
         while (System.nanoTime() < end) {
             Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
             Totals now = Totals.of(members, load);
-            CpuSample cpu = CpuSample.now(server.pid());
+            CpuSample cpu = CpuSample.now(pids(servers));
             double dt = (cpu.nanos() - lastCpu.nanos()) / 1e9;
             CpuSample.Cores cores = cpu.coresSince(lastCpu);
             Totals d = now.minus(last);
@@ -208,8 +227,10 @@ final class TrafficRun {
                 quiet.latency.add(d.latency());
                 quiet.accepted += d.accepted();
             }
-            if (!server.isAlive()) {
-                throw new IllegalStateException("the server exited during the run; see " + server.log());
+            for (ServerProcess server : servers) {
+                if (!server.isAlive()) {
+                    throw new IllegalStateException("a server exited during the run; see " + server.log());
+                }
             }
             last = now;
             lastCpu = cpu;

@@ -189,6 +189,33 @@ final class PostgresStore implements HistoryStore, SharedStore {
                             name text PRIMARY KEY,
                             last_user_seq bigint NOT NULL,
                             stored_bytes bigint NOT NULL)""");
+                // A message, the common case, in one statement and so one round trip (autocommit):
+                // the head moves only from the seq before it, the author's userSeq only upwards,
+                // or the whole call fails with CH001/CH002 and changes nothing.
+                st.execute("""
+                        CREATE FUNCTION chat_append_message(p_channel text, p_seq bigint, p_ts bigint, p_actor text,
+                                p_user_seq bigint, p_head bytea, p_payload bytea, p_note text) RETURNS void
+                        LANGUAGE plpgsql AS $$
+                        BEGIN
+                            UPDATE chat_channels SET head_seq = p_seq, head_hash = p_head
+                                WHERE name = p_channel AND head_seq = p_seq - 1;
+                            IF NOT FOUND THEN
+                                RAISE EXCEPTION USING ERRCODE = 'CH001',
+                                    MESSAGE = 'channel ' || p_channel || ' has moved past ' || (p_seq - 1);
+                            END IF;
+                            INSERT INTO chat_entries (channel, seq, ts, kind, actor, subject, user_seq, head, payload)
+                                VALUES (p_channel, p_seq, p_ts, 3, p_actor, NULL, p_user_seq, p_head, p_payload);
+                            INSERT INTO chat_users AS u (name, last_user_seq, stored_bytes)
+                                VALUES (p_actor, p_user_seq, octet_length(p_payload))
+                                ON CONFLICT (name) DO UPDATE SET last_user_seq = EXCLUDED.last_user_seq,
+                                    stored_bytes = u.stored_bytes + EXCLUDED.stored_bytes
+                                WHERE u.last_user_seq < EXCLUDED.last_user_seq;
+                            IF NOT FOUND THEN
+                                RAISE EXCEPTION USING ERRCODE = 'CH002',
+                                    MESSAGE = p_actor || '''s userSeq ' || p_user_seq || ' was taken on another server';
+                            END IF;
+                            PERFORM pg_notify('chat_entries', p_note);
+                        END $$""");
                 st.execute("INSERT INTO chat_schema (version) VALUES (" + SCHEMA_VERSION + ")");
                 LOG.log(Level.INFO, "created the chat schema (version {0}) in {1}", SCHEMA_VERSION, location);
             }
@@ -339,6 +366,10 @@ final class PostgresStore implements HistoryStore, SharedStore {
         if (closed) {
             throw new IllegalStateException("the store is closed");
         }
+        if (e.kind() == EntryKind.MESSAGE) {
+            commitMessage(e);
+            return;
+        }
         try (Connection c = pool.getConnection()) {
             try {
                 appendIn(c, e);
@@ -351,6 +382,31 @@ final class PostgresStore implements HistoryStore, SharedStore {
         } catch (SQLException x) {
             if ("23505".equals(x.getSQLState())) { // unique violation: the same seq written meanwhile
                 throw new ConflictException("channel " + e.channel() + " entry " + e.seq() + " exists already");
+            }
+            throw failed("appending " + e, x);
+        }
+    }
+
+    private void commitMessage(StoredEntry e) throws ConflictException, StorageException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(true); // the call is its own transaction: one round trip (the pool resets it)
+            try (PreparedStatement ps = c.prepareStatement("SELECT chat_append_message(?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, e.channel());
+                ps.setLong(2, e.seq());
+                ps.setLong(3, e.timestamp());
+                ps.setString(4, e.actor());
+                ps.setLong(5, e.userSeq());
+                ps.setBytes(6, e.head());
+                ps.setBytes(7, e.payload());
+                ps.setString(8, serverId + ":" + e.seq() + ":" + e.channel());
+                ps.execute();
+            }
+            commits.incrementAndGet();
+        } catch (SQLException x) {
+            String state = x.getSQLState();
+            if ("CH001".equals(state) || "CH002".equals(state) || "23505".equals(state)) {
+                String message = x.getMessage();
+                throw new ConflictException(message.startsWith("ERROR: ") ? message.substring(7) : message);
             }
             throw failed("appending " + e, x);
         }
