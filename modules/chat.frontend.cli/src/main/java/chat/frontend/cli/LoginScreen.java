@@ -6,7 +6,6 @@ import chat.client.LoginException;
 import chat.client.spi.ExitStatus;
 import chat.client.spi.FrontendContext;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -135,7 +134,6 @@ final class LoginScreen {
     }
 
     private String address() {
-        InetSocketAddress server = context.server();
-        return server.getHostString() + ":" + server.getPort();
+        return String.join(",", context.servers().stream().map(chat.client.ClientOptions::text).toList());
     }
 }
