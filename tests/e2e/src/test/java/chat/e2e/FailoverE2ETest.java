@@ -141,6 +141,12 @@ class FailoverE2ETest {
             assertThat(none.exitCode()).as(none.toString()).isEqualTo(4);
             assertThat(none.stdout()).as(none.toString()).contains("127.0.0.1:" + p1).contains("127.0.0.1:" + p2);
             assertThat(none.stderr()).as(none.toString()).contains("none of the 2 servers let us in");
+
+            ChatImage.Result terminal = chat.run(List.of("client", "--dir", f.bundle("alice").toString(), "--server",
+                    "127.0.0.1:" + p1 + ",127.0.0.1:" + p2), "", Map.of("CHAT_PASSWORD", f.passwords.get("alice")));
+            assertThat(terminal.exitCode()).as(terminal.toString()).isEqualTo(4);
+            assertThat(terminal.stderr()).as(terminal.toString()).contains("Cannot reach any of the servers 127.0.0.1:"
+                    + p1 + ",127.0.0.1:" + p2 + " (the last one tried: connection refused). Are they running?");
         }
     }
 }
