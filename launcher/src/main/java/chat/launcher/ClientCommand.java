@@ -47,7 +47,7 @@ final class ClientCommand implements Runnable {
     @Option(names = "--dir", paramLabel = "DIR", description = "The user's bundle made by 'chat generate' (DIR/users/<user>).")
     Path dir;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = "127.0.0.1:8989",
+    @Option(names = "--server", paramLabel = "HOST:PORT[,...]", defaultValue = "127.0.0.1:8989",
             description = {"The server (default: ${DEFAULT-VALUE}). Several comma-separated addresses (at most 16) name"
                     + " the relays of one deployment (same server key, same history): the client logs in at the first"
                     + " that answers, starting with the one that last worked, moves on at once from one that is down,"

@@ -80,6 +80,6 @@ class HostPortTest {
         CommandLine cli = ChatCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.execute("client", "--help");
-        assertThat(out.toString()).contains("HOST:PORT[,HOST:PORT...]").contains("relays of one deployment");
+        assertThat(out.toString()).contains("--server=HOST:PORT[,...]").contains("relays of one deployment");
     }
 }
