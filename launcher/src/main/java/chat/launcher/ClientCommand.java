@@ -47,8 +47,11 @@ final class ClientCommand implements Runnable {
     @Option(names = "--dir", paramLabel = "DIR", description = "The user's bundle made by 'chat generate' (DIR/users/<user>).")
     Path dir;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8989",
-            description = "The server (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "HOST:PORT[,...]", defaultValue = "127.0.0.1:8989",
+            description = {"The server (default: ${DEFAULT-VALUE}). Several comma-separated addresses (at most 16) name"
+                    + " the relays of one deployment (same server key, same history): the client logs in at the first"
+                    + " that answers, starting with the one that last worked, moves on at once from one that is down,"
+                    + " and resumes on another without loss or duplicates."})
     String server;
 
     @Option(names = "--frontend", paramLabel = "NAME", description = "Which frontend to use (default: cli).")
@@ -104,7 +107,7 @@ final class ClientCommand implements Runnable {
         } catch (FrontendException e) {
             throw CliException.usage(e.getMessage());
         }
-        InetSocketAddress address = HostPort.parse(server, "--server");
+        List<InetSocketAddress> addresses = HostPort.parseList(server, "--server");
         if (!Files.isDirectory(dir)) {
             throw CliException.failure("user bundle " + dir + " does not exist (create it with 'chat generate')");
         }
@@ -125,7 +128,7 @@ final class ClientCommand implements Runnable {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--rotate-after-messages and --rotate-after-days must be at least 1");
         }
-        ClientOptions options = ClientOptions.defaults(address)
+        ClientOptions options = ClientOptions.defaults(addresses)
                 .withRotation(rotateAfterMessages, java.time.Duration.ofDays(rotateAfterDays));
         Context context = new Context(bundle, options, password, List.copyOf(frontendArgs));
         int code;
@@ -190,6 +193,11 @@ final class ClientCommand implements Runnable {
         @Override
         public InetSocketAddress server() {
             return options.server();
+        }
+
+        @Override
+        public List<InetSocketAddress> servers() {
+            return options.servers();
         }
 
         @Override

@@ -75,8 +75,11 @@ public sealed interface ClientEvent {
     record Disconnected(String reason, Duration retryIn) implements ClientEvent {
     }
 
-    /** A new connection is up again and its replay is done; queued messages are being sent. */
-    record Reconnected() implements ClientEvent {
+    /**
+     * A new connection, to {@code server} (HOST:PORT, one of the deployment's addresses), is
+     * up again and its replay is done; queued messages are being sent.
+     */
+    record Reconnected(String server) implements ClientEvent {
     }
 
     /** The client stopped trying to connect (e.g. the server's key no longer matches); it needs attention. */

@@ -110,6 +110,15 @@ final class ClientFixture implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the server on {@code port} (same keys, same data), e.g. on another of the
+     * addresses a client was given, as if another relay of the deployment took over.
+     */
+    ClientFixture startServerOn(int port, String... options) {
+        this.port = port;
+        return startServer(options);
+    }
+
     /** Stops the server the way an administrator does (SIGTERM) and checks it exited cleanly. */
     void stopServer() {
         server.destroy();
@@ -150,6 +159,14 @@ final class ClientFixture implements AutoCloseable {
     /** A json client of {@code user}, just started. */
     ClientProcess start(String user, Path bundle) {
         ClientProcess c = ClientProcess.start(chat, user + "#" + (clients.size() + 1), bundle, port, passwords.get(user));
+        clients.add(c);
+        return c;
+    }
+
+    /** A json client of {@code user}, just started, with {@code --server servers} (e.g. several addresses). */
+    ClientProcess start(String user, String servers) {
+        ClientProcess c = ClientProcess.start(chat, user + "#" + (clients.size() + 1), bundle(user), servers,
+                passwords.get(user));
         clients.add(c);
         return c;
     }

@@ -104,7 +104,12 @@ final class ClientProcess implements AutoCloseable {
 
     /** Starts the json frontend for the bundle {@code bundle}, logging in to 127.0.0.1:{@code port}. */
     static ClientProcess start(ChatImage chat, String name, java.nio.file.Path bundle, int port, String password) {
-        ProcessBuilder pb = chat.command(List.of("client", "--dir", bundle.toString(), "--server", "127.0.0.1:" + port,
+        return start(chat, name, bundle, "127.0.0.1:" + port, password);
+    }
+
+    /** Starts the json frontend for the bundle {@code bundle}, with {@code --server servers}. */
+    static ClientProcess start(ChatImage chat, String name, java.nio.file.Path bundle, String servers, String password) {
+        ProcessBuilder pb = chat.command(List.of("client", "--dir", bundle.toString(), "--server", servers,
                 "--frontend", "json"));
         pb.environment().put("CHAT_PASSWORD", password);
         return start(name, pb);

@@ -41,6 +41,7 @@ import chat.protocol.identity.UserBundle;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,6 +89,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
     /** Our own entries' verification: see {@link #preverify}. */
     private final ChannelLedger.Verified ownKey;
     private final Reconnection reconnection;
+    private final ServerRotation rotation;
     private final List<Alarm> alarms = new ArrayList<>();
     /**
      * Channels this device does not hold yet whose first delivered entry was rejected: kept
@@ -112,6 +114,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         this.outbox = new Outbox(state, events, this, this::transmit);
         this.ownKey = new ChannelLedger.Verified(me.signing().publicKey());
         this.reconnection = new Reconnection(options.maxRetryDelay(), options.pingInterval());
+        this.rotation = new ServerRotation(options.servers());
         outbox.onSettled(this::settled);
     }
 
@@ -151,11 +154,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
         synchronized (this) {
             announceBundleVersions();
         }
-        String where = options.server().getHostString() + ":" + options.server().getPort();
-        events.emit(new ClientEvent.Connecting(where, ClientEvent.Connecting.Stage.CONNECTING));
-        Session first = Session.open(options, me, log.server(), codec, this,
-                () -> events.emit(new ClientEvent.Connecting(where, ClientEvent.Connecting.Stage.LOGGING_IN)));
-        events.emit(new ClientEvent.Connecting(where, ClientEvent.Connecting.Stage.CATCHING_UP));
+        Session first = openAny(true);
+        events.emit(new ClientEvent.Connecting(first.address(), ClientEvent.Connecting.Stage.CATCHING_UP));
         synchronized (this) {
             conn = new ConnState.Connecting(first);
             first.start(); // only now: what it reads must find it installed as the current session
@@ -177,6 +177,44 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
         events.emit(new ClientEvent.Ready(me.name()));
         reconnection.startKeepAlive(this::keepAlive);
+    }
+
+    /**
+     * Logs in at the first of the deployment's servers that lets us in, in the rotation's
+     * order, moving on at once from one that cannot be reached or refuses the login (another
+     * relay of the deployment may well accept it). A server that fails to prove the
+     * deployment's key, or that says our key is revoked, ends the round: trying the next
+     * address would hide what needs a person. On the first login, the progress events name
+     * the address being tried.
+     */
+    private Session openAny(boolean firstLogin) throws LoginException {
+        List<InetSocketAddress> round = rotation.round();
+        LoginException last = null;
+        for (InetSocketAddress address : round) {
+            String where = ClientOptions.text(address);
+            if (firstLogin) {
+                events.emit(new ClientEvent.Connecting(where, ClientEvent.Connecting.Stage.CONNECTING));
+            }
+            try {
+                Session s = Session.open(options, address, me, log.server(), codec, this, firstLogin
+                        ? () -> events.emit(new ClientEvent.Connecting(where, ClientEvent.Connecting.Stage.LOGGING_IN))
+                        : () -> { });
+                rotation.worked(address);
+                return s;
+            } catch (LoginException e) {
+                if (e.reason() != LoginException.Reason.UNREACHABLE && e.reason() != LoginException.Reason.REFUSED) {
+                    throw e;
+                }
+                LOG.log(Level.INFO, "server {0} failed: {1}", new Object[] {where, e.getMessage()});
+                rotation.failed(address);
+                last = e;
+            }
+        }
+        if (round.size() == 1) {
+            throw last;
+        }
+        throw new LoginException(last.reason(), "none of the " + round.size() + " servers let us in; the last: "
+                + last.getMessage(), last);
     }
 
     /** The directory first (so replayed entries find every user they name), then the channels. */
@@ -395,7 +433,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         if (first) {
             firstReplay.countDown();
         } else {
-            events.emit(new ClientEvent.Reconnected());
+            events.emit(new ClientEvent.Reconnected(from.address()));
         }
     }
 
@@ -603,7 +641,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
             }
         }
         try {
-            Session fresh = Session.open(options, me, log.server(), codec, this);
+            Session fresh = openAny(false);
             synchronized (this) {
                 if (!(conn instanceof ConnState.Backoff)) {
                     fresh.close(); // closed meanwhile

@@ -17,6 +17,7 @@ import chat.client.ClientOptions;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -66,9 +67,11 @@ final class Session {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastReceived = System.nanoTime();
     private volatile boolean synced;
+    private final String address;
 
-    private Session(Socket socket, FrameReader reader, FrameWriter writer, FrameOpener opener, FrameSealer sealer,
+    private Session(String address, Socket socket, FrameReader reader, FrameWriter writer, FrameOpener opener, FrameSealer sealer,
                     MessageCodec codec, Listener listener) {
+        this.address = address;
         this.socket = socket;
         this.reader = reader;
         this.writer = writer;
@@ -78,20 +81,18 @@ final class Session {
         this.listener = listener;
     }
 
-    /** Connects and runs the handshake; the session then reads until it is closed. */
-    static Session open(ClientOptions options, IdentityKeys me, Principal server, MessageCodec codec, Listener listener)
-            throws LoginException {
-        return open(options, me, server, codec, listener, () -> { });
-    }
-
-    /** As {@link #open}, calling {@code connected} once the connection is up, before the handshake. */
-    static Session open(ClientOptions options, IdentityKeys me, Principal server, MessageCodec codec, Listener listener,
-                        Runnable connected) throws LoginException {
-        String where = options.server().getHostString() + ":" + options.server().getPort();
+    /**
+     * Connects to {@code address} (one of {@code options.servers()}) and runs the handshake,
+     * calling {@code connected} once the connection is up, before the handshake; the session
+     * then reads until it is closed.
+     */
+    static Session open(ClientOptions options, InetSocketAddress address, IdentityKeys me, Principal server,
+                        MessageCodec codec, Listener listener, Runnable connected) throws LoginException {
+        String where = ClientOptions.text(address);
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(options.server(), (int) options.connectTimeout().toMillis());
+            socket.connect(address, (int) options.connectTimeout().toMillis());
         } catch (ConnectException | SocketTimeoutException | UnknownHostException e) {
             closeQuietly(socket);
             throw new LoginException(LoginException.Reason.UNREACHABLE, "cannot reach the server at " + where + ": "
@@ -148,7 +149,7 @@ final class Session {
             writer.write(sealer.seal(codec.encode(result.confirm())));
             writer.flush();
             socket.setSoTimeout(0);
-            return new Session(socket, reader, writer, opener, sealer, codec, listener);
+            return new Session(where, socket, reader, writer, opener, sealer, codec, listener);
         } catch (ClientHandshake.ServerKeyMismatchException e) {
             closeQuietly(socket);
             throw new LoginException(LoginException.Reason.SERVER_KEY_MISMATCH, "the server at " + where
@@ -162,6 +163,11 @@ final class Session {
             throw new LoginException(LoginException.Reason.UNREACHABLE, "lost the connection to " + where
                     + " during login: " + e, e);
         }
+    }
+
+    /** The server's address, HOST:PORT. */
+    String address() {
+        return address;
     }
 
     /**

@@ -18,8 +18,16 @@ public interface FrontendContext {
     /** The user's bundle folder. */
     Path bundleDir();
 
-    /** The server address the user asked for (or the default). */
+    /** The server address the user asked for (or the default); the first one if several were given. */
     InetSocketAddress server();
+
+    /**
+     * Every server address the user gave, in order (the relays of one deployment, which the
+     * client tries in turn); by default just {@link #server()}.
+     */
+    default List<InetSocketAddress> servers() {
+        return List.of(server());
+    }
 
     /** A password given without a terminal: {@code --password-file}, else {@code CHAT_PASSWORD}. */
     Optional<char[]> suppliedPassword();

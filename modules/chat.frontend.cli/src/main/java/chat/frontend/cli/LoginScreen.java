@@ -6,7 +6,6 @@ import chat.client.LoginException;
 import chat.client.spi.ExitStatus;
 import chat.client.spi.FrontendContext;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -101,7 +100,10 @@ final class LoginScreen {
             case WRONG_PASSWORD -> "Wrong password for " + context.user() + ". Not logged in.";
             case SERVER_KEY_MISMATCH -> "The server at " + address() + " did not prove the key in your directory"
                     + " (directory.json): it is not your server, or someone is in between. Not connecting.";
-            case UNREACHABLE -> "Cannot reach the server at " + address() + ": " + why(e) + ". Is it running?";
+            case UNREACHABLE -> context.servers().size() > 1
+                    ? "Cannot reach any of the servers " + address() + " (the last one tried: " + why(e)
+                            + "). Are they running?"
+                    : "Cannot reach the server at " + address() + ": " + why(e) + ". Is it running?";
             case REFUSED -> "Login at " + address() + " failed: " + e.getMessage() + ".";
             case LOCAL_STATE -> "Cannot use your files in " + context.bundleDir() + ": " + e.getMessage() + ".";
             case REVOKED -> "The server at " + address() + " refused " + context.user() + ": " + e.getMessage()
@@ -135,7 +137,6 @@ final class LoginScreen {
     }
 
     private String address() {
-        InetSocketAddress server = context.server();
-        return server.getHostString() + ":" + server.getPort();
+        return String.join(",", context.servers().stream().map(chat.client.ClientOptions::text).toList());
     }
 }

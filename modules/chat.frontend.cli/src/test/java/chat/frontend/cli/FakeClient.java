@@ -100,7 +100,7 @@ final class FakeClient implements ChatClient {
 
     synchronized void reconnect() {
         connected = true;
-        emit(new ClientEvent.Reconnected());
+        emit(new ClientEvent.Reconnected("127.0.0.1:8989"));
         releaseHeld();
     }
 

@@ -60,7 +60,8 @@ final class EventTranslator implements Consumer<ClientEvent>, Flushable {
                     }).put("server", c.server()), null);
             case ClientEvent.Disconnected d -> out.write(ObjectBuilder.create().put("event", "disconnected")
                     .put("reason", d.reason()).put("retryInMs", d.retryIn().toMillis()), null);
-            case ClientEvent.Reconnected r -> out.write(ObjectBuilder.create().put("event", "reconnected"), null);
+            case ClientEvent.Reconnected r -> out.write(ObjectBuilder.create().put("event", "reconnected")
+                    .put("server", r.server()), null);
             case ClientEvent.ConnectionFailed f -> {
                 gaveUp.complete(null); // before the line: a script that reacts to it finds the frontend not waiting
                 out.write(ObjectBuilder.create().put("event", "connectionFailed").put("reason", f.reason()), null);

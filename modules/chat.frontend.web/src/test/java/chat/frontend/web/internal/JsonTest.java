@@ -47,7 +47,7 @@ class JsonTest {
         assertThat(Json.event(PageEvent.of(new ClientEvent.MessageReceived("ops", "bob", "hi", 2, t, false, null))))
                 .isEqualTo("{\"type\":\"message\",\"channel\":\"ops\",\"from\":\"bob\",\"text\":\"hi\",\"seq\":2,"
                         + "\"timestamp\":\"2026-11-25T19:06:20.771Z\",\"mine\":false}");
-        assertThat(Json.event(PageEvent.of(new ClientEvent.Reconnected()))).isEqualTo("{\"type\":\"reconnected\"}");
+        assertThat(Json.event(PageEvent.of(new ClientEvent.Reconnected("127.0.0.1:8989")))).isEqualTo("{\"type\":\"reconnected\"}");
         String history = new String(Json.write(Views.history("ops", List.of(new HistoryItem.Joined(1, t, "alice",
                 "alice"), new HistoryItem.MemberChanged(3, t, "alice", "bob", HistoryItem.Change.REMOVED)))),
                 StandardCharsets.UTF_8);
