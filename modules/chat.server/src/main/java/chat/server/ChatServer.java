@@ -62,6 +62,15 @@ public final class ChatServer implements AutoCloseable {
     }
 
     public static ChatServer start(ServerConfig config) throws ServerException {
+        return start(config, Retention.FOREVER);
+    }
+
+    /**
+     * Starts the server with a retention period: messages older than it are compacted away
+     * in the background (at start, then every {@link Retention#compactEvery}); replays show
+     * them as {@code expired} placeholders, and their bytes no longer count against quotas.
+     */
+    public static ChatServer start(ServerConfig config, Retention retention) throws ServerException {
         ServerBundle bundle;
         try {
             bundle = ServerBundle.load(config.bundleDir());
@@ -82,6 +91,11 @@ public final class ChatServer implements AutoCloseable {
             socket.setReuseAddress(true);
             socket.bind(config.listen(), 4096);
             ChatServer server = new ChatServer(context, store, socket, bundle.directoryFile());
+            if (retention.expires()) {
+                store.startRetention(retention.keep(), retention.compactEvery(), context.hub()::reclaimed);
+                LOG.log(Level.INFO, "messages older than {0} expire (compacted every {1})", retention.keep(),
+                        retention.compactEvery());
+            }
             self[0] = server;
             server.acceptor.start();
             server.watcher.start();
