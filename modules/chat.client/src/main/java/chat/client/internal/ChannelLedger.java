@@ -607,6 +607,10 @@ final class ChannelLedger {
     Outcome checkExpired(chat.protocol.Expired x) {
         long from = x.fromSeq();
         long to = x.toSeq();
+        if (lastSeq == 0) {
+            return reject(1, Alarm.Kind.BAD_CREATE, "the server began the channel with expired entries #" + from + ".."
+                    + to + "; entry #1 must be its creation, which never expires");
+        }
         if (to <= lastSeq) {
             byte[] ours = head(to);
             return unknown(ours) || Arrays.equals(ours, x.head()) ? new Outcome.Duplicate()
@@ -625,10 +629,6 @@ final class ChannelLedger {
             return reject(lastSeq + 1, Alarm.Kind.GAP, "expected entry #" + (lastSeq + 1) + ", the server sent"
                     + " expired entries #" + from + ".." + to + ": entries #" + (lastSeq + 1) + ".." + (from - 1)
                     + " are missing");
-        }
-        if (lastSeq == 0) {
-            return reject(1, Alarm.Kind.BAD_CREATE, "the server began the channel with expired entries #" + from + ".."
-                    + to + "; entry #1 must be its creation, which never expires");
         }
         if (x.timestamp() < lastTimestamp) {
             return reject(from, Alarm.Kind.TIMESTAMP, "expired entries #" + from + ".." + to
