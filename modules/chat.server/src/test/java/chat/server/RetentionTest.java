@@ -122,4 +122,18 @@ class RetentionTest {
         again.send(new Expired("room", 2, 3, ChainHash.genesis("room"), 0));
         assertThat(again.nextError(ErrorCode.UNEXPECTED_MESSAGE).message()).contains("expired");
     }
+
+    @Test
+    void durationsAreAWholeNumberAndAUnitAndAnythingElseIsOneSentence() {
+        assertThat(Retention.parseDuration("30d", "--retain")).isEqualTo(Duration.ofDays(30));
+        assertThat(Retention.parseDuration("12h", "--retain")).isEqualTo(Duration.ofHours(12));
+        assertThat(Retention.parseDuration("90m", "--retain")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Retention.parseDuration("2S", "--compact-every")).isEqualTo(Duration.ofSeconds(2));
+        for (String bad : List.of("", "d", "0d", "-1d", "1.5d", "2w", "12", "1d2h", "99999999999999d")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Retention.parseDuration(bad, "--retain"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("--retain: '" + bad + "' is not a duration; write a positive whole number and a unit,"
+                            + " d (days), h (hours), m (minutes) or s (seconds), e.g. 30d or 12h");
+        }
+    }
 }
