@@ -306,9 +306,9 @@ final class ChannelLedger {
             try {
                 chat.protocol.Message m = bytes == null ? null : codec.decode(bytes);
                 if (m instanceof chat.protocol.Expired x) {
-                    if (seq == x.toSeq()) { // the run's other entries hold the same placeholder: shown once
-                        out.addFirst(new HistoryItem.Expired(x.fromSeq(), seq, Instant.ofEpochMilli(x.timestamp())));
-                    }
+                    // The run's entries all hold the same placeholder: shown once, and the rest skipped unread.
+                    out.addFirst(new HistoryItem.Expired(x.fromSeq(), seq, Instant.ofEpochMilli(x.timestamp())));
+                    seq = Math.max(x.fromSeq(), 1);
                     continue;
                 }
                 entry = m instanceof ChannelEntry e ? e : null;
