@@ -104,6 +104,21 @@ final class ServerCommand implements Runnable {
                     + " oldest unfinished login is closed, so one address cannot crowd out others (default: ${DEFAULT-VALUE}).")
     int maxHandshakesPerAddress;
 
+    @Option(names = "--retain", paramLabel = "DURATION",
+            description = "How long messages are kept, e.g. 30d, 12h, 90m or 45s; older ones are compacted away (their"
+                    + " disk space is given back) and members' clients show each run of them as one line, \"N older"
+                    + " messages expired on the server\". Channel creations, invitations, member changes and key"
+                    + " rotations are always kept. Default: for ever.")
+    String retain;
+
+    @Option(names = "--retain-days", paramLabel = "N", description = "The same as --retain Nd.")
+    Integer retainDays;
+
+    @Option(names = "--compact-every", paramLabel = "DURATION", defaultValue = "1h",
+            description = "How often expired messages are compacted away, and once at start (with --retain); short"
+                    + " intervals such as 1s are for tests (default: ${DEFAULT-VALUE}).")
+    String compactEvery;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "SEVERE, WARNING, INFO, FINE or ALL (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -199,12 +214,29 @@ final class ServerCommand implements Runnable {
         if (store == null && storePasswordFile != null) {
             throw CliException.usage("--store-password-file needs --store");
         }
+        chat.server.Retention retention;
+        try {
+            if (retain != null && retainDays != null) {
+                throw new IllegalArgumentException("--retain and --retain-days say the same thing: give one of them");
+            }
+            if (retainDays != null && retainDays < 1) {
+                throw new IllegalArgumentException("--retain-days: " + retainDays + " is not a positive number of days");
+            }
+            java.time.Duration keep = retain != null ? chat.server.Retention.parseDuration(retain, "--retain")
+                    : retainDays != null ? java.time.Duration.ofDays(retainDays) : null;
+            retention = new chat.server.Retention(keep, chat.server.Retention.parseDuration(compactEvery, "--compact-every"));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        if (store != null && retention.expires()) {
+            throw CliException.usage("--retain is for the journal; with --store the database keeps every message");
+        }
         ChatServer server;
         try {
             if (repairJournal) {
                 ChatServer.repairJournal(config.dataDir());
             }
-            server = store == null ? ChatServer.start(config)
+            server = store == null ? ChatServer.start(config, retention)
                     : ChatServer.start(config, chat.server.Stores.open(store, storePassword(), storesDir()));
         } catch (ServerException e) {
             throw CliException.failure(e.getMessage());

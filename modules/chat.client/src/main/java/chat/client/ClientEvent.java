@@ -54,6 +54,18 @@ public sealed interface ClientEvent {
      * {@code added} can now be invited, {@code revoked} no longer log in and are being
      * removed from every channel.
      */
+    /**
+     * Entries {@code fromSeq..toSeq} of the channel are messages past the server's retention
+     * period, replayed as one placeholder: their content is gone (docs/protocol.md, "Retention").
+     */
+    record HistoryExpired(String channel, long fromSeq, long toSeq, Instant timestamp) implements ClientEvent {
+
+        /** How many entries expired. */
+        public long count() {
+            return toSeq - fromSeq + 1;
+        }
+    }
+
     record DirectoryChanged(long version, List<String> added, List<String> revoked) implements ClientEvent {
     }
 

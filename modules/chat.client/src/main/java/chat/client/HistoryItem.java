@@ -42,4 +42,23 @@ public sealed interface HistoryItem {
     /** {@code author} rotated the channel key: messages from here on use key epoch {@code epoch}. */
     record Rotated(long seq, Instant timestamp, String author, long epoch) implements HistoryItem {
     }
+
+    /**
+     * Entries {@code fromSeq..seq} are messages the server no longer keeps (past its
+     * retention period): what they said is gone, and the chain was taken up again from the
+     * head the server gave for entry {@code seq}. {@code timestamp} is that entry's; there is
+     * no author ({@link #author} is null).
+     */
+    record Expired(long fromSeq, long seq, Instant timestamp) implements HistoryItem {
+
+        @Override
+        public String author() {
+            return null;
+        }
+
+        /** How many entries expired. */
+        public long count() {
+            return seq - fromSeq + 1;
+        }
+    }
 }

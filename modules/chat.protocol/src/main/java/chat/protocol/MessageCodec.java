@@ -47,6 +47,7 @@ public final class MessageCodec {
             "viewSeq", "viewHead", "keys", "keyCommitment", "previousKey", "signature", "channelSeq", "timestamp");
     private static final Set<String> ERROR = Set.of("type", "code", "message", "channelID", "userSeq", "lastUserSeq");
     private static final Set<String> EMPTY = Set.of("type");
+    private static final Set<String> EXPIRED = Set.of("type", "channelID", "fromSeq", "toSeq", "head", "timestamp");
     private static final Set<String> DIRECTORY_GET = Set.of("type", "number");
     private static final Set<String> DIRECTORY = Set.of("type", "versions");
 
@@ -98,6 +99,8 @@ public final class MessageCodec {
             case Pong m -> {
             }
             case DirectoryGet m -> b.put("number", m.number());
+            case Expired m -> b.put("channelID", m.channelID()).put("fromSeq", m.fromSeq()).put("toSeq", m.toSeq())
+                    .put("head", m.head()).put("timestamp", m.timestamp());
             case DirectoryUpdate m -> {
                 java.util.List<JsonValue> versions = new java.util.ArrayList<>();
                 m.versions().forEach(v -> versions.add(v.toJson()));
@@ -200,6 +203,7 @@ public final class MessageCodec {
                 }
                 case DirectoryGet.TYPE -> new DirectoryGet(r.only(DIRECTORY_GET).integer("number", 0, MAX_SEQ));
                 case DirectoryUpdate.TYPE -> directory(r.only(DIRECTORY));
+                case Expired.TYPE -> expired(r.only(EXPIRED));
                 default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + type + "'");
             };
         } catch (JsonException e) {
@@ -235,6 +239,16 @@ public final class MessageCodec {
             out.put(channel, new ChannelHead(h.integer("seq", 0, MAX_SEQ), h.bytes("head", HASH_LENGTH)));
         }
         return new ReplayFinished(r.integer("userSeq", 0, MAX_SEQ), out);
+    }
+
+    private static Expired expired(ObjectReader r) throws JsonException {
+        String channel = channel(r);
+        long from = r.integer("fromSeq", 2, MAX_SEQ);
+        long to = r.integer("toSeq", 2, MAX_SEQ);
+        if (to < from) {
+            throw new JsonException(r.context() + ": 'toSeq' " + to + " is before 'fromSeq' " + from, false);
+        }
+        return new Expired(channel, from, to, r.bytes("head", HASH_LENGTH), r.integer("timestamp", 0, MAX_SEQ));
     }
 
     private static AddUser addUser(ObjectReader r) throws JsonException {

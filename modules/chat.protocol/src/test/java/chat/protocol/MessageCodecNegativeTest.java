@@ -159,6 +159,18 @@ class MessageCodecNegativeTest {
     }
 
     @Test
+    void anExpiredRunThatEndsBeforeItStartsOrCoversTheCreationIsABadMessage() {
+        String head = "\"" + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\"";
+        for (String bad : List.of(
+                "{\"type\":\"expired\",\"channelID\":\"c\",\"fromSeq\":5,\"toSeq\":4,\"head\":" + head + ",\"timestamp\":1}",
+                "{\"type\":\"expired\",\"channelID\":\"c\",\"fromSeq\":1,\"toSeq\":4,\"head\":" + head + ",\"timestamp\":1}",
+                "{\"type\":\"expired\",\"channelID\":\"c\",\"fromSeq\":2,\"toSeq\":4,\"timestamp\":1}")) {
+            assertThatThrownBy(() -> CODEC.decode(bad.getBytes(StandardCharsets.UTF_8))).as(bad)
+                    .satisfies(e -> assertThat(((ProtocolException) e).code()).isEqualTo(ErrorCode.BAD_MESSAGE));
+        }
+    }
+
+    @Test
     void nestingDeeperThanTheLimitIsLimitExceeded() throws Exception {
         int depth = JsonLimits.DEFAULT.maxDepth();
         // depth 8 (the message object plus 7 levels) still parses; it is then refused for its unknown field

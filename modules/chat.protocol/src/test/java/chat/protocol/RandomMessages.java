@@ -43,7 +43,8 @@ final class RandomMessages {
     }
 
     Message any() {
-        return switch (random.nextInt(14)) {
+        return switch (random.nextInt(15)) {
+            case 14 -> expired();
             case 12 -> new DirectoryGet(seq(0));
             case 13 -> directory();
             case 0 -> initConn();
@@ -59,6 +60,11 @@ final class RandomMessages {
             case 10 -> rotate();
             default -> new Pong();
         };
+    }
+
+    Expired expired() {
+        long from = seq(2);
+        return new Expired(channel(), from, Math.min(from + random.nextInt(5000), (1L << 53) - 1), bytes(32), seq(0));
     }
 
     InitConn initConn() {

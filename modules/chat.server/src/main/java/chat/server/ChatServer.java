@@ -62,13 +62,23 @@ public final class ChatServer implements AutoCloseable {
     }
 
     public static ChatServer start(ServerConfig config) throws ServerException {
+        return start(config, Retention.FOREVER);
+    }
+
+    /**
+     * Starts the server on the journal with a retention period: messages older than it are
+     * compacted away in the background (at start, then every {@link Retention#compactEvery});
+     * replays show them as {@code expired} placeholders, and their bytes no longer count
+     * against quotas.
+     */
+    public static ChatServer start(ServerConfig config, Retention retention) throws ServerException {
         EntryStore store;
         try {
             store = EntryStore.open(StoreOptions.defaults(config.dataDir()));
         } catch (StorageException e) {
             throw new ServerException(e.getMessage(), e);
         }
-        return start(config, store);
+        return start(config, store, retention);
     }
 
     /**
@@ -76,6 +86,15 @@ public final class ChatServer implements AutoCloseable {
      * (or here, if it cannot start).
      */
     public static ChatServer start(ServerConfig config, chat.storage.HistoryStore store) throws ServerException {
+        return start(config, store, Retention.FOREVER);
+    }
+
+    private static ChatServer start(ServerConfig config, chat.storage.HistoryStore store, Retention retention)
+            throws ServerException {
+        if (retention.expires() && !(store instanceof EntryStore)) {
+            store.close();
+            throw new ServerException("--retain is for the journal; with --store the database keeps every message");
+        }
         ServerBundle bundle;
         try {
             bundle = ServerBundle.load(config.bundleDir());
@@ -91,6 +110,11 @@ public final class ChatServer implements AutoCloseable {
             socket.setReuseAddress(true);
             socket.bind(config.listen(), 4096);
             ChatServer server = new ChatServer(context, store, socket, bundle.directoryFile());
+            if (retention.expires() && store instanceof EntryStore journal) {
+                journal.startRetention(retention.keep(), retention.compactEvery(), context.hub()::reclaimed);
+                LOG.log(Level.INFO, "messages older than {0} expire (compacted every {1})", retention.keep(),
+                        retention.compactEvery());
+            }
             self[0] = server;
             server.acceptor.start();
             server.watcher.start();

@@ -156,6 +156,17 @@ public final class ClientState {
         return channels.computeIfAbsent(name, Channel::new);
     }
 
+    /** Called by the connection's reader for an expired run: adopts the server's head after it, as a new device does. */
+    public synchronized void expired(chat.protocol.Expired e) {
+        Channel c = channel(e.channelID());
+        if (e.fromSeq() != c.seq + 1) {
+            problems.add(user() + ": " + e.channelID() + " expired run " + e.fromSeq() + ".." + e.toSeq() + " after " + c.seq);
+        }
+        c.seq = e.toSeq();
+        c.head = e.head().clone();
+        notifyAll();
+    }
+
     /** Called by the connection's reader for every entry received. */
     public synchronized void received(ChannelEntry entry, byte[] raw) {
         String channel = entry.channelID();

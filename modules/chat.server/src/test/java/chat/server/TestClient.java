@@ -192,6 +192,10 @@ public final class TestClient implements AutoCloseable {
                     case Comms c -> state.received(c, json);
                     case MemberChange mc -> state.received(mc, json);
                     case Rotate r -> state.received(r, json);
+                    case chat.protocol.Expired x -> {
+                        state.expired(x);
+                        events.add(x);
+                    }
                     case ReplayFinished rf -> {
                         state.atLeastUserSeq(rf.userSeq());
                         events.add(rf);
@@ -218,6 +222,7 @@ public final class TestClient implements AutoCloseable {
                     + (e.stamp() == null ? "?" : e.stamp().channelSeq());
             case chat.protocol.DirectoryUpdate d -> d.type() + " " + d.versions().getFirst().number() + "-"
                     + d.versions().getLast().number();
+            case chat.protocol.Expired x -> x.type() + " " + x.channelID() + " " + x.fromSeq() + "-" + x.toSeq();
             default -> m.type();
         };
     }

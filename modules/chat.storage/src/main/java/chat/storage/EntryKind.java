@@ -15,7 +15,13 @@ public enum EntryKind {
     /** An admin (the actor) made the subject, another member, an admin. */
     ADMIN(6),
     /** A member started the channel's next key epoch; there is no subject. */
-    ROTATE(7);
+    ROTATE(7),
+    /**
+     * What is left of a MESSAGE past the retention period: its seq, timestamp, actor,
+     * userSeq and chain head, with an empty payload. Written only by compaction, never
+     * appended.
+     */
+    EXPIRED(8);
 
     private final int code;
 
@@ -43,6 +49,7 @@ public enum EntryKind {
             case 5 -> REMOVE;
             case 6 -> ADMIN;
             case 7 -> ROTATE;
+            case 8 -> EXPIRED;
             default -> null;
         };
     }

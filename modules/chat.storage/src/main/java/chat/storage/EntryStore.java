@@ -68,6 +68,47 @@ public final class EntryStore implements HistoryStore {
         return journal.describe();
     }
 
+    /**
+     * Starts the retention period: MESSAGE entries older than {@code retain} (by their
+     * server timestamp) lose their payload and become EXPIRED entries, which keep seq,
+     * timestamp, actor, userSeq and chain head. A background thread,
+     * {@code chat-storage-compactor}, runs a pass now and then every {@code every}: it
+     * closes the current segment if it holds an expired message, checkpoints, and rewrites
+     * each closed segment that holds one (see {@code docs/storage.md}, "Compaction").
+     * {@code reclaimed} is called on that thread with the payload bytes each user got back.
+     *
+     * @throws IllegalArgumentException a duration is not positive
+     * @throws IllegalStateException    retention already runs, or the store is closed
+     */
+    public void startRetention(java.time.Duration retain, java.time.Duration every,
+                               java.util.function.Consumer<java.util.Map<String, Long>> reclaimed) {
+        startRetention(retain, every, System::currentTimeMillis, reclaimed);
+    }
+
+    /** For tests: with the clock that decides what has expired. */
+    public void startRetention(java.time.Duration retain, java.time.Duration every,
+                               java.util.function.LongSupplier clock,
+                               java.util.function.Consumer<java.util.Map<String, Long>> reclaimed) {
+        if (retain.isNegative() || retain.isZero() || every.isNegative() || every.isZero()) {
+            throw new IllegalArgumentException("retention " + retain + " and compaction interval " + every
+                    + " must be positive");
+        }
+        journal.startRetention(retain.toMillis(), every.toMillis(), Objects.requireNonNull(clock, "clock"),
+                Objects.requireNonNull(reclaimed, "reclaimed"));
+    }
+
+    /**
+     * One compaction pass now, on the calling thread (never at the same time as the
+     * background one).
+     *
+     * @throws IllegalStateException {@link #startRetention} was not called
+     * @throws java.io.IOException   a file could not be read or written (the store fails
+     *                               only if the journal was changed)
+     */
+    public CompactionStats compactNow() throws java.io.IOException {
+        return journal.compactNow();
+    }
+
     /** The state as of open: every channel's head and members, every user's last userSeq. */
     @Override
     public RecoveredState recoveredState() {

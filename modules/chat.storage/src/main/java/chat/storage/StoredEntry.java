@@ -69,7 +69,7 @@ public record StoredEntry(String channel, long seq, long timestamp, EntryKind ki
                     throw new IllegalArgumentException(kind + " subject must be another user than the actor " + actor);
                 }
             }
-            case MESSAGE, ROTATE -> {
+            case MESSAGE, ROTATE, EXPIRED -> {
                 if (subject != null) {
                     throw new IllegalArgumentException(kind + " must have no subject, has " + subject);
                 }
@@ -83,10 +83,26 @@ public record StoredEntry(String channel, long seq, long timestamp, EntryKind ki
             throw new IllegalArgumentException("head has " + head.length + " bytes, must have " + HEAD_BYTES);
         }
         Objects.requireNonNull(payload, "payload");
+        if (kind == EntryKind.EXPIRED && payload.length != 0) {
+            throw new IllegalArgumentException("EXPIRED must have an empty payload, has " + payload.length + " bytes");
+        }
         if (payload.length > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("payload of " + payload.length
                     + " bytes exceeds the limit of " + MAX_PAYLOAD_BYTES);
         }
+    }
+
+    /**
+     * What compaction keeps of this MESSAGE once it is past the retention period: everything
+     * but the payload, as kind EXPIRED.
+     *
+     * @throws IllegalStateException this is not a MESSAGE
+     */
+    public StoredEntry expired() {
+        if (kind != EntryKind.MESSAGE) {
+            throw new IllegalStateException("only a MESSAGE expires, not " + kind);
+        }
+        return new StoredEntry(channel, seq, timestamp, EntryKind.EXPIRED, actor, null, userSeq, head, new byte[0]);
     }
 
     @Override

@@ -310,7 +310,7 @@ final class ChannelArchive implements ChannelLedger.Archive, AutoCloseable {
                 if (r == null || i >= upTo) {
                     return false;
                 }
-                head[0] = ChainHash.next(head[0], r);
+                head[0] = expiredHead(r, i + 1, head[0]);
                 byte[] plain = ByteBuffer.allocate(40).putLong(at).put(head[0]).array();
                 byte[] nonce = CryptoRandom.bytes(AesGcm.NONCE_LENGTH);
                 try {
@@ -332,6 +332,27 @@ final class ChannelArchive implements ChannelLedger.Archive, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static final byte[] EXPIRED_SUFFIX = "\"type\":\"expired\"}".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * The head after record {@code seq}: the chain's next head, or for an entry of an
+     * expired run (stored as its placeholder) the run's head at its last entry and the
+     * unknown mark before it.
+     */
+    private static byte[] expiredHead(byte[] record, long seq, byte[] previous) {
+        if (record.length > EXPIRED_SUFFIX.length && Arrays.equals(record, record.length - EXPIRED_SUFFIX.length,
+                record.length, EXPIRED_SUFFIX, 0, EXPIRED_SUFFIX.length)) {
+            try {
+                if (new chat.protocol.MessageCodec().decode(record) instanceof chat.protocol.Expired x) {
+                    return seq == x.toSeq() ? x.head().clone() : ChannelLedger.UNKNOWN_HEAD.clone();
+                }
+            } catch (chat.protocol.ProtocolException e) {
+                // not a placeholder after all: chained as an entry
+            }
+        }
+        return ChainHash.next(previous, record);
     }
 
     private void flushIndex() throws IOException {

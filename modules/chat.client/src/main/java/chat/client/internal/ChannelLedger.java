@@ -304,7 +304,14 @@ final class ChannelLedger {
             byte[] bytes = archive.entry(seq);
             ChannelEntry entry = null;
             try {
-                entry = bytes == null ? null : codec.decode(bytes) instanceof ChannelEntry e ? e : null;
+                chat.protocol.Message m = bytes == null ? null : codec.decode(bytes);
+                if (m instanceof chat.protocol.Expired x) {
+                    // The run's entries all hold the same placeholder: shown once, and the rest skipped unread.
+                    out.addFirst(new HistoryItem.Expired(x.fromSeq(), seq, Instant.ofEpochMilli(x.timestamp())));
+                    seq = Math.max(x.fromSeq(), 1);
+                    continue;
+                }
+                entry = m instanceof ChannelEntry e ? e : null;
             } catch (chat.protocol.ProtocolException e) {
                 entry = null;
             }
@@ -397,6 +404,10 @@ final class ChannelLedger {
         boolean trusted = verified == Verified.TRUSTED;
         long seq = entry.stamp().channelSeq();
         if (seq <= lastSeq) {
+            if (unknown(head(seq - 1)) || unknown(head(seq))) {
+                return reject(seq, Alarm.Kind.REWRITTEN, "entry #" + seq + " arrived after the server said it had"
+                        + " expired");
+            }
             byte[] again = ChainHash.next(head(seq - 1), canonical);
             return Arrays.equals(again, head(seq)) ? new Outcome.Duplicate()
                     : reject(seq, Alarm.Kind.REWRITTEN, "entry #" + seq + " arrived again with different content");
@@ -443,7 +454,9 @@ final class ChannelLedger {
                     + " at entry #" + seq);
         }
         View view = entry.view();
-        if (view.seq() >= seq || !Arrays.equals(view.head(), head(view.seq()))) {
+        byte[] viewed = view.seq() < seq ? head(view.seq()) : null;
+        // A view inside an expired run we never held cannot be checked: accepted (rule 6, protocol.md "Retention").
+        if (viewed == null || (!unknown(viewed) && !Arrays.equals(view.head(), viewed))) {
             return reject(seq, Alarm.Kind.FORK, author + " signed entry #" + seq + " having seen entry #" + view.seq()
                     + " with a chain head different from ours: the server showed us different histories");
         }
@@ -572,6 +585,83 @@ final class ChannelLedger {
             }
         }
         return new Outcome.Applied(item, revealed, List.copyOf(alarms));
+    }
+
+    /** What {@link Heads} hold for the entries of an expired run before its last one: no head is known. */
+    static final byte[] UNKNOWN_HEAD = new byte[32];
+
+    /** Whether {@code head} is the mark of an entry inside an expired run, whose head this device never had. */
+    static boolean unknown(byte[] head) {
+        return Arrays.equals(head, UNKNOWN_HEAD);
+    }
+
+    /**
+     * Checks an {@code expired} placeholder (protocol.md, "Retention"): null if its run
+     * starts right after {@link #lastSeq} and may be applied ({@link #applyExpired}, once
+     * per entry of the run); a duplicate if this device holds entry {@code toSeq} with the
+     * same head (or one it cannot know); otherwise the alarm: "rewritten history" for a head
+     * that differs from ours or a run over entries we hold, "gap" for a run after missing
+     * entries, "bad create" before the channel's creation, "timestamp" for one stamped
+     * before our newest entry.
+     */
+    Outcome checkExpired(chat.protocol.Expired x) {
+        long from = x.fromSeq();
+        long to = x.toSeq();
+        if (lastSeq == 0) {
+            return reject(1, Alarm.Kind.BAD_CREATE, "the server began the channel with expired entries #" + from + ".."
+                    + to + "; entry #1 must be its creation, which never expires");
+        }
+        if (to <= lastSeq) {
+            byte[] ours = head(to);
+            return unknown(ours) || Arrays.equals(ours, x.head()) ? new Outcome.Duplicate()
+                    : reject(to, Alarm.Kind.REWRITTEN, "the server says entries #" + from + ".." + to + " expired,"
+                    + " ending at a chain head different from the one this device verified for #" + to
+                    + ": the server rewrote the history before its retention horizon");
+        }
+        if (from <= lastSeq) {
+            return reject(from, Alarm.Kind.REWRITTEN, "the server says entries #" + from + ".." + to + " expired,"
+                    + " but this device holds #" + from + ".." + lastSeq + " and no server replays what a device holds");
+        }
+        if (from != lastSeq + 1) {
+            if (problemReported()) {
+                return new Outcome.Duplicate();
+            }
+            return reject(lastSeq + 1, Alarm.Kind.GAP, "expected entry #" + (lastSeq + 1) + ", the server sent"
+                    + " expired entries #" + from + ".." + to + ": entries #" + (lastSeq + 1) + ".." + (from - 1)
+                    + " are missing");
+        }
+        if (x.timestamp() < lastTimestamp) {
+            return reject(from, Alarm.Kind.TIMESTAMP, "expired entries #" + from + ".." + to
+                    + " are stamped before entry #" + lastSeq);
+        }
+        return null;
+    }
+
+    /**
+     * Applies entry {@code lastSeq + 1} of an expired run that {@link #checkExpired} let
+     * through (or that this device stored): its head is unknown, except the run's last
+     * one, which is the server's head(toSeq); from there the chain is checked again.
+     * Returns the item to show once the run's last entry is applied, else null.
+     */
+    HistoryItem applyExpired(chat.protocol.Expired x) {
+        long seq = lastSeq + 1;
+        if (seq < x.fromSeq() || seq > x.toSeq()) {
+            throw new IllegalStateException("entry #" + seq + " is not in the expired run #" + x.fromSeq() + ".."
+                    + x.toSeq());
+        }
+        boolean last = seq == x.toSeq();
+        heads.put(seq, last ? x.head().clone() : UNKNOWN_HEAD);
+        lastSeq = seq;
+        if (!last) {
+            return null;
+        }
+        lastHead = x.head().clone();
+        lastTimestamp = x.timestamp();
+        HistoryItem item = new HistoryItem.Expired(x.fromSeq(), seq, Instant.ofEpochMilli(x.timestamp()));
+        if (archive == null) {
+            history.add(item);
+        }
+        return item;
     }
 
     /**

@@ -260,6 +260,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         switch (message) {
             case ChannelEntry e -> entry(e.channelID(), e, e.stamp() != null, canonical, verified);
             case ReplayFinished r -> replayFinished(from, r);
+            case chat.protocol.Expired x -> expired(x);
             case DirectoryUpdate u -> directoryUpdate(u);
             case ErrorMessage e -> error(e);
             case Ping p -> from.send(new Pong());
@@ -315,6 +316,47 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
     }
 
+    /**
+     * An {@code expired} placeholder (protocol.md, "Retention"): checked against this
+     * device's record of the channel, then applied and recorded entry by entry (each entry
+     * of the run is stored as the placeholder, so a restart re-applies it like any entry),
+     * and shown once.
+     */
+    private void expired(chat.protocol.Expired x) {
+        String channel = x.channelID();
+        ChannelLedger ledger = state.ledgers.get(channel);
+        if (ledger == null) {
+            ledger = unverified.get(channel);
+        }
+        if (ledger == null) {
+            raise(new Alarm(channel, 1, Alarm.Kind.BAD_CREATE, "the server began the channel with expired entries #"
+                    + x.fromSeq() + ".." + x.toSeq() + "; entry #1 must be its creation, which never expires"));
+            return;
+        }
+        switch (ledger.checkExpired(x)) {
+            case null -> {
+                byte[] json = codec.encode(x);
+                HistoryItem shown = null;
+                while (ledger.lastSeq() < x.toSeq()) {
+                    HistoryItem item = ledger.applyExpired(x);
+                    shown = item != null ? item : shown;
+                    try {
+                        state.recordEntry(ledger, json);
+                    } catch (IOException e) {
+                        LOG.log(Level.WARNING, "could not record an entry locally: {0}", e.toString());
+                    }
+                }
+                if (shown != null) {
+                    events.emit(new ClientEvent.HistoryExpired(channel, x.fromSeq(), x.toSeq(), shown.timestamp()));
+                }
+            }
+            case ChannelLedger.Outcome.Duplicate d -> {
+            }
+            case ChannelLedger.Outcome.Rejected r -> raise(r.alarm());
+            case ChannelLedger.Outcome.Applied a -> throw new IllegalStateException("checkExpired applies nothing");
+        }
+    }
+
     private void emit(String channel, HistoryItem item, String tag) {
         switch (item) {
             case HistoryItem.Text t -> events.emit(new ClientEvent.MessageReceived(channel, t.author(), t.text(), t.seq(),
@@ -325,6 +367,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
                     m.change(), m.seq(), m.timestamp(), tag));
             case HistoryItem.Rotated r -> events.emit(new ClientEvent.Rotated(channel, r.author(), r.epoch(), r.seq(),
                     r.timestamp(), tag));
+            case HistoryItem.Expired x -> events.emit(new ClientEvent.HistoryExpired(channel, x.fromSeq(), x.seq(),
+                    x.timestamp()));
         }
     }
 

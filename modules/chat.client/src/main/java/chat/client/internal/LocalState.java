@@ -281,6 +281,14 @@ final class LocalState implements AutoCloseable {
         } catch (ProtocolException e) {
             return false;
         }
+        if (entry instanceof chat.protocol.Expired x) { // one record per entry of an expired run
+            if (ledger.lastSeq() + 1 < x.fromSeq() || ledger.lastSeq() + 1 > x.toSeq()
+                    || (ledger.lastSeq() + 1 == x.fromSeq() && ledger.checkExpired(x) != null)) {
+                return false;
+            }
+            ledger.applyExpired(x);
+            return true;
+        }
         return entry instanceof ChannelEntry e
                 && ledger.apply(e, record, directory, me, true) instanceof ChannelLedger.Outcome.Applied;
     }

@@ -128,6 +128,47 @@ class LocalStateTest {
         }
     }
 
+    /**
+     * A new device that adopted an expired run (protocol.md, "Retention") stores it as one
+     * record per entry; after a restart the run is applied again from the records, the
+     * chain goes on from the adopted head, and the history shows the run once.
+     */
+    @Test
+    void anExpiredRunIsStoredAndAppliedAgainAfterReopening() throws IOException {
+        TestChannel general = TestChannel.withHistory("general");
+        for (int i = 5; i <= 8; i++) {
+            general.accept(general.messageEntry(ALICE, "message " + i));
+        }
+        List<TestChannel.Delivered> all = general.history();
+        chat.protocol.Expired run = new chat.protocol.Expired("general", 3, 6, general.head(6),
+                all.get(5).entry().stamp().timestamp());
+        byte[] placeholder = new chat.protocol.MessageCodec().encode(run);
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            ChannelLedger ledger = state.ledgers.computeIfAbsent("general", ChannelLedger::new);
+            for (TestChannel.Delivered d : all.subList(0, 2)) {
+                ledger.apply(TestChannel.decode(d.bytes()), d.bytes(), DIRECTORY, BOB, false);
+                state.recordEntry(ledger, d.bytes());
+            }
+            assertThat(ledger.checkExpired(run)).isNull();
+            while (ledger.lastSeq() < 6) {
+                ledger.applyExpired(run);
+                state.recordEntry(ledger, placeholder);
+            }
+            record(state, general); // 7 and 8 chain on the adopted head
+        }
+        general.accept(general.messageEntry(ALICE, "after the restart"));
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.damage).isEmpty();
+            ChannelLedger ledger = state.ledgers.get("general");
+            assertThat(ledger.lastSeq()).isEqualTo(8);
+            assertThat(ledger.head(6)).isEqualTo(general.head(6));
+            assertThat(ChannelLedger.unknown(ledger.head(4))).isTrue();
+            record(state, general);
+            assertThat(ledger.history()).extracting(h -> h.getClass().getSimpleName() + " " + h.seq())
+                    .containsExactly("Joined 1", "Joined 2", "Expired 6", "Text 7", "Text 8", "Text 9");
+        }
+    }
+
     /** Record {@code index}'s offset in a sealed log (8-byte magic; per record 4 + length bytes). */
     private static long recordOffset(Path file, int index) throws IOException {
         byte[] raw = Files.readAllBytes(file);

@@ -128,6 +128,13 @@ final class ChatView {
                 dayBreak(r.timestamp());
                 screen.show(format.rotated(r.channel(), r.by(), r.epoch(), r.timestamp(), false));
             }
+            case ClientEvent.HistoryExpired x -> {
+                if (!started || !fresh(x.channel(), x.toSeq()) || !x.channel().equals(current)) {
+                    return; // shown with the channel's history when it is opened
+                }
+                dayBreak(x.timestamp());
+                screen.show(format.expired(x.count(), x.timestamp()));
+            }
             case ClientEvent.AlarmRaised a -> {
                 if (!started) {
                     early.add(a.alarm());
@@ -358,6 +365,7 @@ final class ChatView {
             case HistoryItem.MemberChanged m -> format.memberChanged(current, m.member(), m.author(), m.change(),
                     m.timestamp(), false);
             case HistoryItem.Rotated r -> format.rotated(current, r.author(), r.epoch(), r.timestamp(), false);
+            case HistoryItem.Expired x -> format.expired(x.count(), x.timestamp());
         });
     }
 

@@ -103,6 +103,14 @@ final class LineFormat {
                 .toAttributedString();
     }
 
+    /** A run of messages the server no longer keeps (its retention period): one line in their place. */
+    AttributedString expired(long count, Instant at) {
+        String what = String.format(java.util.Locale.ROOT, "%,d older message%s expired on the server", count,
+                count == 1 ? "" : "s");
+        return new AttributedStringBuilder().style(DIM).append(time(at)).append(" -- ").append(what).append(" --")
+                .toAttributedString();
+    }
+
     /** Your own removal or departure: one clear line, the channel is read-only from here. */
     AttributedString removedYou(String channel, String by, boolean left) {
         String text = left ? "You left #" + channel + "; it stays here as read-only history."

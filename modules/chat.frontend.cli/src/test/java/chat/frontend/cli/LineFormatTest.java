@@ -22,6 +22,12 @@ class LineFormatTest {
     }
 
     @Test
+    void anExpiredRunIsOneLineWithItsCount() {
+        assertThat(format.expired(1234, noon).toString()).isEqualTo("12:00 -- 1,234 older messages expired on the server --");
+        assertThat(format.expired(1, noon).toString()).isEqualTo("12:00 -- 1 older message expired on the server --");
+    }
+
+    @Test
     void furtherLinesOfAMessageAreIndentedUnderItsText() {
         assertThat(format.message("bob", "one\ntwo", noon, false).toString())
                 .isEqualTo("12:00 <bob> one\n            two");

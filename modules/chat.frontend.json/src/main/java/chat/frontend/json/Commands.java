@@ -232,6 +232,8 @@ final class Commands {
                 case HistoryItem.MemberChanged m -> b.put("type", "member").put("user", m.member()).put("by", m.author())
                         .put("change", m.change().wireName());
                 case HistoryItem.Rotated r -> b.put("type", "rotated").put("by", r.author()).put("epoch", r.epoch());
+                case HistoryItem.Expired x -> b.put("type", "expired").put("fromSeq", x.fromSeq())
+                        .put("count", x.count());
             }
             list.add(b.build());
         }

@@ -48,6 +48,9 @@ final class EventTranslator implements Consumer<ClientEvent>, Flushable {
             case ClientEvent.Rotated r -> out.write(ObjectBuilder.create().put("event", "rotated")
                     .put("channel", r.channel()).put("by", r.by()).put("epoch", r.epoch()).put("seq", r.seq())
                     .put("timestamp", r.timestamp().toString()), id(r.tag()));
+            case ClientEvent.HistoryExpired x -> out.write(ObjectBuilder.create().put("event", "expired")
+                    .put("channel", x.channel()).put("fromSeq", x.fromSeq()).put("toSeq", x.toSeq())
+                    .put("count", x.count()).put("timestamp", x.timestamp().toString()), null);
             case ClientEvent.AlarmRaised a -> out.write(alarm(a.alarm()), null);
             case ClientEvent.DirectoryChanged d -> out.write(ObjectBuilder.create().put("event", "directory")
                     .put("version", d.version()).put("added", strings(d.added())).put("revoked", strings(d.revoked())),

@@ -2,11 +2,13 @@ package chat.server.internal;
 
 import chat.protocol.ChannelHead;
 import chat.protocol.DirectoryUpdate;
+import chat.protocol.Expired;
 import chat.protocol.ReplayFinished;
 import chat.protocol.identity.DirectoryLog;
 import chat.protocol.identity.DirectoryVersion;
 import chat.protocol.wire.FrameSealer;
 import chat.storage.EntryCursor;
+import chat.storage.EntryKind;
 import chat.storage.StoredEntry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -142,16 +144,34 @@ final class ConnectionWriter implements Runnable {
             return;
         }
         try (EntryCursor cursor = opened) {
+            StoredEntry runStart = null; // a run of expired messages goes out as one placeholder
+            StoredEntry runEnd = null;
             while (cursor.hasNext()) {
                 StoredEntry entry = cursor.next();
+                if (entry.kind() == EntryKind.EXPIRED) {
+                    runStart = runStart == null ? entry : runStart;
+                    runEnd = entry;
+                    continue;
+                }
+                if (runStart != null) {
+                    sendExpired(runStart, runEnd);
+                    runStart = null;
+                }
                 send(entry.payload());
                 if (buffer.size() >= FrameBuffer.FLUSH_AT) {
                     buffer.writeTo(out);
                 }
             }
+            if (runStart != null) {
+                sendExpired(runStart, runEnd);
+            }
         }
         lastSent.put(channel, head.seq());
         lastHead.put(channel, head.head());
+    }
+
+    private void sendExpired(StoredEntry first, StoredEntry last) {
+        send(conn.codec().encode(new Expired(first.channel(), first.seq(), last.seq(), last.head(), last.timestamp())));
     }
 
     /** Sends what changed since the log last sent, if the server holds another one now. */

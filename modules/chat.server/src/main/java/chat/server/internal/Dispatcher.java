@@ -14,6 +14,7 @@ import chat.protocol.Message;
 import chat.protocol.Rotate;
 import chat.protocol.Ping;
 import chat.protocol.Pong;
+import chat.protocol.Expired;
 import chat.protocol.ProtocolException;
 import chat.protocol.ReplayFinished;
 import chat.protocol.Sync;
@@ -106,6 +107,7 @@ final class Dispatcher {
                 case InitConfirm m -> unexpected(m);
                 case ReplayFinished m -> unexpected(m);
                 case DirectoryUpdate m -> unexpected(m);
+                case Expired m -> unexpected(m);
             }
         } catch (ProtocolException e) {
             LOG.log(Level.INFO, "{0}: {1}: {2} rejected ({3}): {4}", conn.peer(), conn.user().name(), request.type(),

@@ -118,6 +118,18 @@ public final class Hub {
     }
 
     /** The state of a user; made on first use, since users join the directory while the server runs. */
+    /** Compaction gave back these payload bytes (user to bytes): they no longer count against quotas. */
+    public void reclaimed(Map<String, Long> freed) {
+        freed.forEach((name, bytes) -> {
+            UserState user = user(name);
+            synchronized (user) {
+                long had = user.storedBytes;
+                user.storedBytes = Math.max(0, had - bytes);
+                room.released(had - user.storedBytes);
+            }
+        });
+    }
+
     UserState user(String name) {
         return users.computeIfAbsent(name, UserState::new);
     }

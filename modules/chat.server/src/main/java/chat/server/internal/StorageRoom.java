@@ -81,6 +81,11 @@ final class StorageRoom {
         total.addAndGet(bytes);
     }
 
+    /** Bytes no longer stored (compacted away); the caller holds the user's monitor. */
+    void released(long bytes) {
+        total.addAndGet(-bytes);
+    }
+
     long total() {
         return total.get();
     }

@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,6 +32,8 @@ final class AppendQueue {
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Work for the committer thread between two batches (compaction steps), run in order. */
+    private final ArrayDeque<FutureTask<?>> tasks = new ArrayDeque<>();
     private final Map<String, Long> acceptedHeads;
     private final int maxPending;
     private Thread committer;
@@ -68,6 +74,9 @@ final class AppendQueue {
     }
 
     private static void check(StoredEntry entry, long head) {
+        if (entry.kind() == EntryKind.EXPIRED) {
+            throw new IllegalArgumentException("EXPIRED entries are written by compaction, not appended");
+        }
         if (entry.kind() == EntryKind.CREATE && head > 0) {
             throw new IllegalArgumentException("channel " + entry.channel() + " already exists (head seq " + head
                     + "); CREATE needs a new channel");
@@ -83,13 +92,44 @@ final class AppendQueue {
     }
 
     /**
-     * Waits for work and takes up to {@code max} entries in append order; returns an empty
-     * list once the queue is closed and drained.
+     * Runs {@code task} on the committer thread between two batches. After {@link #close}
+     * the future fails with an {@link IllegalStateException}.
+     */
+    <T> Future<T> call(Callable<T> task) {
+        lock.lock();
+        try {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the store is closed"));
+            }
+            FutureTask<T> future = new FutureTask<>(task);
+            tasks.add(future);
+            notEmpty.signal();
+            return future;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the tasks waiting for the committer (see {@link #call}). */
+    List<FutureTask<?>> takeTasks() {
+        lock.lock();
+        try {
+            List<FutureTask<?>> taken = new ArrayList<>(tasks);
+            tasks.clear();
+            return taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for work and takes up to {@code max} entries in append order (an empty list
+     * when only tasks are waiting); returns null once the queue is closed and drained.
      */
     List<Pending> take(int max) {
         lock.lock();
         try {
-            while (queue.isEmpty() && !closed) {
+            while (queue.isEmpty() && tasks.isEmpty() && !closed) {
                 notEmpty.awaitUninterruptibly();
             }
             List<Pending> batch = new ArrayList<>(Math.min(max, queue.size()));
@@ -97,7 +137,7 @@ final class AppendQueue {
                 batch.add(queue.poll());
             }
             notFull.signalAll();
-            return batch;
+            return batch.isEmpty() && tasks.isEmpty() && closed ? null : batch;
         } finally {
             lock.unlock();
         }
@@ -108,6 +148,8 @@ final class AppendQueue {
         lock.lock();
         try {
             closed = true;
+            tasks.forEach(t -> t.cancel(false));
+            tasks.clear();
             notEmpty.signalAll();
             notFull.signalAll();
         } finally {

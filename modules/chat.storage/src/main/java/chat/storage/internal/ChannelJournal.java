@@ -37,14 +37,19 @@ public final class ChannelJournal {
     private final Committer work;
     private final Object closing = new Object();
     /** Handles for {@link #headAt}: 64 files, well inside the descriptors kept for the store. */
-    private final ReadHandles handles = new ReadHandles(64);
+    private final ReadHandles handles;
     private volatile boolean closed;
 
+    private Compactor compactor;
+    private Thread compactorThread;
+
     private ChannelJournal(StoreLayout layout, StoreLock lock, RecoveredState recovered, LiveState state,
-                           AppendQueue queue, Committer work, Thread committer) {
+                           AppendQueue queue, Committer work, Thread committer, IndexRepair indexRepair,
+                           ReadHandles handles) {
         this.layout = layout;
         this.lock = lock;
-        this.indexRepair = new IndexRepair(layout);
+        this.indexRepair = indexRepair;
+        this.handles = handles;
         this.recovered = recovered;
         this.state = state;
         this.queue = queue;
@@ -84,20 +89,51 @@ public final class ChannelJournal {
             Map<String, Long> heads = new HashMap<>();
             recovered.channels().forEach((name, channel) -> heads.put(name, channel.headSeq()));
             AppendQueue queue = new AppendQueue(heads, options.maxPendingEntries());
+            IndexRepair indexRepair = new IndexRepair(layout);
+            ReadHandles handles = new ReadHandles(64);
             Committer work = new Committer(layout, queue, writer, index, result.state(),
-                    options.maxBatchEntries(), options.checkpointEveryEntries(), result.replayed());
+                    options.maxBatchEntries(), options.checkpointEveryEntries(), result.replayed(), indexRepair, handles);
             // A platform thread: it lives as long as the store and spends most of that in write
             // and fsync, which would tie up a virtual thread's carrier (the JDK compensates by
             // adding carriers) for no gain.
             Thread thread = Thread.ofPlatform().name(COMMITTER_NAME).daemon(true).unstarted(work);
             queue.setCommitter(thread);
             thread.start();
-            return new ChannelJournal(layout, lock, recovered, result.state(), queue, work, thread);
+            return new ChannelJournal(layout, lock, recovered, result.state(), queue, work, thread, indexRepair, handles);
         } catch (StorageException | RuntimeException e) {
             index.close();
             release(lock);
             throw e;
         }
+    }
+
+    /**
+     * Starts the retention period: a thread, {@code chat-storage-compactor}, runs a
+     * compaction pass at once and then every {@code everyMillis}; {@code reclaimed} hears
+     * of the payload bytes each user's expired messages gave back.
+     */
+    public synchronized void startRetention(long retainMillis, long everyMillis, java.util.function.LongSupplier clock,
+                                            java.util.function.Consumer<Map<String, Long>> reclaimed) {
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+        if (compactor != null) {
+            throw new IllegalStateException("retention is already running");
+        }
+        compactor = new Compactor(layout, queue, work, retainMillis, everyMillis, clock, reclaimed);
+        compactorThread = Thread.ofPlatform().name("chat-storage-compactor").daemon(true).start(compactor);
+    }
+
+    /** One compaction pass now, on this thread, with the retention set by {@link #startRetention}. */
+    public chat.storage.CompactionStats compactNow() throws IOException {
+        Compactor c;
+        synchronized (this) {
+            c = compactor;
+        }
+        if (c == null) {
+            throw new IllegalStateException("no retention period is set");
+        }
+        return c.pass();
     }
 
     public RecoveredState recoveredState() {
@@ -163,6 +199,18 @@ public final class ChannelJournal {
                 return;
             }
             closed = true;
+            Thread compacting;
+            synchronized (this) {
+                compacting = compactorThread;
+                if (compactor != null) {
+                    compactor.stop();
+                }
+            }
+            if (compacting != null) {
+                compacting.interrupt();
+                // A pass between two files finishes its step; one waiting for the committer
+                // is released when the queue closes and cancels its task.
+            }
             queue.close();
             boolean interrupted = false;
             while (committer.isAlive()) {
@@ -170,6 +218,13 @@ public final class ChannelJournal {
                     committer.join();
                 } catch (InterruptedException e) {
                     interrupted = true; // finish closing: the lock must not outlive the files
+                }
+            }
+            if (compacting != null) {
+                try {
+                    compacting.join(10_000);
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
             }
             indexRepair.close();

@@ -5,7 +5,12 @@ import chat.storage.StoreStats;
 import chat.storage.StorageException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.FutureTask;
 
 /**
  * The committer thread's work: group commit. It takes everything queued (up to a batch
@@ -32,6 +37,10 @@ final class Committer implements Runnable {
     private final JournalWriter writer;
     private final IndexFiles index;
     private final LiveState state;
+    private final IndexRepair repair;
+    private final ReadHandles handles;
+    /** The position of the last checkpoint written since open (null: none yet). */
+    private JournalPosition lastCheckpoint;
     private final int maxBatch;
     private final long checkpointEvery;
     private long sinceCheckpoint;
@@ -43,7 +52,9 @@ final class Committer implements Runnable {
     private volatile boolean failed;
 
     Committer(StoreLayout layout, AppendQueue queue, JournalWriter writer, IndexFiles index, LiveState state,
-              int maxBatch, long checkpointEvery, long sinceCheckpoint) {
+              int maxBatch, long checkpointEvery, long sinceCheckpoint, IndexRepair repair, ReadHandles handles) {
+        this.repair = repair;
+        this.handles = handles;
         this.layout = layout;
         this.queue = queue;
         this.writer = writer;
@@ -58,7 +69,11 @@ final class Committer implements Runnable {
     public void run() {
         try {
             List<Pending> batch;
-            while (!(batch = queue.take(maxBatch)).isEmpty()) {
+            while ((batch = queue.take(maxBatch)) != null) {
+                queue.takeTasks().forEach(FutureTask::run); // a task's failure goes to its future
+                if (batch.isEmpty()) {
+                    continue;
+                }
                 try {
                     if (failure == null && write(batch)) {
                         publish(batch);
@@ -150,10 +165,84 @@ final class Committer implements Runnable {
         }
     }
 
+    /**
+     * A compaction step (on this thread, between batches): closes the current segment if it
+     * holds a message sent before {@code cutoff}, and writes a checkpoint unless one lies
+     * beyond every closed segment. Returns the checkpoint's position: every segment before
+     * its segment is closed and its index entries are fsynced.
+     */
+    JournalPosition prepareCompaction(long cutoff) throws IOException {
+        if (failure != null) {
+            throw new IOException("the store has failed", failure);
+        }
+        try {
+            if (writer.oldestMessage() < cutoff) {
+                writer.rollNow();
+            }
+        } catch (IOException e) {
+            fail(new StoreIOException("cannot close the journal segment for compaction in " + layout.journalDir(), e));
+            throw e;
+        }
+        if (lastCheckpoint == null || lastCheckpoint.segment() < writer.position().segment()) {
+            checkpoint();
+            if (failure != null) {
+                throw new IOException("the store has failed", failure);
+            }
+        }
+        return lastCheckpoint;
+    }
+
+    /**
+     * A compaction step (on this thread, between batches): puts the fsynced compacted copy of
+     * a closed, checkpointed segment in its place. Marker, fsync; atomic rename, fsync; the
+     * segment's new index entries; a checkpoint (which fsyncs them and records the reclaimed
+     * bytes); marker deleted. Readers that meet the change retry after it (see
+     * {@link IndexRepair#compactionGeneration}). A failure before the rename leaves the old
+     * segment and is reported; one after it fails the store (the next open finishes it).
+     */
+    void installCompaction(int segment, Path copy, IndexBatch entries, Map<String, Long> freed) throws IOException {
+        if (failure != null) {
+            throw new IOException("the store has failed", failure);
+        }
+        Path marker = Compactor.marker(layout, segment);
+        Path target = layout.segment(segment);
+        try {
+            Files.deleteIfExists(marker);
+            Files.createFile(marker);
+            Durability.fsyncDirectory(layout.journalDir());
+        } catch (IOException e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
+        repair.beginCompaction();
+        try {
+            Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durability.fsyncDirectory(layout.journalDir());
+            entries.writeTo(index);
+            handles.forget(target);
+            state.reclaim(freed);
+            checkpoint();
+            if (failure != null) {
+                throw new IOException("the store has failed", failure);
+            }
+            Files.delete(marker);
+            Durability.fsyncDirectory(layout.journalDir());
+        } catch (IOException e) {
+            if (failure == null) {
+                fail(new StoreIOException("cannot install the compacted " + target, e));
+            }
+            throw e;
+        } finally {
+            repair.endCompaction();
+        }
+    }
+
     private void checkpoint() {
         try {
             index.forceDirty();
-            CheckpointFile.write(layout, new Checkpoint(writer.position(), state.snapshot()));
+            JournalPosition position = writer.position();
+            CheckpointFile.write(layout, new Checkpoint(position, state.snapshot()));
+            lastCheckpoint = position;
             sinceCheckpoint = 0;
             checkpoints++;
         } catch (IOException e) {

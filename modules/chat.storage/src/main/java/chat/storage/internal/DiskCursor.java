@@ -40,6 +40,10 @@ final class DiskCursor implements EntryCursor {
     private FileChannel segmentFile;
     private int segment;
     private boolean closed;
+    /** The compaction generation when the index chunk was read and when the segment was opened. */
+    private long chunkGeneration;
+    private long segmentGeneration;
+    private int compactionRetries;
 
     DiskCursor(StoreLayout layout, IndexRepair repair, String channel, long first, long last) {
         this.layout = layout;
@@ -71,6 +75,16 @@ final class DiskCursor implements EntryCursor {
                     chunk.clear().limit(0);
                     closeQuietly(indexFile);
                     indexFile = null;
+                    long now = repair.compactionGeneration();
+                    if (((now & 1) == 1 || now != chunkGeneration || now != segmentGeneration)
+                            && compactionRetries++ < 16) {
+                        // A compaction replaced a segment between our reads: not damage. Read
+                        // the index and the segment again once it is installed.
+                        closeSegment();
+                        repair.awaitCompaction();
+                        attempt--;
+                        continue;
+                    }
                     String problem = e instanceof NoSuchFileException ? "no such file: " + e.getMessage()
                             : e.getMessage();
                     if (attempt == MAX_ATTEMPTS) {
@@ -92,6 +106,7 @@ final class DiskCursor implements EntryCursor {
             if (indexFile == null) {
                 indexFile = FileChannel.open(layout.index(channel), StandardOpenOption.READ);
             }
+            chunkGeneration = repair.compactionGeneration();
             int entries = (int) Math.min(CHUNK_ENTRIES, last - next + 1);
             chunk.clear().limit(entries * Location.BYTES);
             if (!Durability.readFully(indexFile, chunk, (next - 1) * Location.BYTES)) {
@@ -106,6 +121,7 @@ final class DiskCursor implements EntryCursor {
         check(layout, channel, next, location);
         if (segmentFile == null || segment != location.segment()) {
             closeSegment();
+            segmentGeneration = repair.compactionGeneration();
             segmentFile = FileChannel.open(layout.segment(location.segment()), StandardOpenOption.READ);
             segment = location.segment();
         }

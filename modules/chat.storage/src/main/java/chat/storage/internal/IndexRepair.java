@@ -42,6 +42,32 @@ final class IndexRepair {
         String damage;
     }
 
+    /** Held by a compaction's install and by every rebuild, so a rebuild never scans a segment being replaced. */
+    private final java.util.concurrent.locks.ReentrantLock compaction = new java.util.concurrent.locks.ReentrantLock();
+    /** Odd while a compaction is being installed; each install adds 2. */
+    private volatile long compactionGeneration;
+
+    /** Changes when a segment is replaced by compaction; odd while the index entries of one are rewritten. */
+    long compactionGeneration() {
+        return compactionGeneration;
+    }
+
+    /** Waits until no compaction is being installed. */
+    void awaitCompaction() {
+        compaction.lock();
+        compaction.unlock();
+    }
+
+    void beginCompaction() {
+        compaction.lock();
+        compactionGeneration++;
+    }
+
+    void endCompaction() {
+        compactionGeneration++;
+        compaction.unlock();
+    }
+
     IndexRepair(StoreLayout layout) {
         this.layout = layout;
     }
@@ -93,7 +119,13 @@ final class IndexRepair {
                 throw missing(channel, seq, c.damage); // already scanned: no rescan per read
             }
             long started = System.nanoTime();
-            Rebuilt rebuilt = rebuild(channel, seq, head);
+            Rebuilt rebuilt;
+            compaction.lock();
+            try {
+                rebuilt = rebuild(channel, seq, head);
+            } finally {
+                compaction.unlock();
+            }
             c.scannedThrough = head;
             c.damage = rebuilt.damage;
             c.generation++;

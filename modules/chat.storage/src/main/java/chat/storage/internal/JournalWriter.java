@@ -27,6 +27,8 @@ final class JournalWriter implements AutoCloseable {
     private FileChannel channel;
     private int segment;
     private long written; // bytes in the segment file, excluding the buffer
+    /** Timestamp of the oldest MESSAGE in the current segment; MIN_VALUE when unknown (continued at open). */
+    private long oldestMessage = Long.MAX_VALUE;
 
     private JournalWriter(StoreLayout layout, FileOpener opener, long segmentBytes) {
         this.layout = layout;
@@ -44,6 +46,7 @@ final class JournalWriter implements AutoCloseable {
             writer.segment = end.segment();
             writer.written = end.offset();
             writer.channel = opener.open(layout.segment(end.segment()), StandardOpenOption.WRITE);
+            writer.oldestMessage = end.offset() > SegmentHeader.BYTES ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
         return writer;
     }
@@ -60,6 +63,9 @@ final class JournalWriter implements AutoCloseable {
             flush();
         }
         Location location = new Location(segment, written + buffer.position(), record.size());
+        if (entry.kind() == chat.storage.EntryKind.MESSAGE) {
+            oldestMessage = Math.min(oldestMessage, entry.timestamp());
+        }
         record.writeTo(buffer);
         return location;
     }
@@ -68,6 +74,21 @@ final class JournalWriter implements AutoCloseable {
     void commit() throws IOException {
         flush();
         channel.force(false);
+    }
+
+    /** The timestamp of the oldest message in the current segment (MIN_VALUE: maybe any; MAX_VALUE: none). */
+    long oldestMessage() {
+        return oldestMessage;
+    }
+
+    /** Closes the current segment (fsynced) and starts the next, unless it holds no record. */
+    void rollNow() throws IOException {
+        flush();
+        if (written <= SegmentHeader.BYTES) {
+            return;
+        }
+        channel.force(false);
+        roll();
     }
 
     /** The end of the journal; meaningful after {@link #commit}. */
@@ -102,6 +123,7 @@ final class JournalWriter implements AutoCloseable {
         }
         channel = created;
         segment = number;
+        oldestMessage = Long.MAX_VALUE;
         written = SegmentHeader.BYTES;
     }
 

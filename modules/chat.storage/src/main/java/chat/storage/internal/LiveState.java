@@ -64,7 +64,7 @@ final class LiveState {
         if (entry.kind() == EntryKind.CREATE) {
             c = new Channel();
             c.membership = ChannelState.created(entry.channel(), entry.head(), entry.actor());
-        } else if (entry.kind() != EntryKind.MESSAGE) {
+        } else if (entry.kind() != EntryKind.MESSAGE && entry.kind() != EntryKind.EXPIRED) {
             c.membership = Membership.apply(c.membership, entry);
         }
         c.headHash = entry.head();
@@ -74,6 +74,11 @@ final class LiveState {
         }
         lastUserSeq.merge(entry.actor(), entry.userSeq(), Math::max);
         storedBytes.merge(entry.actor(), (long) entry.payload().length, Long::sum);
+    }
+
+    /** Compaction dropped these payload bytes (user to bytes): they no longer count as stored. */
+    void reclaim(Map<String, Long> bytes) {
+        bytes.forEach((user, n) -> storedBytes.computeIfPresent(user, (u, had) -> Math.max(0, had - n)));
     }
 
     RecoveredState snapshot() {

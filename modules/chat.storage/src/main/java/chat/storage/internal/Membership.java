@@ -29,7 +29,7 @@ public final class Membership {
         long epoch = s.epoch();
         boolean pending = s.rotationPending();
         switch (e.kind()) {
-            case CREATE, MESSAGE -> {
+            case CREATE, MESSAGE, EXPIRED -> {
                 return s;
             }
             case INVITE -> {

@@ -86,6 +86,7 @@ final class Recovery {
                     Files.delete(file);
                 }
             }
+            Compactor.recover(layout, index, checkpoint.isPresent());
             JournalReplay replay = new JournalReplay(layout, state, index, repair, vouched);
             List<Integer> toScan = segments.isEmpty() ? segments : segments.subList(start.segment() - 1, segments.size());
             JournalPosition end = replay.run(toScan, start);

@@ -170,6 +170,7 @@ async function onEvent(e) {
     case 'message':
     case 'member':
     case 'rotated':
+    case 'expired':
       if (e.channel === state.current) {
         appendEntry(e);
         if (e.type === 'message') api('POST', '/api/read', { channel: state.current }).catch(() => {});
@@ -320,6 +321,8 @@ function appendEntry(e) {
 
 function describe(e) {
   if (e.type === 'rotated') return e.by + ' rotated the channel key (epoch ' + e.epoch + ')';
+  if (e.type === 'expired') return '\u2014 ' + e.count.toLocaleString('en') + ' older message' + (e.count === 1 ? '' : 's')
+      + ' expired on the server \u2014';
   switch (e.change) {
     case 'added': return e.user === e.by ? e.by + ' created the channel' : e.by + ' added ' + e.user;
     case 'left': return e.user + ' left';

@@ -12,6 +12,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = PageEvent.Message.class, name = "message"),
         @JsonSubTypes.Type(value = PageEvent.Member.class, name = "member"),
         @JsonSubTypes.Type(value = PageEvent.Rotated.class, name = "rotated"),
+        @JsonSubTypes.Type(value = PageEvent.Expired.class, name = "expired"),
         @JsonSubTypes.Type(value = PageEvent.Directory.class, name = "directory"),
         @JsonSubTypes.Type(value = PageEvent.AlarmRaised.class, name = "alarm"),
         @JsonSubTypes.Type(value = PageEvent.Disconnected.class, name = "disconnected"),
@@ -30,6 +31,9 @@ public sealed interface PageEvent {
     /** {@code change}: added, left, removed or admin. */
     record Member(String channel, String user, String by, String change, long seq, String timestamp)
             implements PageEvent {
+    }
+
+    record Expired(String channel, long fromSeq, long seq, long count, String timestamp) implements PageEvent {
     }
 
     record Rotated(String channel, String by, long epoch, long seq, String timestamp) implements PageEvent {
@@ -64,6 +68,8 @@ public sealed interface PageEvent {
             case ClientEvent.MemberChanged m -> new Member(m.channel(), m.user(), m.by(), m.change().wireName(),
                     m.seq(), m.timestamp().toString());
             case ClientEvent.Rotated r -> new Rotated(r.channel(), r.by(), r.epoch(), r.seq(), r.timestamp().toString());
+            case ClientEvent.HistoryExpired x -> new Expired(x.channel(), x.fromSeq(), x.toSeq(), x.count(),
+                    x.timestamp().toString());
             case ClientEvent.DirectoryChanged d -> new Directory(d.version(), d.added(), d.revoked());
             case ClientEvent.AlarmRaised a -> new AlarmRaised(Views.AlarmView.of(a.alarm()));
             case ClientEvent.Connecting c -> new Notice("connection", switch (c.stage()) {

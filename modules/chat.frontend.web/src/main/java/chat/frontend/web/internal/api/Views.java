@@ -39,7 +39,8 @@ public final class Views {
     @JsonSubTypes({
             @JsonSubTypes.Type(value = Entry.Message.class, name = "message"),
             @JsonSubTypes.Type(value = Entry.Member.class, name = "member"),
-            @JsonSubTypes.Type(value = Entry.Rotated.class, name = "rotated")})
+            @JsonSubTypes.Type(value = Entry.Rotated.class, name = "rotated"),
+            @JsonSubTypes.Type(value = Entry.Expired.class, name = "expired")})
     public sealed interface Entry {
 
         record Message(long seq, String timestamp, String from, String text, boolean mine) implements Entry {
@@ -52,6 +53,10 @@ public final class Views {
         record Rotated(long seq, String timestamp, String by, long epoch) implements Entry {
         }
 
+        /** Entries {@code fromSeq..seq}: messages the server no longer keeps. */
+        record Expired(long seq, String timestamp, long fromSeq, long count) implements Entry {
+        }
+
         static Entry of(HistoryItem item) {
             String time = item.timestamp().toString();
             return switch (item) {
@@ -60,6 +65,7 @@ public final class Views {
                 case HistoryItem.MemberChanged m -> new Member(m.seq(), time, m.member(), m.author(),
                         m.change().wireName());
                 case HistoryItem.Rotated r -> new Rotated(r.seq(), time, r.author(), r.epoch());
+                case HistoryItem.Expired x -> new Expired(x.seq(), time, x.fromSeq(), x.count());
             };
         }
     }
