@@ -43,9 +43,11 @@ final class RandomMessages {
     }
 
     Message any() {
-        return switch (random.nextInt(14)) {
+        return switch (random.nextInt(16)) {
             case 12 -> new DirectoryGet(seq(0));
             case 13 -> directory();
+            case 14 -> new PresenceWatch();
+            case 15 -> new Presence(user(), random.nextBoolean());
             case 0 -> initConn();
             case 1 -> initKey();
             case 2 -> new InitConfirm(bytes(64));

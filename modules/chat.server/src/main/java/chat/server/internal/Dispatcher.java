@@ -14,6 +14,8 @@ import chat.protocol.Message;
 import chat.protocol.Rotate;
 import chat.protocol.Ping;
 import chat.protocol.Pong;
+import chat.protocol.Presence;
+import chat.protocol.PresenceWatch;
 import chat.protocol.ProtocolException;
 import chat.protocol.ReplayFinished;
 import chat.protocol.Sync;
@@ -75,6 +77,12 @@ final class Dispatcher {
                     conn.askDirectory(d.number());
                     return null;
                 });
+                case PresenceWatch w -> {
+                    if (!conn.synced() || conn.watchesPresence()) {
+                        throw new Rejection(ErrorCode.UNEXPECTED_MESSAGE, "presenceWatch is sent once, after sync");
+                    }
+                    conn.hub().presence.watch(conn);
+                }
                 case Ping p -> conn.send(new Pong());
                 case Pong p -> {
                 }
@@ -85,6 +93,7 @@ final class Dispatcher {
                 case InitConfirm m -> unexpected(m);
                 case ReplayFinished m -> unexpected(m);
                 case DirectoryUpdate m -> unexpected(m);
+                case Presence m -> unexpected(m);
             }
         } catch (ProtocolException e) {
             LOG.log(Level.INFO, "{0}: {1}: {2} rejected ({3}): {4}", conn.peer(), conn.user().name(), request.type(),
