@@ -131,4 +131,28 @@ class PresenceTest {
         assertThat(alice.next(Presence.class)).isEqualTo(new Presence("bob", true));
         assertThat(bob.next(Presence.class)).isEqualTo(new Presence("alice", true));
     }
+
+    @Test
+    void aMemberWhoLeftStopsLearningAboutTheOthers() throws Exception {
+        TestClient alice = login("alice", true);
+        alice.create("general");
+        alice.awaitSeq("general", 1);
+        alice.invite("general", "bob");
+        alice.awaitSeq("general", 2);
+        TestClient bob = login("bob", true);
+        assertThat(drain(bob)).containsExactly(new Presence("alice", true));
+        bob.leave("general");
+        bob.awaitSeq("general", 3);
+        alice.awaitSeq("general", 3);
+        alice.create("other");
+        alice.awaitSeq("other", 1);
+        alice.invite("other", "carol");
+        alice.awaitSeq("other", 2);
+        TestClient carol = login("carol", true);
+        assertThat(drain(carol)).containsExactly(new Presence("alice", true));
+        alice.close();
+        // told to carol and (were it so) to bob in one go: once carol has it, bob's would be queued
+        assertThat(carol.next(Presence.class)).isEqualTo(new Presence("alice", false));
+        assertThat(drain(bob)).as("bob left #general: alice's going is not his business").isEmpty();
+    }
 }

@@ -125,6 +125,9 @@ final class ChatView {
                 if (!here && a.user().equals(me) && !a.by().equals(me)) {
                     screen.show(format.hint("   /join " + a.channel() + " to switch to it"));
                 }
+                if (a.user().equals(me)) {
+                    refresh(); // a new channel of ours: the numbers in the status bar change
+                }
             }
             case ClientEvent.MemberChanged m -> {
                 if (!started || !fresh(m.channel(), m.seq())) {
