@@ -104,6 +104,31 @@ public interface ChatClient extends AutoCloseable {
     /** The newest {@code limit} entries of a channel (all if limit <= 0), oldest first. */
     List<HistoryItem> history(String channel, int limit) throws CommandException;
 
+    /**
+     * The newest {@code limit} entries of a channel before entry {@code beforeSeq}, oldest
+     * first: for paging back through a long history, read from this device's disk.
+     */
+    List<HistoryItem> historyBefore(String channel, long beforeSeq, int limit) throws CommandException;
+
+    /**
+     * The messages on this device whose text contains {@code text} (ignoring case), in every
+     * channel, oldest first; the newest {@code limit} of them (all if limit <= 0). Local
+     * only: the server is not asked and learns nothing.
+     */
+    List<SearchHit> search(String text, int limit);
+
+    /** A message found by {@link #search}, with its channel. */
+    record SearchHit(String channel, HistoryItem.Text item) {
+    }
+
+    /**
+     * The users who share a channel with you and are connected to the server now, as it
+     * reports them; empty while disconnected, or with a server that does not report presence.
+     */
+    default java.util.Set<String> online() {
+        return java.util.Set.of();
+    }
+
     /** Marks everything in the channel as read. */
     void markRead(String channel);
 

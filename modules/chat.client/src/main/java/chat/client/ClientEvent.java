@@ -105,6 +105,14 @@ public sealed interface ClientEvent {
     record StateRepaired(String detail) implements ClientEvent {
     }
 
+    /**
+     * {@code user}, who shares a channel with us, now has a connection to the server
+     * ({@code online}) or no longer has any. After the connection is back, those online are
+     * reported again; while it is down, nobody is known to be online.
+     */
+    record PresenceChanged(String user, boolean online) implements ClientEvent {
+    }
+
     /** The server reported an error not tied to any command of ours. */
     record ServerNotice(String code, String message) implements ClientEvent {
     }

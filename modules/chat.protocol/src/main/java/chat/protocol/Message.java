@@ -7,7 +7,7 @@ package chat.protocol;
  */
 public sealed interface Message
         permits InitConn, InitKey, InitConfirm, Sync, ReplayFinished, ChannelEntry, ErrorMessage, Ping, Pong,
-        DirectoryGet, DirectoryUpdate, Expired {
+        DirectoryGet, DirectoryUpdate, Expired, PresenceWatch, Presence {
 
     /** The wire name in the {@code type} field. */
     String type();

@@ -50,6 +50,7 @@ public final class MessageCodec {
     private static final Set<String> EXPIRED = Set.of("type", "channelID", "fromSeq", "toSeq", "head", "timestamp");
     private static final Set<String> DIRECTORY_GET = Set.of("type", "number");
     private static final Set<String> DIRECTORY = Set.of("type", "versions");
+    private static final Set<String> PRESENCE = Set.of("type", "user", "online");
 
     private final JsonParser parser;
 
@@ -106,6 +107,9 @@ public final class MessageCodec {
                 m.versions().forEach(v -> versions.add(v.toJson()));
                 b.put("versions", new JsonValue.JsonArray(versions));
             }
+            case PresenceWatch m -> {
+            }
+            case Presence m -> b.put("user", m.user()).put("online", m.online());
         }
         return b.build();
     }
@@ -204,6 +208,14 @@ public final class MessageCodec {
                 case DirectoryGet.TYPE -> new DirectoryGet(r.only(DIRECTORY_GET).integer("number", 0, MAX_SEQ));
                 case DirectoryUpdate.TYPE -> directory(r.only(DIRECTORY));
                 case Expired.TYPE -> expired(r.only(EXPIRED));
+                case PresenceWatch.TYPE -> {
+                    r.only(EMPTY);
+                    yield new PresenceWatch();
+                }
+                case Presence.TYPE -> {
+                    r.only(PRESENCE);
+                    yield new Presence(user(r, "user"), r.bool("online"));
+                }
                 default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + type + "'");
             };
         } catch (JsonException e) {

@@ -1,6 +1,7 @@
 package chat.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chat.protocol.json.Jcs;
 import chat.protocol.json.JsonParser;
@@ -46,7 +47,7 @@ class MessageCodecRoundTripTest {
             assertThat(Jcs.canonical(JsonParser.withDefaults().parseObject(bytes)))
                     .as("seed %d case %d: encoding is canonical", seed, i).isEqualTo(bytes);
         }
-        assertThat(types).hasSize(15);
+        assertThat(types).hasSize(17);
     }
 
     @Test
@@ -120,6 +121,23 @@ class MessageCodecRoundTripTest {
         assertThat(log.reconcile(decoded.versions()).problems()).isEmpty();
         assertThat(((DirectoryGet) CODEC.decode(CODEC.encode(new DirectoryGet(3)))).number()).isEqualTo(3);
         assertThat(utf8(CODEC.encode(new DirectoryGet(0)))).isEqualTo("{\"number\":0,\"type\":\"directoryGet\"}");
+    }
+
+    @Test
+    void presenceAndItsWatchHaveTheirExactBytesAndRefuseStrangers() throws Exception {
+        assertThat(utf8(CODEC.encode(new PresenceWatch()))).isEqualTo("{\"type\":\"presenceWatch\"}");
+        assertThat(utf8(CODEC.encode(new Presence("bob", true)))).isEqualTo("{\"online\":true,\"type\":\"presence\",\"user\":\"bob\"}");
+        assertThat(CODEC.decode("{\"online\":false,\"type\":\"presence\",\"user\":\"bob\"}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new Presence("bob", false));
+        for (String bad : List.of("{\"type\":\"presence\",\"user\":\"bob\"}",
+                "{\"online\":\"yes\",\"type\":\"presence\",\"user\":\"bob\"}",
+                "{\"online\":true,\"type\":\"presence\",\"user\":\"b b\"}",
+                "{\"online\":true,\"type\":\"presence\",\"user\":\"bob\",\"channelID\":\"x\"}",
+                "{\"type\":\"presenceWatch\",\"user\":\"bob\"}")) {
+            assertThatThrownBy(() -> CODEC.decode(bad.getBytes(StandardCharsets.UTF_8)))
+                    .as(bad).isInstanceOf(ProtocolException.class)
+                    .extracting(e -> ((ProtocolException) e).code()).isEqualTo(ErrorCode.BAD_MESSAGE);
+        }
     }
 
     static String utf8(byte[] b) {

@@ -43,10 +43,12 @@ final class RandomMessages {
     }
 
     Message any() {
-        return switch (random.nextInt(15)) {
-            case 14 -> expired();
+        return switch (random.nextInt(17)) {
             case 12 -> new DirectoryGet(seq(0));
             case 13 -> directory();
+            case 14 -> new PresenceWatch();
+            case 15 -> new Presence(user(), random.nextBoolean());
+            case 16 -> expired();
             case 0 -> initConn();
             case 1 -> initKey();
             case 2 -> new InitConfirm(bytes(64));

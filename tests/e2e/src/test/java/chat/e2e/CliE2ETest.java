@@ -163,7 +163,7 @@ class CliE2ETest {
         assertThat(input).as(String.join("\n", screen)).isGreaterThan(message);
         assertThat(screen.get(input).strip()).isEqualTo("#general> hel");
         assertThat(tmux.cursor()).containsExactly("#general> hel".length(), input);
-        assertThat(screen.get(29)).startsWith(" alice | #general");
+        assertThat(screen.get(29)).startsWith(" alice | 1:#general");
 
         tmux.type("lo");
         tmux.press("Enter");
@@ -228,7 +228,7 @@ class CliE2ETest {
         tmux.press("Enter");
         tmux.await("<alice> yes");
         List<String> screen = tmux.screen();
-        assertThat(screen.get(14)).as(String.join("\n", screen)).startsWith(" alice | #general");
+        assertThat(screen.get(14)).as(String.join("\n", screen)).startsWith(" alice | 1:#general");
         assertThat(screen.get(13).strip()).as(String.join("\n", screen)).isEqualTo("#general>");
         assertThat(screen.get(12)).contains("<alice> yes");
 
@@ -238,11 +238,11 @@ class CliE2ETest {
         // the status bar is drawn after the line that arrived; give a busy machine a moment
         long until = System.nanoTime() + 10_000_000_000L;
         List<String> grown = tmux.screen();
-        while (!grown.get(29).startsWith(" alice | #general") && System.nanoTime() < until) {
+        while (!grown.get(29).startsWith(" alice | 1:#general") && System.nanoTime() < until) {
             Thread.sleep(100);
             grown = tmux.screen();
         }
-        assertThat(grown.get(29)).as(String.join("\n", grown)).startsWith(" alice | #general");
+        assertThat(grown.get(29)).as(String.join("\n", grown)).startsWith(" alice | 1:#general");
     }
 
     private static int indexOf(List<String> screen, String fragment) {

@@ -86,6 +86,11 @@ final class CliJsonUser implements AutoCloseable {
         throw new AssertionError("no event with " + List.of(fragments) + "; got " + events + "\n" + stderr.text());
     }
 
+    /** Every event line so far, in order. */
+    List<String> events() {
+        return List.copyOf(events);
+    }
+
     @Override
     public void close() throws InterruptedException {
         try {

@@ -294,13 +294,18 @@ final class ChannelLedger {
      * cannot be read back (damaged on disk after it was verified) is left out and logged.
      */
     List<HistoryItem> history(int limit) {
+        return history(limit, Long.MAX_VALUE);
+    }
+
+    /** As {@link #history(int)}, among the entries before {@code beforeSeq}. */
+    List<HistoryItem> history(int limit, long beforeSeq) {
         if (archive == null) {
-            return limit <= 0 || limit >= history.size() ? history
-                    : history.subList(history.size() - limit, history.size());
+            List<HistoryItem> older = history.stream().filter(i -> i.seq() < beforeSeq).toList();
+            return limit <= 0 || limit >= older.size() ? older : older.subList(older.size() - limit, older.size());
         }
         java.util.ArrayDeque<HistoryItem> out = new java.util.ArrayDeque<>();
         chat.protocol.MessageCodec codec = new chat.protocol.MessageCodec();
-        for (long seq = lastSeq; seq >= 1 && (limit <= 0 || out.size() < limit); seq--) {
+        for (long seq = Math.min(lastSeq, beforeSeq - 1); seq >= 1 && (limit <= 0 || out.size() < limit); seq--) {
             byte[] bytes = archive.entry(seq);
             ChannelEntry entry = null;
             try {

@@ -17,6 +17,8 @@ import chat.protocol.Comms;
 import chat.protocol.Entries;
 import chat.protocol.ErrorCode;
 import chat.protocol.ErrorMessage;
+import chat.protocol.Presence;
+import chat.protocol.PresenceWatch;
 import chat.protocol.MemberChange;
 import chat.protocol.Message;
 import chat.protocol.MessageCodec;
@@ -91,6 +93,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
     private final Reconnection reconnection;
     private final ServerRotation rotation;
     private final List<Alarm> alarms = new ArrayList<>();
+    /** Users sharing a channel with us whom the server reports connected; emptied when our connection drops. */
+    private final java.util.Set<String> online = new java.util.TreeSet<>();
     /**
      * Channels this device does not hold yet whose first delivered entry was rejected: kept
      * for the session (never stored) so that the rest of a bad delivery is judged against
@@ -223,6 +227,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         Map<String, Long> cursors = new LinkedHashMap<>();
         state.ledgers.forEach((name, ledger) -> cursors.put(name, ledger.lastSeq()));
         s.send(new Sync(cursors));
+        s.send(new PresenceWatch()); // a server older than presence answers unknownType: see error()
     }
 
     // ------------------------------------------------------------------ from the server
@@ -262,6 +267,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
             case ReplayFinished r -> replayFinished(from, r);
             case chat.protocol.Expired x -> expired(x);
             case DirectoryUpdate u -> directoryUpdate(u);
+            case Presence p -> presence(p);
             case ErrorMessage e -> error(e);
             case Ping p -> from.send(new Pong());
             case Pong p -> {
@@ -506,9 +512,20 @@ public final class ClientCore implements ChatClient, Session.Listener {
         return ledger == null ? -1 : ledger.acceptedAt(op.userSeq(), op.message());
     }
 
+    private void presence(Presence p) {
+        if (p.user().equals(me.name())) {
+            return;
+        }
+        if (p.online() ? online.add(p.user()) : online.remove(p.user())) {
+            events.emit(new ClientEvent.PresenceChanged(p.user(), p.online()));
+        }
+    }
+
     private void error(ErrorMessage e) {
         PendingOp op = e.userSeq() == null ? null : outbox.withUserSeq(e.userSeq());
-        if (op == null) {
+        if (op == null && e.code() == ErrorCode.UNKNOWN_TYPE && e.message().contains(PresenceWatch.TYPE)) {
+            LOG.log(Level.INFO, "the server does not report presence: {0}", ServerText.clean(e.message()));
+        } else if (op == null) {
             if (!e.code().endsConnection()) {
                 events.emit(new ClientEvent.ServerNotice(e.code().wireName(), ServerText.clean(e.message())));
             }
@@ -674,6 +691,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
             return;
         }
         conn = new ConnState.Backoff();
+        online.clear(); // unknown until the next connection's watch answers
         Duration delay = reconnection.scheduleAttempt(this::reconnect);
         events.emit(new ClientEvent.Disconnected(reason, delay));
     }
@@ -1242,6 +1260,65 @@ public final class ClientCore implements ChatClient, Session.Listener {
         }
         return out;
     }
+
+    @Override
+    public synchronized java.util.Set<String> online() {
+        return java.util.Set.copyOf(online);
+    }
+
+    @Override
+    public synchronized List<HistoryItem> historyBefore(String channel, long beforeSeq, int limit)
+            throws CommandException {
+        ChannelLedger ledger = state.ledgers.get(channel);
+        if (ledger == null) {
+            throw new CommandException(ErrorCode.NO_SUCH_CHANNEL, "you have no channel " + channel);
+        }
+        return List.copyOf(ledger.history(limit, beforeSeq));
+    }
+
+    /**
+     * Reads each channel from its newest entry back, a slice at a time, taking the client's
+     * lock only for a slice: a search of a long history never stops events for long.
+     */
+    @Override
+    public List<SearchHit> search(String text, int limit) {
+        String needle = text.toLowerCase(java.util.Locale.ROOT);
+        List<SearchHit> hits = new ArrayList<>();
+        List<String> channels;
+        synchronized (this) {
+            channels = List.copyOf(state.ledgers.keySet());
+        }
+        for (String channel : channels) {
+            long before = Long.MAX_VALUE;
+            while (true) {
+                List<HistoryItem> slice;
+                try {
+                    slice = historyBefore(channel, before, SEARCH_SLICE);
+                } catch (CommandException e) {
+                    break; // gone meanwhile
+                }
+                for (HistoryItem item : slice) {
+                    if (item instanceof HistoryItem.Text t && t.text().toLowerCase(java.util.Locale.ROOT).contains(needle)) {
+                        hits.add(new SearchHit(channel, t));
+                    }
+                }
+                if (limit > 0 && hits.size() > 4 * limit) { // keep memory bounded: only the newest can be returned
+                    hits.sort(java.util.Comparator.comparing((SearchHit h) -> h.item().timestamp()));
+                    hits.subList(0, hits.size() - limit).clear();
+                }
+                if (slice.size() < SEARCH_SLICE || slice.getFirst().seq() <= 1) {
+                    break;
+                }
+                before = slice.getFirst().seq();
+            }
+        }
+        hits.sort(java.util.Comparator.comparing((SearchHit h) -> h.item().timestamp())
+                .thenComparing(SearchHit::channel).thenComparingLong(h -> h.item().seq()));
+        return limit > 0 && hits.size() > limit ? List.copyOf(hits.subList(hits.size() - limit, hits.size()))
+                : List.copyOf(hits);
+    }
+
+    private static final int SEARCH_SLICE = 256;
 
     @Override
     public synchronized List<HistoryItem> history(String channel, int limit) throws CommandException {

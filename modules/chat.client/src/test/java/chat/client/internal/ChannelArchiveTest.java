@@ -99,6 +99,32 @@ class ChannelArchiveTest {
     }
 
     @Test
+    void aPageBeforeAnEntryIsReadFromDiskAloneAndMatchesTheLedgerInMemory() throws IOException {
+        TestChannel ch = channel(300);
+        Path bundle = root.resolve("b");
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            record(state, ch, ch.seq());
+        }
+        ChannelLedger inMemory = new ChannelLedger(ch.name);
+        for (TestChannel.Delivered d : ch.history()) {
+            inMemory.apply(TestChannel.decode(d.bytes()), d.bytes(), DIRECTORY, BOB, false);
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            ChannelArchive archive = state.archive("general");
+            ChannelLedger ledger = state.ledgers.get("general");
+            long reads = archive.log().recordsRead;
+            List<HistoryItem> page = ledger.history(10, 100);
+            assertThat(archive.log().recordsRead - reads).as("records read for a page of 10").isEqualTo(10);
+            assertThat(page).extracting(HistoryItem::seq).containsExactly(90L, 91L, 92L, 93L, 94L, 95L, 96L, 97L, 98L,
+                    99L);
+            assertThat(page).isEqualTo(inMemory.history(10, 100));
+            assertThat(ledger.history(10, 5)).extracting(HistoryItem::seq).containsExactly(1L, 2L, 3L, 4L);
+            assertThat(ledger.history(10, 1)).isEmpty();
+            assertThat(ledger.history(3, Long.MAX_VALUE)).isEqualTo(ledger.history(3));
+        }
+    }
+
+    @Test
     void aStateFolderOfAnOlderBuildIsReadOnceAndThenStartsFromItsSnapshot() throws IOException {
         TestChannel ch = channel(40);
         Path bundle = root.resolve("b");

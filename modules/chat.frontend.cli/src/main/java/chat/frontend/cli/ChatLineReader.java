@@ -58,6 +58,39 @@ final class ChatLineReader extends LineReaderImpl {
         }
     }
 
+    /**
+     * Binds Alt-1..Alt-9 (switch to that channel) and PageUp/PageDown (page through the
+     * channel's history). Alt-digit is Emacs's digit argument, of no use in a chat line.
+     * The actions run on a thread of their own: a widget runs under the reader's lock, and
+     * what they show is printed above the line, which takes that lock.
+     */
+    void bindNavigation(java.util.function.IntConsumer window, Runnable pageUp, Runnable pageDown) {
+        org.jline.keymap.KeyMap<org.jline.reader.Binding> main = getKeyMaps().get(MAIN);
+        for (int i = 1; i <= 9; i++) {
+            int n = i;
+            main.bind(outside(() -> window.accept(n)), org.jline.keymap.KeyMap.alt((char) ('0' + i)));
+        }
+        org.jline.reader.Widget up = outside(pageUp);
+        org.jline.reader.Widget down = outside(pageDown);
+        main.bind(up, "\033[5~");
+        main.bind(down, "\033[6~");
+        String ppage = org.jline.keymap.KeyMap.key(terminal, org.jline.utils.InfoCmp.Capability.key_ppage);
+        String npage = org.jline.keymap.KeyMap.key(terminal, org.jline.utils.InfoCmp.Capability.key_npage);
+        if (ppage != null && !ppage.isEmpty()) {
+            main.bind(up, ppage);
+        }
+        if (npage != null && !npage.isEmpty()) {
+            main.bind(down, npage);
+        }
+    }
+
+    private static org.jline.reader.Widget outside(Runnable action) {
+        return () -> {
+            Thread.ofVirtual().name("chat-cli-key").start(action);
+            return true;
+        };
+    }
+
     /** Runs {@code action} (quickly: the reader's lock is not held) after the window changed its size. */
     void onResize(Runnable action) {
         onResize = action;

@@ -50,6 +50,7 @@ final class ChatSession {
         screen.completeWith(new ChatCompleter(client, view::currentNow));
         Runnable before = screen.onInterrupt(() -> interrupted.complete(null));
         screen.onResize(view::redraw);
+        screen.onNavigation(view::enterNumber, view::pageUp, view::pageDown);
         try {
             view.start(client);
             if (!client.queuesDurably()) {
@@ -115,6 +116,18 @@ final class ChatSession {
             case Command.Alarms a -> show(view::listAlarms);
             case Command.Whois w -> show(() -> view.whois(w.user(), false));
             case Command.Verify v -> show(() -> view.whois(v.user(), true));
+            case Command.Who w -> show(view::who);
+            case Command.Window w -> show(() -> view.enterNumber(w.number()));
+            case Command.Clear c -> view.clearWindow();
+            case Command.Search f -> show(() -> view.search(f.text()));
+            case Command.Notify n -> {
+                if (n.mode() == null) {
+                    view.tell(format.info("Notifications: " + view.notifyMode().word()
+                            + " (/notify on|mentions|off changes it)."));
+                } else {
+                    view.notifyMode(n.mode());
+                }
+            }
             case Command.Help h -> show(this::help);
             case Command.Quit q -> {
                 return false;
@@ -144,6 +157,7 @@ final class ChatSession {
 
     /** A message for the channel current when it was typed. */
     private void send(String text) {
+        view.live(); // after paging back: what you send shows under the newest entries
         String channel = view.current();
         if (channel == null) {
             view.complain("You are not in a channel: /create NAME starts one, /join NAME enters one.");
@@ -230,6 +244,7 @@ final class ChatSession {
         view.tell(format.info("Anything else is sent to the current channel; //text sends /text."));
         if (screen.interactive()) {
             view.tell(format.hint("Tab completes commands, channels and names; Up and Down recall what you typed;"
+                    + " Alt-1..Alt-9 switch channels; PageUp and PageDown page through the channel's history;"
                     + " Ctrl-D leaves."));
         }
     }

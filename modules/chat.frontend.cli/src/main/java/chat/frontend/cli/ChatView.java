@@ -63,12 +63,22 @@ final class ChatView {
     private final List<Alarm> early = new ArrayList<>();
     private int unseenAlarms;
     private StatusLine.Connection connection = new StatusLine.Connection.Online();
+    private final Notifier notifier;
+    /**
+     * While paging back through the current channel (PageUp): the oldest and newest entry
+     * shown; null when the window follows the channel live. Entries of the current channel
+     * that arrive meanwhile are counted in {@link #below}, not shown, and shown when the
+     * pages reach the end again.
+     */
+    private long[] page;
+    private int below;
 
     ChatView(Screen screen, LineFormat format, Clock clock, String me) {
         this.screen = screen;
         this.format = format;
         this.clock = clock;
         this.me = me;
+        this.notifier = new Notifier(format.mentions());
     }
 
     // ------------------------------------------------------------------ events
@@ -83,7 +93,11 @@ final class ChatView {
                 if (!started || !fresh(m.channel(), m.seq())) {
                     return;
                 }
-                if (m.channel().equals(current)) {
+                alert(m);
+                if (m.channel().equals(current) && page != null) {
+                    below++;
+                    refresh();
+                } else if (m.channel().equals(current)) {
                     dayBreak(m.timestamp());
                     screen.show(format.message(m.from(), m.text(), m.timestamp(), m.mine()));
                 } else {
@@ -99,6 +113,11 @@ final class ChatView {
                     return;
                 }
                 boolean here = a.channel().equals(current);
+                if (here && page != null) {
+                    below++;
+                    refresh();
+                    return;
+                }
                 if (here) {
                     dayBreak(a.timestamp());
                 }
@@ -106,12 +125,20 @@ final class ChatView {
                 if (!here && a.user().equals(me) && !a.by().equals(me)) {
                     screen.show(format.hint("   /join " + a.channel() + " to switch to it"));
                 }
+                if (a.user().equals(me)) {
+                    refresh(); // a new channel of ours: the numbers in the status bar change
+                }
             }
             case ClientEvent.MemberChanged m -> {
                 if (!started || !fresh(m.channel(), m.seq())) {
                     return;
                 }
                 boolean here = m.channel().equals(current);
+                if (here && page != null && !m.user().equals(me)) {
+                    below++;
+                    refresh();
+                    return;
+                }
                 if (here) {
                     dayBreak(m.timestamp());
                 }
@@ -124,6 +151,11 @@ final class ChatView {
             case ClientEvent.Rotated r -> {
                 if (!started || !fresh(r.channel(), r.seq()) || !r.channel().equals(current)) {
                     return; // a rotation elsewhere is not news
+                }
+                if (page != null) {
+                    below++;
+                    refresh();
+                    return;
                 }
                 dayBreak(r.timestamp());
                 screen.show(format.rotated(r.channel(), r.by(), r.epoch(), r.timestamp(), false));
@@ -175,6 +207,9 @@ final class ChatView {
                         + ". Messages stay queued; leave with /quit and check the server."));
                 refresh();
             }
+            case ClientEvent.PresenceChanged p -> {
+                // shown by /who; a line per coming and going would drown the conversation
+            }
             case ClientEvent.ServerNotice n -> screen.show(format.notice("server: " + n.message()));
             case ClientEvent.StateRepaired r -> screen.showError(format.error("Your local state was damaged and"
                     + " repaired: " + r.detail() + "."));
@@ -191,6 +226,31 @@ final class ChatView {
                 }
             }
         }
+    }
+
+    /** A bell and a desktop notification for a live message that calls for attention (see {@link Notifier}). */
+    private void alert(ClientEvent.MessageReceived m) {
+        switch (notifier.decide(m.channel(), m.text(), m.mine(), current)) {
+            case NONE -> { }
+            case MENTION -> screen.alert(m.from() + " mentioned you in #" + m.channel(), m.text());
+            case ELSEWHERE -> screen.alert(m.from() + " in #" + m.channel(), m.text());
+        }
+    }
+
+    synchronized Notifier.Mode notifyMode() {
+        return notifier.mode();
+    }
+
+    /** /notify MODE: says what rings from now on. */
+    synchronized void notifyMode(Notifier.Mode mode) {
+        notifier.mode(mode);
+        screen.show(format.info(switch (mode) {
+            case ON -> "Notifications on: a bell (and a desktop notification where the terminal shows them) for"
+                    + " messages that mention you and for messages in channels you are not looking at.";
+            case MENTIONS -> "Notifications for mentions only: a bell (and a desktop notification where the terminal"
+                    + " shows them) when someone writes " + me + " or @" + me + ".";
+            case OFF -> "Notifications off: no bell and no desktop notification; mentions stay highlighted.";
+        }));
     }
 
     /** "the server is shutting down (shuttingDown)": the protocol's code is for programs, not people. */
@@ -294,6 +354,12 @@ final class ChatView {
         if (current != null && !current.equals(channel)) {
             client.markRead(current);
         }
+        if (page != null) {
+            page = null;
+            below = 0;
+            screen.clear();
+            lastDay = null;
+        }
         current = channel;
         unread.remove(channel);
         screen.show(format.header("#" + channel + "  " + members(info)));
@@ -369,6 +435,169 @@ final class ChatView {
         });
     }
 
+    /** Each channel's number, 1 up, in the order /channels lists them (by name). */
+    private Map<String, Integer> numbers() {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (ChannelInfo c : client.channels()) {
+            out.put(c.name(), out.size() + 1);
+        }
+        return out;
+    }
+
+    /** /1../9, /win N, Alt-1..Alt-9: switches to channel number {@code n}. */
+    synchronized void enterNumber(int n) {
+        if (!started) {
+            return;
+        }
+        List<ChannelInfo> channels = client.channels();
+        if (n < 1 || n > channels.size()) {
+            screen.showError(format.error(channels.isEmpty() ? "You have no channels yet: /create NAME starts one."
+                    : "There is no channel " + n + ": you have " + channels.size() + " "
+                    + plural(channels.size(), "channel") + " (/channels lists them with their numbers)."));
+            return;
+        }
+        String name = channels.get(n - 1).name();
+        if (name.equals(current) && page == null) {
+            return;
+        }
+        enter(name, RECENT);
+    }
+
+    /** /clear: empties the window; the channel stays as it is (/history shows it again). */
+    synchronized void clearWindow() {
+        page = null;
+        below = 0;
+        screen.clear();
+        lastDay = null;
+        refresh();
+    }
+
+    /** How many results /search shows at most: the newest. */
+    static final int SEARCH_SHOWN = 100;
+
+    /** /search TEXT: the messages on this device that contain TEXT, oldest first, with channel, time and author. */
+    synchronized void search(String text) {
+        List<ChatClient.SearchHit> hits = client.search(text, SEARCH_SHOWN + 1);
+        if (hits.isEmpty()) {
+            screen.show(format.info("No message on this device contains \"" + text + "\"."));
+            return;
+        }
+        boolean more = hits.size() > SEARCH_SHOWN;
+        List<ChatClient.SearchHit> shown = more ? hits.subList(hits.size() - SEARCH_SHOWN, hits.size()) : hits;
+        screen.show(format.header((more ? "The newest " + SEARCH_SHOWN + " messages" : shown.size() + " "
+                + plural(shown.size(), "message")) + " on this device " + (shown.size() == 1 && !more ? "contains" : "contain")
+                + " \"" + text + "\" (searched here only: the server learns nothing):"));
+        for (ChatClient.SearchHit h : shown) {
+            screen.show(format.found(h.channel(), h.item().author(), h.item().text(), h.item().timestamp(), text));
+        }
+    }
+
+    /** /who: the members of the current channel, each marked online or not, admins too. */
+    synchronized void who() {
+        if (current == null) {
+            screen.showError(format.error("You are not in a channel. /join NAME or /create NAME first."));
+            return;
+        }
+        ChannelInfo c = channel(current).orElse(null);
+        if (c == null) {
+            screen.show(format.info("#" + current + " is being created: the server has not confirmed it yet."));
+            return;
+        }
+        java.util.Set<String> online = new java.util.HashSet<>(client.online());
+        if (client.connected()) {
+            online.add(me);
+        }
+        long here = c.members().stream().filter(online::contains).count();
+        screen.show(format.header("#" + c.name() + ": " + c.members().size() + " " + plural(c.members().size(), "member")
+                + (client.connected() ? ", " + here + " online now" : " (you are offline: who is online is not known)")));
+        int width = c.members().stream().mapToInt(m -> m.length() + (m.equals(me) ? 6 : 0)).max().orElse(0);
+        for (String m : c.members()) {
+            String marks = (online.contains(m) ? "online" : "") + (c.isAdmin(m) ? (online.contains(m) ? ", " : "") + "admin" : "");
+            screen.show(format.info(("  " + padded(m.equals(me) ? m + " (you)" : m, width) + "  " + marks).stripTrailing()));
+        }
+        if (!c.active()) {
+            screen.show(format.hint("(you are no longer a member: read-only history)"));
+        }
+    }
+
+    /** How many entries a page holds: what fits above the input line, less the page's header. */
+    private int pageSize() {
+        return Math.max(3, (screen.rows() == 0 ? 24 : screen.rows()) - 2);
+    }
+
+    /**
+     * PageUp: the page of the current channel's history before what is shown, read from
+     * this device's disk a page at a time (never the whole history).
+     */
+    synchronized void pageUp() {
+        if (!started || current == null || channel(current).isEmpty()) {
+            return;
+        }
+        long before = page == null ? Long.MAX_VALUE : page[0];
+        if (page == null) {
+            List<HistoryItem> onScreen = history(current, pageSize());
+            before = onScreen.isEmpty() ? 1 : onScreen.get(0).seq();
+        }
+        List<HistoryItem> items = older(current, before, pageSize());
+        if (items.isEmpty()) {
+            if (page != null) {
+                screen.show(format.hint("(the beginning of #" + current + ")"));
+            }
+            return;
+        }
+        showPage(items);
+    }
+
+    /** PageDown: the next page; past the newest entry the window follows the channel again. */
+    synchronized void pageDown() {
+        if (!started || current == null || page == null) {
+            return;
+        }
+        long newest = channel(current).map(ChannelInfo::lastSeq).orElse(0L);
+        long end = page[1] + pageSize();
+        if (end >= newest) {
+            live();
+            return;
+        }
+        showPage(older(current, end + 1, pageSize()));
+    }
+
+    /** Back to following the channel (after paging): its recent entries under a clean window. */
+    synchronized void live() {
+        if (page == null) {
+            return;
+        }
+        page = null;
+        below = 0;
+        screen.clear();
+        lastDay = null;
+        enter(current, Math.max(1, Math.min(RECENT, screen.rows() - 3)));
+    }
+
+    synchronized boolean paging() {
+        return page != null;
+    }
+
+    private void showPage(List<HistoryItem> items) {
+        page = new long[] {items.get(0).seq(), items.get(items.size() - 1).seq()};
+        screen.clear();
+        lastDay = null;
+        long total = channel(current).map(ChannelInfo::lastSeq).orElse(0L);
+        screen.show(format.hint("(#" + current + ", entries " + page[0] + "-" + page[1] + " of " + total
+                + "; PageUp: older, PageDown: newer)"));
+        items.forEach(this::showEntry);
+        refresh();
+    }
+
+    private List<HistoryItem> older(String channel, long before, int limit) {
+        try {
+            return client.historyBefore(channel, before, limit);
+        } catch (CommandException e) {
+            screen.showError(format.error(Refusal.explain(e, channel, null)));
+            return List.of();
+        }
+    }
+
     synchronized void listChannels() {
         List<ChannelInfo> channels = client.channels();
         boolean creating = current != null && channels.stream().noneMatch(c -> c.name().equals(current));
@@ -379,15 +608,20 @@ final class ChatView {
         screen.show(format.header("Your channels:"));
         int width = Math.max(channels.stream().mapToInt(c -> c.name().length()).max().orElse(0),
                 creating ? current.length() : 0) + 1;
+        int digits = String.valueOf(channels.size()).length();
+        int number = 0;
         for (ChannelInfo c : channels) {
+            number++;
             int count = c.name().equals(current) ? 0 : unread.getOrDefault(c.name(), c.unread());
-            String line = (c.name().equals(current) ? " * " : "   ") + padded("#" + c.name(), width) + "  "
+            String line = (c.name().equals(current) ? " * " : "   ") + padded(String.valueOf(number), digits) + " "
+                    + padded("#" + c.name(), width) + "  "
                     + c.members().size() + " " + plural(c.members().size(), "member")
                     + (count > 0 ? ", " + count + " unread" : "") + (c.name().equals(current) ? "  (current)" : "");
             screen.show(format.info(line));
         }
         if (creating) {
-            screen.show(format.info(" * " + padded("#" + current, width) + "  being created  (current)"));
+            screen.show(format.info(" * " + (channels.isEmpty() ? "" : " ".repeat(digits + 1)) + padded("#" + current, width)
+                    + "  being created  (current)"));
         }
     }
 
@@ -464,6 +698,8 @@ final class ChatView {
         if (!started) {
             return;
         }
+        page = null;
+        below = 0;
         screen.clear();
         lastDay = null; // the window no longer shows it
         if (current != null && channel(current).isPresent()) {
@@ -478,7 +714,10 @@ final class ChatView {
         if (!started) {
             return; // the login screen has no status bar; start() draws the first one
         }
-        StatusLine line = new StatusLine(me, current, unread, unseenAlarms, connection);
+        String scrolled = page == null ? null : "scrolled back" + (below > 0 ? ", " + below + " new below" : "")
+                + ": PageDown";
+        StatusLine line = new StatusLine(me, current, unread, unseenAlarms, connection,
+                client == null ? Map.of() : numbers(), scrolled);
         Instant now = clock.instant();
         if (screen.hasStatus()) {
             screen.status(line.bar(now));

@@ -64,6 +64,26 @@ sealed interface Command {
     record Verify(String user) implements Command {
     }
 
+    /** Switch to the channel with this number (/1../9, /win N; Alt-1..Alt-9 on the keyboard). */
+    record Window(int number) implements Command {
+    }
+
+    /** Empty the window. */
+    record Clear() implements Command {
+    }
+
+    /** The messages on this device that contain {@code text}. */
+    record Search(String text) implements Command {
+    }
+
+    /** The members of the current channel, marked online or not. */
+    record Who() implements Command {
+    }
+
+    /** What rings: null only asks what is set now. */
+    record Notify(Notifier.Mode mode) implements Command {
+    }
+
     record Help() implements Command {
     }
 
@@ -88,6 +108,12 @@ sealed interface Command {
         ROTATE("/rotate", "", "give the current channel a new key now"),
         CHANNELS("/channels", "", "your channels, with unread counts"),
         MEMBERS("/members", "", "who is in the current channel; * marks admins"),
+        WHO("/who", "", "the members of the current channel, and who of them is online now"),
+        WINDOW("/win", "N", "switch to channel number N, as /channels numbers them (also /1../9 and Alt-1..Alt-9)"),
+        CLEAR("/clear", "", "empty the window (/history shows the channel again)"),
+        SEARCH("/search", "TEXT", "the messages on this device that contain TEXT (the server learns nothing)"),
+        NOTIFY("/notify", "[on|mentions|off]", "bell and desktop notification: mentions and other channels, mentions"
+                + " only, or never"),
         HISTORY("/history", "[N]", "print the last N entries of the channel (default: all)"),
         ALARMS("/alarms", "", "list the alarms (evidence that the server misbehaved)"),
         WHOIS("/whois", "USER", "a user's key fingerprint, since when, and whether you verified it"),
@@ -134,15 +160,46 @@ sealed interface Command {
             case "/admin", "/op" -> new Admin(user(args, Syntax.ADMIN));
             case "/rotate" -> none(args, Syntax.ROTATE, new Rotate());
             case "/channels", "/list" -> none(args, Syntax.CHANNELS, new Channels());
-            case "/members", "/names", "/who" -> none(args, Syntax.MEMBERS, new Members());
+            case "/members", "/names" -> none(args, Syntax.MEMBERS, new Members());
+            case "/who" -> none(args, Syntax.WHO, new Who());
+            case "/win", "/window" -> {
+                if (args.size() != 1 || !args.get(0).matches("[0-9]{1,3}") || Integer.parseInt(args.get(0)) == 0) {
+                    throw usage(Syntax.WINDOW);
+                }
+                yield new Window(Integer.parseInt(args.get(0)));
+            }
+            case "/clear" -> none(args, Syntax.CLEAR, new Clear());
+            case "/search" -> {
+                String text = line.strip().substring(words[0].length()).strip();
+                if (text.isEmpty()) {
+                    throw usage(Syntax.SEARCH);
+                }
+                yield new Search(text);
+            }
+            case "/notify" -> {
+                if (args.isEmpty()) {
+                    yield new Notify(null);
+                }
+                Notifier.Mode mode = args.size() == 1 ? Notifier.Mode.parse(args.get(0)) : null;
+                if (mode == null) {
+                    throw new Usage("Usage: /notify on|mentions|off (on: mentions and messages in other channels;"
+                            + " mentions: only when someone writes your name; off: never).");
+                }
+                yield new Notify(mode);
+            }
             case "/history" -> new History(limit(args));
             case "/alarms" -> none(args, Syntax.ALARMS, new Alarms());
             case "/whois" -> new Whois(user(args, Syntax.WHOIS));
             case "/verify" -> new Verify(user(args, Syntax.VERIFY));
             case "/help", "/?" -> new Help();
             case "/quit", "/exit", "/q" -> new Quit();
-            default -> throw new Usage("There is no command " + words[0] + ". /help lists them; to send a line"
+            default -> {
+                if (word.matches("/[1-9]")) {
+                    yield none(args, Syntax.WINDOW, new Window(word.charAt(1) - '0'));
+                }
+                throw new Usage("There is no command " + words[0] + ". /help lists them; to send a line"
                     + " that starts with '/', begin it with '//'.");
+            }
         };
     }
 

@@ -32,12 +32,21 @@ final class LineFormat {
     static final AttributedStyle MINE = AttributedStyle.BOLD;
     static final AttributedStyle HEADER = AttributedStyle.BOLD;
 
+    /** A mention of you in someone else's message. */
+    static final AttributedStyle MENTION = AttributedStyle.BOLD.foreground(AttributedStyle.YELLOW);
+
     private final String me;
     private final ZoneId zone;
+    private final Mentions mentions;
 
     LineFormat(String me, ZoneId zone) {
         this.me = me;
         this.zone = zone;
+        this.mentions = new Mentions(me);
+    }
+
+    Mentions mentions() {
+        return mentions;
     }
 
     ZoneId zone() {
@@ -57,12 +66,51 @@ final class LineFormat {
         b.append(' ');
         String indent = " ".repeat(b.length() - start + 6);
         String[] lines = clean(text).split("\n", -1);
-        b.append(lines[0]);
+        boolean others = !mine && !from.equals(me);
+        highlighted(b, lines[0], others, AttributedStyle.DEFAULT);
         for (int i = 1; i < lines.length; i++) {
-            b.append('\n').append(indent).append(lines[i]);
+            b.append('\n').append(indent);
+            highlighted(b, lines[i], others, AttributedStyle.DEFAULT);
         }
         return b.toAttributedString();
     }
+
+    /** Appends {@code text} in {@code style}, with the mentions of you in {@link #MENTION} when {@code marks}. */
+    private void highlighted(AttributedStringBuilder b, String text, boolean marks, AttributedStyle style) {
+        int at = 0;
+        if (marks) {
+            for (int[] span : mentions.spans(text)) {
+                b.style(style).append(text, at, span[0]).style(MENTION).append(text, span[0], span[1]);
+                at = span[1];
+            }
+        }
+        b.style(style).append(text, at, text.length()).style(AttributedStyle.DEFAULT);
+    }
+
+    /**
+     * A message found by /search: {@code 2026-11-25 14:02 #general <bob> text}, the text on
+     * one line, what was searched for in bold.
+     */
+    AttributedString found(String channel, String from, String text, Instant at, String searched) {
+        AttributedStringBuilder b = new AttributedStringBuilder();
+        b.style(DIM).append(FOUND_TIME.format(at.atZone(zone))).append(" #").append(channel)
+                .style(AttributedStyle.DEFAULT).append(' ');
+        name(b, from, from.equals(me));
+        b.append(' ');
+        String line = clean(text).replace('\n', ' ');
+        String lower = line.toLowerCase(Locale.ROOT);
+        String needle = searched.toLowerCase(Locale.ROOT);
+        int at0 = 0;
+        for (int i = needle.isEmpty() ? -1 : lower.indexOf(needle); i >= 0 && lower.length() == line.length();
+             i = lower.indexOf(needle, at0)) {
+            b.append(line, at0, i).style(AttributedStyle.BOLD).append(line, i, i + needle.length())
+                    .style(AttributedStyle.DEFAULT);
+            at0 = i + needle.length();
+        }
+        return b.append(line, at0, line.length()).toAttributedString();
+    }
+
+    private static final DateTimeFormatter FOUND_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT);
 
     /** One dim line for a message in a channel other than the one shown: {@code 14:02 [#random] <bob> hey}. */
     AttributedString elsewhere(String channel, String from, String text, Instant at) {
@@ -70,7 +118,8 @@ final class LineFormat {
         AttributedStringBuilder b = new AttributedStringBuilder();
         b.style(DIM).append(time(at)).append(" [#").append(channel).append("] ");
         b.style(DIM.foreground(NameColours.colour(from))).append('<').append(from).append('>');
-        b.style(DIM).append(' ').append(first);
+        b.style(DIM).append(' ');
+        highlighted(b, first, !from.equals(me), DIM);
         return b.toAttributedString();
     }
 

@@ -115,6 +115,16 @@ final class PlainScreen implements Screen {
     }
 
     @Override
+    public void alert(String title, String body) {
+        // lines only: no bell in a script's output
+    }
+
+    @Override
+    public void onNavigation(java.util.function.IntConsumer window, Runnable pageUp, Runnable pageDown) {
+        // lines only: no keys to bind
+    }
+
+    @Override
     public void completeWith(Completer completer) {
     }
 

@@ -58,6 +58,19 @@ sealed interface Screen extends AutoCloseable permits TerminalScreen, PlainScree
     /** How many rows the window has for lines above the input line; 0 when unknown. */
     int rows();
 
+    /**
+     * Calls for attention: the terminal's bell, and a desktop notification with
+     * {@code title} and {@code body} where the terminal shows them; nothing on a screen that
+     * only prints lines (a script's output must not fill with bells).
+     */
+    void alert(String title, String body);
+
+    /**
+     * What Alt-1..Alt-9 ({@code window} with 1..9), PageUp and PageDown do from now on, on a
+     * thread of their own; nothing on a screen without keys.
+     */
+    void onNavigation(java.util.function.IntConsumer window, Runnable pageUp, Runnable pageDown);
+
     /** What Tab completes from now on. */
     void completeWith(Completer completer);
 

@@ -16,8 +16,11 @@ import org.jline.utils.AttributedStyle;
  * or into the prompt where there is no status bar.
  *
  * @param unread unread counts of the other channels, in the order to show them
+ * @param numbers each channel's number (/1../9, Alt-1..Alt-9), shown in front of its name
+ * @param scrolled what the bar says while you page back through the history (null when not)
  */
-record StatusLine(String user, String channel, Map<String, Integer> unread, int alarms, Connection connection) {
+record StatusLine(String user, String channel, Map<String, Integer> unread, int alarms, Connection connection,
+                  Map<String, Integer> numbers, String scrolled) {
 
     static final AttributedStyle BAR = AttributedStyle.INVERSE;
     private static final AttributedStyle ALARMS = AttributedStyle.BOLD.foreground(AttributedStyle.WHITE)
@@ -25,6 +28,16 @@ record StatusLine(String user, String channel, Map<String, Integer> unread, int 
 
     StatusLine {
         unread = Collections.unmodifiableMap(new LinkedHashMap<>(unread));
+        numbers = Map.copyOf(numbers);
+    }
+
+    StatusLine(String user, String channel, Map<String, Integer> unread, int alarms, Connection connection) {
+        this(user, channel, unread, alarms, connection, Map.of(), null);
+    }
+
+    private String label(String name) {
+        Integer n = numbers.get(name);
+        return (n == null ? "" : n + ":") + "#" + name;
     }
 
     /** The state of the connection, as the client last reported it. */
@@ -43,12 +56,15 @@ record StatusLine(String user, String channel, Map<String, Integer> unread, int 
 
     AttributedString bar(Instant now) {
         AttributedStringBuilder b = new AttributedStringBuilder().style(BAR);
-        b.append(' ').append(user).append(" | ").append(channel == null ? "no channel" : "#" + channel);
+        b.append(' ').append(user).append(" | ").append(channel == null ? "no channel" : label(channel));
+        if (scrolled != null) {
+            b.append(" | ").style(BAR.bold()).append(scrolled).style(BAR);
+        }
         if (!unread.isEmpty()) {
             b.append(" | ");
             boolean first = true;
             for (var e : unread.entrySet()) {
-                b.append(first ? "" : ", ").append("#").append(e.getKey()).append(' ')
+                b.append(first ? "" : ", ").append(label(e.getKey())).append(' ')
                         .append(String.valueOf(e.getValue()));
                 first = false;
             }

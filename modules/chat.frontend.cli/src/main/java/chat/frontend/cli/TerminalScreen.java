@@ -34,6 +34,7 @@ final class TerminalScreen implements Screen {
     private volatile AttributedString statusShown = AttributedString.EMPTY;
     private volatile int statusWidth;
     private volatile Runnable onInterrupt = () -> { };
+    private final DesktopNotification notification = DesktopNotification.forTerminal(System.getenv());
 
     TerminalScreen(Terminal terminal) {
         this.terminal = terminal;
@@ -184,6 +185,20 @@ final class TerminalScreen implements Screen {
     /** What the status bar shows now (the terminal gets only the changed characters). */
     AttributedString statusShown() {
         return statusShown;
+    }
+
+    @Override
+    public void alert(String title, String body) {
+        String sequence = "\u0007" + notification.sequence(title, body);
+        reader.locked(() -> {
+            terminal.writer().write(sequence);
+            terminal.flush();
+        });
+    }
+
+    @Override
+    public void onNavigation(java.util.function.IntConsumer window, Runnable pageUp, Runnable pageDown) {
+        reader.bindNavigation(window, pageUp, pageDown);
     }
 
     @Override

@@ -98,7 +98,7 @@ class CliPlainTest {
         });
         assertThat(out()).isEqualTo("""
                 Your channels:
-                   #general  2 members, 1 unread
+                   1 #general  2 members, 1 unread
                 #general  2 members: bob, alice (you)
                 --- Wednesday 25 November 2026 ---
                 09:05 -- bob created #general --

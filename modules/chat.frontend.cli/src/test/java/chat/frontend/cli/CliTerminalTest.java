@@ -109,7 +109,111 @@ class CliTerminalTest {
         client.deliver("random", "bob", "one");
         client.deliver("random", "bob", "two");
         at = term.awaitText("[#random] <bob> two", at);
-        term.awaitStatus(" alice | #general | #random 2 ");
+        term.awaitStatus(" alice | 1:#general | 2:#random 2 ");
+    }
+
+    @Test
+    void altDigitAndSlashNumberSwitchChannelsNumberedAsChannelsListsThem() {
+        FakeClient client = loggedInTo("general", "random");
+        int at = term.awaitText("#general  2 members");
+        term.awaitStatus(" alice | 1:#general ");
+        term.type("\u001b2");
+        at = term.awaitText("#random  2 members", at);
+        term.awaitStatus(" alice | 2:#random ");
+        term.type("/1" + ENTER);
+        at = term.awaitText("#general  2 members", at);
+        term.awaitStatus(" alice | 1:#general ");
+        term.type("/win 3" + ENTER);
+        term.awaitText("There is no channel 3: you have 2 channels (/channels lists them with their numbers).", at);
+        term.type("/channels" + ENTER);
+        term.awaitText("   2 #random   2 members", at);
+        assertThat(client.sent()).isEmpty();
+    }
+
+    private static long bells(String raw) {
+        return raw.chars().filter(c -> c == 7).count();
+    }
+
+    @Test
+    void mentionsAndOtherChannelsRingTheBellOwnMessagesAndNotifyOffDoNot() {
+        FakeClient client = loggedInTo("general", "random");
+        int at = term.awaitText("#general  2 members");
+        long before = bells(term.raw());
+        client.deliver("general", "bob", "hi @alice");
+        at = term.awaitText("<bob> hi @alice", at);
+        term.await(() -> bells(term.raw()) == before + 1, "a bell for the mention");
+        client.deliver("general", "bob", "nothing for you");
+        client.deliver("general", "alice", "alice here"); // my own: never
+        at = term.awaitText("<alice> alice here", at);
+        client.deliver("random", "bob", "elsewhere");
+        at = term.awaitText("[#random] <bob> elsewhere", at);
+        term.await(() -> bells(term.raw()) == before + 2, "a bell for the other channel, none for the rest");
+        term.type("/notify mentions" + ENTER);
+        at = term.awaitText("Notifications for mentions only", at);
+        client.deliver("random", "bob", "again elsewhere");
+        at = term.awaitText("[#random] <bob> again elsewhere", at);
+        term.type("/notify off" + ENTER);
+        at = term.awaitText("Notifications off", at);
+        client.deliver("general", "bob", "alice?");
+        term.awaitText("<bob> alice?", at);
+        term.type("/notify" + ENTER);
+        term.awaitText("Notifications: off (/notify on|mentions|off changes it).", at);
+        assertThat(bells(term.raw())).isEqualTo(before + 2);
+    }
+
+    @Test
+    void pageUpShowsOlderEntriesFromTheStoredHistoryAndPageDownComesBack() {
+        FakeClient client = loggedInTo("general");
+        int at = term.awaitText("#general  2 members");
+        for (int i = 1; i <= 80; i++) {
+            client.deliver("general", "bob", "line " + i);
+        }
+        at = term.awaitText("<bob> line 80", at);
+        term.type("\u001b[5~");
+        at = term.awaitText("(#general, entries ", at);
+        term.awaitStatus(" alice | 1:#general | scrolled back: PageDown ");
+        int page = at;
+        term.awaitText("<bob> line 40", page);
+        term.type("\u001b[5~");
+        at = term.awaitText("<bob> line 20", at);
+        client.deliver("general", "bob", "while away");
+        term.awaitStatus(" alice | 1:#general | scrolled back, 1 new below: PageDown ");
+        assertThat(term.text().substring(at)).doesNotContain("while away");
+        for (int i = 0; i < 4; i++) {
+            term.type("\u001b[6~");
+        }
+        at = term.awaitText("<bob> while away", at);
+        term.awaitStatus(" alice | 1:#general ");
+        assertThat(client.sent()).isEmpty();
+    }
+
+    @Test
+    void clearEmptiesTheWindowAndSearchFindsMessagesWithChannelTimeAndAuthor() {
+        FakeClient client = loggedInTo("general", "random");
+        int at = term.awaitText("#general  2 members");
+        client.deliver("random", "bob", "Lunch at noon?");
+        client.deliver("general", "bob", "no lunch today");
+        at = term.awaitText("<bob> no lunch today", at);
+        term.type("/search LUNCH" + ENTER);
+        at = term.awaitText("2 messages on this device contain \"LUNCH\" (searched here only: the server learns nothing):", at);
+        term.awaitText("2026-11-25 12:34 #random <bob> Lunch at noon?", at); // the same minute: either order
+        at = Math.max(at, term.awaitText("2026-11-25 12:34 #general <bob> no lunch today", at));
+        term.type("/search dinner" + ENTER);
+        at = term.awaitText("No message on this device contains \"dinner\".", at);
+        term.type("/clear" + ENTER);
+        term.await(() -> term.raw().lastIndexOf("\u001b[2J") > term.raw().lastIndexOf("No message on this device"),
+                "the window cleared");
+    }
+
+    @Test
+    void whoMarksWhoIsOnline() {
+        FakeClient client = loggedInTo("general");
+        client.online.add("bob");
+        int at = term.awaitText("#general  2 members");
+        term.type("/who" + ENTER);
+        at = term.awaitText("#general: 2 members, 2 online now", at);
+        term.awaitText("  bob          online", at);
+        term.awaitText("  alice (you)  online", at);
     }
 
     @Test
@@ -122,14 +226,14 @@ class CliTerminalTest {
                 + " to #7 but delivered only up to #4", at);
         // Bold red: ESC[1;31m (or the same attributes in another order).
         assertThat(term.raw()).containsPattern("\u001b\\[(1;31|31;1)m!! ALARM");
-        term.awaitStatus(" alice | #general |  !! 1 alarm: /alarms ");
+        term.awaitStatus(" alice | 1:#general |  !! 1 alarm: /alarms ");
         client.raise(new Alarm("general", 6, Alarm.Kind.REWRITTEN, "entry 6 came again with other content"));
         term.awaitStatus("!! 2 alarms: /alarms");
 
         term.type("/alarms" + ENTER);
         at = term.awaitText("2 alarms since you logged in", at);
         term.awaitStatusWithout("alarm");
-        term.awaitStatus(" alice | #general ");
+        term.awaitStatus(" alice | 1:#general ");
         assertThat(term.screen.statusShown().toString()).doesNotContain("alarm");
     }
 
@@ -142,7 +246,7 @@ class CliTerminalTest {
         term.awaitStatus("| offline, retrying in ");
         client.reconnect();
         term.awaitText("-- reconnected --", at);
-        term.awaitStatus(" alice | #general ");
+        term.awaitStatus(" alice | 1:#general ");
         assertThat(term.screen.statusShown().toString()).doesNotContain("offline");
     }
 

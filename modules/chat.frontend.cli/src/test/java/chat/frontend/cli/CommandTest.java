@@ -34,6 +34,25 @@ class CommandTest {
         assertThat(Command.parse("/quit")).isEqualTo(new Command.Quit());
     }
 
+    @Test
+    void navigationSearchPresenceAndNotifications() throws Exception {
+        assertThat(Command.parse("/2")).isEqualTo(new Command.Window(2));
+        assertThat(Command.parse("/9")).isEqualTo(new Command.Window(9));
+        assertThat(Command.parse("/win 12")).isEqualTo(new Command.Window(12));
+        assertThat(Command.parse("/window 3")).isEqualTo(new Command.Window(3));
+        assertThat(Command.parse("/clear")).isEqualTo(new Command.Clear());
+        assertThat(Command.parse("/search  lunch at noon ")).isEqualTo(new Command.Search("lunch at noon"));
+        assertThat(Command.parse("/who")).isEqualTo(new Command.Who());
+        assertThat(Command.parse("/names")).isEqualTo(new Command.Members());
+        assertThat(Command.parse("/notify")).isEqualTo(new Command.Notify(null));
+        assertThat(Command.parse("/notify Mentions")).isEqualTo(new Command.Notify(Notifier.Mode.MENTIONS));
+        assertThat(Command.parse("/notify off")).isEqualTo(new Command.Notify(Notifier.Mode.OFF));
+        assertThat(Command.parse("/notify on")).isEqualTo(new Command.Notify(Notifier.Mode.ON));
+        assertThatThrownBy(() -> Command.parse("/notify loud")).isInstanceOf(Command.Usage.class)
+                .hasMessage("Usage: /notify on|mentions|off (on: mentions and messages in other channels; mentions:"
+                        + " only when someone writes your name; off: never).");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "/create|Usage: /create NAME (create a channel and switch to it).",
@@ -46,6 +65,15 @@ class CommandTest {
         "/history 9999999|Usage: /history [N] (print the last N entries of the channel (default: all)).",
         "/channels now|/channels takes no arguments.",
         "/members all|/members takes no arguments.",
+        "/win|Usage: /win N (switch to channel number N, as /channels numbers them (also /1../9 and Alt-1..Alt-9)).",
+        "/win 0|Usage: /win N (switch to channel number N, as /channels numbers them (also /1../9 and Alt-1..Alt-9)).",
+        "/win two|Usage: /win N (switch to channel number N, as /channels numbers them (also /1../9 and Alt-1..Alt-9)).",
+        "/2 now|/win takes no arguments.",
+        "/search|Usage: /search TEXT (the messages on this device that contain TEXT (the server learns nothing)).",
+        "/search   |Usage: /search TEXT (the messages on this device that contain TEXT (the server learns nothing)).",
+        "/clear all|/clear takes no arguments.",
+        "/who is there|/who takes no arguments.",
+        "/0|There is no command /0. /help lists them; to send a line that starts with '/', begin it with '//'.",
         "/frobnicate|There is no command /frobnicate. /help lists them; to send a line that starts with '/',"
                 + " begin it with '//'.",
         "/|There is no command /. /help lists them; to send a line that starts with '/', begin it with '//'.",

@@ -308,6 +308,33 @@ final class FakeClient implements ChatClient {
     }
 
     @Override
+    public synchronized List<HistoryItem> historyBefore(String channel, long beforeSeq, int limit)
+            throws CommandException {
+        List<HistoryItem> older = history(channel, 0).stream().filter(i -> i.seq() < beforeSeq).toList();
+        int from = limit <= 0 ? 0 : Math.max(0, older.size() - limit);
+        return List.copyOf(older.subList(from, older.size()));
+    }
+
+    @Override
+    public synchronized List<SearchHit> search(String text, int limit) {
+        List<SearchHit> hits = new ArrayList<>();
+        histories.forEach((name, h) -> h.stream()
+                .filter(i -> i instanceof HistoryItem.Text t && t.text().toLowerCase(java.util.Locale.ROOT)
+                        .contains(text.toLowerCase(java.util.Locale.ROOT)))
+                .forEach(i -> hits.add(new SearchHit(name, (HistoryItem.Text) i))));
+        hits.sort(java.util.Comparator.comparing((SearchHit x) -> x.item().timestamp()));
+        return limit > 0 && hits.size() > limit ? List.copyOf(hits.subList(hits.size() - limit, hits.size())) : hits;
+    }
+
+    /** Who the fake server reports online. */
+    final java.util.Set<String> online = new java.util.concurrent.ConcurrentSkipListSet<>();
+
+    @Override
+    public java.util.Set<String> online() {
+        return java.util.Set.copyOf(online);
+    }
+
+    @Override
     public synchronized void markRead(String channel) {
         List<HistoryItem> h = histories.get(channel);
         if (h != null) {

@@ -107,4 +107,27 @@ class LineFormatTest {
             assertThat(LineFormat.describe(kind)).isNotBlank();
         }
     }
+
+    @Test
+    void mentionsOfYouAreHighlightedInOthersMessagesOnly() {
+        var line = format.message("bob", "hi @alice and alice", noon, false);
+        String text = line.toString();
+        assertThat(text).isEqualTo("12:00 <bob> hi @alice and alice");
+        int at = text.indexOf("@alice");
+        assertThat(line.styleAt(at)).isEqualTo(LineFormat.MENTION);
+        assertThat(line.styleAt(at + 5)).isEqualTo(LineFormat.MENTION);
+        assertThat(line.styleAt(at - 1)).isNotEqualTo(LineFormat.MENTION);
+        assertThat(line.styleAt(text.lastIndexOf("alice"))).isEqualTo(LineFormat.MENTION);
+        var mine = format.message("alice", "I am alice", noon, true);
+        assertThat(mine.styleAt(mine.toString().lastIndexOf("alice"))).isNotEqualTo(LineFormat.MENTION);
+        var elsewhere = format.elsewhere("random", "bob", "alice?", noon);
+        assertThat(elsewhere.styleAt(elsewhere.toString().indexOf("alice?"))).isEqualTo(LineFormat.MENTION);
+    }
+
+    @Test
+    void aSearchResultShowsDayTimeChannelAuthorAndTheMatchInBold() {
+        var line = format.found("general", "bob", "Lunch at NOON\ntomorrow", noon, "noon");
+        assertThat(line.toString()).isEqualTo("2026-11-25 12:00 #general <bob> Lunch at NOON tomorrow");
+        assertThat(line.styleAt(line.toString().indexOf("NOON"))).isEqualTo(AttributedStyle.BOLD);
+    }
 }

@@ -36,4 +36,15 @@ class StatusLineTest {
         StatusLine due = new StatusLine("alice", "x", Map.of(), 0, new StatusLine.Connection.Offline("lost", now));
         assertThat(due.bar(now).toString()).endsWith("| offline, reconnecting... ");
     }
+
+    @Test
+    void channelNumbersAndPagingShowInTheBar() {
+        Map<String, Integer> unread = new LinkedHashMap<>();
+        unread.put("random", 2);
+        StatusLine line = new StatusLine("alice", "general", unread, 0, online, Map.of("general", 1, "random", 2),
+                "scrolled back, 3 new below: PageDown");
+        assertThat(line.bar(now).toString())
+                .isEqualTo(" alice | 1:#general | scrolled back, 3 new below: PageDown | 2:#random 2 ");
+        assertThat(line.prompt(false, now).toString()).isEqualTo("#general> ");
+    }
 }

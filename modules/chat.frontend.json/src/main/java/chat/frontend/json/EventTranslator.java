@@ -69,6 +69,8 @@ final class EventTranslator implements Consumer<ClientEvent>, Flushable {
                 gaveUp.complete(null); // before the line: a script that reacts to it finds the frontend not waiting
                 out.write(ObjectBuilder.create().put("event", "connectionFailed").put("reason", f.reason()), null);
             }
+            case ClientEvent.PresenceChanged p -> out.write(ObjectBuilder.create().put("event", "presence")
+                    .put("user", p.user()).put("online", p.online()), null);
             case ClientEvent.ServerNotice n -> out.write(ObjectBuilder.create().put("event", "notice")
                     .put("code", n.code()).put("message", n.message()), null);
             case ClientEvent.StateRepaired r -> out.write(ObjectBuilder.create().put("event", "notice")

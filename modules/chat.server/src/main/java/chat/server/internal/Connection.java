@@ -63,6 +63,8 @@ public final class Connection implements Runnable {
     private volatile Principal loggedIn;
     /** The client asked for the directory: new logs are pushed to it. */
     private volatile boolean wantsDirectory;
+    /** The client asked for presence (presenceWatch): it is told who of its partners comes and goes. */
+    private volatile boolean watchesPresence;
 
     public Connection(Socket socket, ServerContext context) {
         this.socket = socket;
@@ -212,6 +214,14 @@ public final class Connection implements Runnable {
         synced = true;
     }
 
+    void watchPresence() {
+        watchesPresence = true;
+    }
+
+    boolean watchesPresence() {
+        return watchesPresence;
+    }
+
     /** Answers directoryGet; the caller holds the roster's read lock. */
     void askDirectory(long number) {
         wantsDirectory = true;
@@ -336,6 +346,9 @@ public final class Connection implements Runnable {
     private void finish(boolean counted) {
         if (userState != null) {
             userState.live.remove(this);
+            if (synced) {
+                context.hub().presence.disconnected(userState.name);
+            }
             if (counted) {
                 userState.connections.decrementAndGet();
             }

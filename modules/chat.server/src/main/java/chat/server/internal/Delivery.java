@@ -53,6 +53,9 @@ final class Delivery implements AppendCallback {
                 }
             }
         }
+        if (joins) {
+            hub.presence.joined(e.channel(), e.subject()); // after the replay marker: the channel first
+        }
         if (e.kind().isDeparture()) {
             List<String> rest = new ArrayList<>(to);
             rest.remove(e.subject());

@@ -15,6 +15,8 @@ import chat.protocol.Rotate;
 import chat.protocol.Ping;
 import chat.protocol.Pong;
 import chat.protocol.Expired;
+import chat.protocol.Presence;
+import chat.protocol.PresenceWatch;
 import chat.protocol.ProtocolException;
 import chat.protocol.ReplayFinished;
 import chat.protocol.Sync;
@@ -97,6 +99,12 @@ final class Dispatcher {
                     conn.askDirectory(d.number());
                     return null;
                 });
+                case PresenceWatch w -> {
+                    if (!conn.synced() || conn.watchesPresence()) {
+                        throw new Rejection(ErrorCode.UNEXPECTED_MESSAGE, "presenceWatch is sent once, after sync");
+                    }
+                    conn.hub().presence.watch(conn);
+                }
                 case Ping p -> conn.send(new Pong());
                 case Pong p -> {
                 }
@@ -108,6 +116,7 @@ final class Dispatcher {
                 case ReplayFinished m -> unexpected(m);
                 case DirectoryUpdate m -> unexpected(m);
                 case Expired m -> unexpected(m);
+                case Presence m -> unexpected(m);
             }
         } catch (ProtocolException e) {
             LOG.log(Level.INFO, "{0}: {1}: {2} rejected ({3}): {4}", conn.peer(), conn.user().name(), request.type(),

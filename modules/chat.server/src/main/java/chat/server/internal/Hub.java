@@ -42,6 +42,8 @@ public final class Hub {
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> memberships = new ConcurrentHashMap<>();
     private final Delivery delivery;
     final StorageRoom room;
+    /** Who is online, told to those who share a channel with them. */
+    final PresenceBoard presence = new PresenceBoard(this);
 
     Hub(DirectoryLog log, HistoryStore store, MessageCodec codec, chat.server.Quotas quotas, java.nio.file.Path dataDir,
         Consumer<Throwable> onStorageFailure) {
@@ -187,6 +189,11 @@ public final class Hub {
     void departed(String channel, String user, DurableHead at) {
         departures.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(channel, at);
         channelsOfUser.getOrDefault(user, java.util.Set.of()).remove(channel); // after the put, as in joined
+    }
+
+    /** The channels {@code user} is a member of, by durable entries (departed ones excluded). */
+    java.util.Set<String> channelsOf(String user) {
+        return java.util.Set.copyOf(channelsOfUser.getOrDefault(user, java.util.Set.of()));
     }
 
     /**

@@ -28,5 +28,6 @@ final class SyncHandler {
             last = user.lastUserSeq;
         }
         conn.replayDone(last);
+        conn.hub().presence.connected(user.name);
     }
 }

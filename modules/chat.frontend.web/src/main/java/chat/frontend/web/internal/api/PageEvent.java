@@ -18,7 +18,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = PageEvent.Disconnected.class, name = "disconnected"),
         @JsonSubTypes.Type(value = PageEvent.Reconnected.class, name = "reconnected"),
         @JsonSubTypes.Type(value = PageEvent.ConnectionFailed.class, name = "connectionFailed"),
-        @JsonSubTypes.Type(value = PageEvent.Notice.class, name = "notice")})
+        @JsonSubTypes.Type(value = PageEvent.Notice.class, name = "notice"),
+        @JsonSubTypes.Type(value = PageEvent.Presence.class, name = "presence")})
 public sealed interface PageEvent {
 
     record Ready(String user) implements PageEvent {
@@ -57,6 +58,10 @@ public sealed interface PageEvent {
     record Notice(String code, String message) implements PageEvent {
     }
 
+    /** {@code user}, who shares a channel with you, is connected now or no longer (the page does not show it yet). */
+    record Presence(String user, boolean online) implements PageEvent {
+    }
+
     /** The event the page is shown for {@code event} of the client. */
     static PageEvent of(ClientEvent event) {
         return switch (event) {
@@ -82,6 +87,7 @@ public sealed interface PageEvent {
             case ClientEvent.ConnectionFailed f -> new ConnectionFailed(f.reason());
             case ClientEvent.StateRepaired s -> new Notice("stateRepaired", s.detail());
             case ClientEvent.ServerNotice n -> new Notice(n.code(), n.message());
+            case ClientEvent.PresenceChanged p -> new Presence(p.user(), p.online());
         };
     }
 }
