@@ -72,13 +72,14 @@ public final class ChatServer implements AutoCloseable {
      * against quotas.
      */
     public static ChatServer start(ServerConfig config, Retention retention) throws ServerException {
+        ServerBundle bundle = loadBundle(config); // before the data folder is made or locked
         EntryStore store;
         try {
             store = EntryStore.open(StoreOptions.defaults(config.dataDir()));
         } catch (StorageException e) {
             throw new ServerException(e.getMessage(), e);
         }
-        return start(config, store, retention);
+        return start(config, bundle, store, retention);
     }
 
     /**
@@ -86,21 +87,29 @@ public final class ChatServer implements AutoCloseable {
      * (or here, if it cannot start).
      */
     public static ChatServer start(ServerConfig config, chat.storage.HistoryStore store) throws ServerException {
-        return start(config, store, Retention.FOREVER);
+        ServerBundle bundle;
+        try {
+            bundle = loadBundle(config);
+        } catch (ServerException e) {
+            store.close();
+            throw e;
+        }
+        return start(config, bundle, store, Retention.FOREVER);
     }
 
-    private static ChatServer start(ServerConfig config, chat.storage.HistoryStore store, Retention retention)
-            throws ServerException {
+    private static ServerBundle loadBundle(ServerConfig config) throws ServerException {
+        try {
+            return ServerBundle.load(config.bundleDir());
+        } catch (IdentityFileException e) {
+            throw new ServerException("cannot load the server bundle: " + e.getMessage(), e);
+        }
+    }
+
+    private static ChatServer start(ServerConfig config, ServerBundle bundle, chat.storage.HistoryStore store,
+                                    Retention retention) throws ServerException {
         if (retention.expires() && !(store instanceof EntryStore)) {
             store.close();
             throw new ServerException("--retain is for the journal; with --store the database keeps every message");
-        }
-        ServerBundle bundle;
-        try {
-            bundle = ServerBundle.load(config.bundleDir());
-        } catch (IdentityFileException e) {
-            store.close();
-            throw new ServerException("cannot load the server bundle: " + e.getMessage(), e);
         }
         ServerSocket socket = null;
         try {

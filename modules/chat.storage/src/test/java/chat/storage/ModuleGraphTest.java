@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.module.ModuleDescriptor;
 import org.junit.jupiter.api.Test;
 
-/** The module exports its API package only and needs nothing but java.base. */
+/** The module exports its API and its provider SPI only and needs nothing but java.base. */
 class ModuleGraphTest {
 
     @Test
@@ -15,11 +15,12 @@ class ModuleGraphTest {
         ModuleDescriptor descriptor = module.getDescriptor();
         assertThat(descriptor.name()).isEqualTo("chat.storage");
         assertThat(descriptor.isAutomatic()).isFalse();
-        assertThat(descriptor.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("chat.storage");
+        assertThat(descriptor.exports()).extracting(ModuleDescriptor.Exports::source)
+                .containsExactlyInAnyOrder("chat.storage", "chat.storage.spi");
         assertThat(descriptor.exports()).allMatch(e -> !e.isQualified());
         assertThat(descriptor.requires()).extracting(ModuleDescriptor.Requires::name).containsExactly("java.base");
         assertThat(descriptor.opens()).isEmpty();
         assertThat(descriptor.uses()).isEmpty();
-        assertThat(descriptor.packages()).containsExactlyInAnyOrder("chat.storage", "chat.storage.internal");
+        assertThat(descriptor.packages()).containsExactlyInAnyOrder("chat.storage", "chat.storage.spi", "chat.storage.internal");
     }
 }
