@@ -39,7 +39,22 @@ final class ChatCommand implements Runnable {
     }
 
     static int execute(String[] args) {
-        return commandLine().execute(args);
+        return execute(args, null, null);
+    }
+
+    /** Runs {@code args} with the config file's defaults; {@code out} and {@code err} replace the standard ones (tests). */
+    static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = commandLine();
+        if (out != null) {
+            cli.setOut(out);
+            cli.setErr(err);
+        }
+        try {
+            ConfigDefaults.install(cli, args);
+        } catch (CliException e) {
+            return handle(e, cli, null);
+        }
+        return cli.execute(args);
     }
 
     /** The configured command line (tests set its out and err). */

@@ -75,6 +75,9 @@ final class ClientCommand implements Runnable {
     @Parameters(paramLabel = "ARG", arity = "0..*", description = "Options for the frontend (after --).")
     List<String> frontendArgs = new ArrayList<>();
 
+    @CommandLine.Mixin
+    ConfigOption config;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -99,7 +102,9 @@ final class ClientCommand implements Runnable {
             return;
         }
         if (dir == null) {
-            throw CliException.usage("missing --dir DIR: the user's bundle (DIR/users/<user> from 'chat generate')");
+            throw CliException.usage("missing --dir DIR: the user's bundle (DIR/users/<user> from 'chat generate'),"
+                    + " on the command line or as dir = \"...\" in the [client] section of the config file ("
+                    + ConfigDefaults.defaultLocation() + ")");
         }
         Frontend selected;
         try {

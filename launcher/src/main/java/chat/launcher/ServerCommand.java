@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         })
 final class ServerCommand implements Runnable {
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR",
+    @Option(names = "--dir", paramLabel = "DIR",
             description = "The server bundle made by 'chat generate' (DIR/server).")
     Path dir;
 
@@ -129,6 +129,9 @@ final class ServerCommand implements Runnable {
                     + " and the server starts with the entries before it. Members' clients then report the shorter history.")
     boolean repairJournal;
 
+    @CommandLine.Mixin
+    ConfigOption config;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -187,6 +190,11 @@ final class ServerCommand implements Runnable {
                     + "'; use SEVERE, WARNING, INFO, FINE or ALL");
         }
         Logging.configure(logLevel);
+        if (dir == null) {
+            throw CliException.usage("missing --dir DIR: the server bundle (DIR/server from 'chat generate'), on the"
+                    + " command line or as dir = \"...\" in the [server] section of the config file ("
+                    + ConfigDefaults.defaultLocation() + ")");
+        }
         if (!Files.isDirectory(dir)) {
             throw CliException.failure("server bundle " + dir + " does not exist (create it with 'chat generate')");
         }

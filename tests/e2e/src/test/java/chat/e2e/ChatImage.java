@@ -53,7 +53,11 @@ public final class ChatImage {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher().toString());
         cmd.addAll(args);
-        return new ProcessBuilder(cmd);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // no config file of the machine's user (~/.config/chat/config.toml) changes what a test runs;
+        // a test of the config file sets its own XDG_CONFIG_HOME
+        pb.environment().put("XDG_CONFIG_HOME", Path.of(System.getProperty("java.io.tmpdir"), "chat-e2e-no-config").toString());
+        return pb;
     }
 
     public Result run(String... args) {
