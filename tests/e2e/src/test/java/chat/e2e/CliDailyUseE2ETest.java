@@ -62,6 +62,13 @@ class CliDailyUseE2ETest {
             c.close();
         }
         server.close();
+        // Closing tmux hangs up on the clients in it without waiting for them: they may still be
+        // writing their state under tmp while JUnit deletes it. Wait until none is left.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(tmp.toString()))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
     }
 
     private List<String> client(String user) {

@@ -97,7 +97,7 @@ class MultiServerE2ETest {
             s1.kill();
             alice.await("alice's last ack, after the failover", event("ok", "id", "k-" + m), Duration.ofSeconds(240));
             bob.await("alice's last message at bob", event("message", "text", "k-" + m), Duration.ofSeconds(60));
-            assertThat(alice.events(event("connection", "state", "connecting")).stream()
+            assertThat(alice.events(event("reconnected")).stream()
                     .map(e -> String.valueOf(e.get("server"))).toList())
                     .as("alice tried server 2 after server 1 died").anyMatch(s -> s.contains(at(s2)));
             List<String> after = texts(bob, "ops", "h3");
