@@ -34,7 +34,7 @@ class ImageE2ETest {
             "chat.crypto", Set.of("chat.crypto"),
             "chat.protocol", Set.of("chat.protocol", "chat.protocol.identity", "chat.protocol.json",
                     "chat.protocol.wire"),
-            "chat.storage", Set.of("chat.storage"),
+            "chat.storage", Set.of("chat.storage", "chat.storage.spi"), // the SPI: --store providers (lib/stores)
             "chat.server", Set.of("chat.server"),
             "chat.client", Set.of("chat.client", "chat.client.spi"),
             "chat.frontend.json", Set.of(),
