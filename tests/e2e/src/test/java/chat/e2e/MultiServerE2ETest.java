@@ -51,6 +51,19 @@ class MultiServerE2ETest {
         return texts;
     }
 
+    /** What explains a lost message: every event that is not a plain message or ack, and the servers' logs. */
+    private static String diagnostics(ClientProcess alice, ClientProcess bob, ServerProcess s1, ServerProcess s2) {
+        StringBuilder out = new StringBuilder();
+        for (ClientProcess c : List.of(alice, bob)) {
+            for (ClientProcess.Event e : c.events(e -> !"message".equals(e.type()) && !"ok".equals(e.type()))) {
+                out.append(c).append(": ").append(e.line()).append('\n');
+            }
+            out.append("--- client stderr\n").append(c.stderr()).append('\n');
+        }
+        out.append("--- server 1\n").append(s1.stderr()).append("\n--- server 2\n").append(s2.stderr());
+        return out.toString();
+    }
+
     @Test
     void twoServersOnOneDatabaseShareChannelsOrderAndFailOver() throws Exception {
         PgCluster pg = PgCluster.get();
@@ -82,8 +95,8 @@ class MultiServerE2ETest {
             alice.await("bob's last message at alice", event("message", "text", "b-" + n), Duration.ofSeconds(60));
             List<String> atAlice = texts(alice, "ops", "h1");
             List<String> atBob = texts(bob, "ops", "h2");
-            assertThat(atAlice).as("one order, seen alike on both servers").isEqualTo(atBob).hasSize(2 + 2 * n)
-                    .doesNotHaveDuplicates();
+            assertThat(atAlice).as("one order, seen alike on both servers\n%s", diagnostics(alice, bob, s1, s2))
+                    .isEqualTo(atBob).hasSize(2 + 2 * n).doesNotHaveDuplicates();
             List<String> alicesOwn = atAlice.stream().filter(t -> t.startsWith("a-")).toList();
             assertThat(alicesOwn).as("alice's messages in the order sent")
                     .isEqualTo(java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> "a-" + i).toList());
@@ -120,6 +133,47 @@ class MultiServerE2ETest {
                     .isEqualTo(3 + 2 + 2 * n + m);
             alice.close();
             bob.close();
+        }
+    }
+
+    /**
+     * The database fails one message of a pipelined stream (a trigger injects the failure
+     * once): the server ends that connection with internalError, and nothing the client
+     * pipelined behind the failed message is accepted before it. The client sends them all
+     * again after reconnecting: every message once, in the order sent.
+     */
+    @Test
+    void aRequestTheDatabaseFailsEndsItsConnectionAndNothingBehindItOvertakesIt() throws Exception {
+        PgCluster pg = PgCluster.get();
+        String url = pg.newDatabase();
+        String db = PgCluster.database(url);
+        Path password = PgCluster.passwordFile(tmp);
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob");
+             ServerProcess s1 = ServerProcess.withStore(chat, f.serverDir(), url, password)) {
+            ClientProcess alice = client(f, "alice", at(s1)).ready();
+            alice.ok("c", "{\"cmd\":\"create\",\"channel\":\"ops\"}");
+            alice.ok("m0", "{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"m-0\"}");
+            long last = pg.queryLong(db, "SELECT max(user_seq) FROM chat_entries WHERE actor = 'alice'");
+            pg.sql(db, "CREATE SEQUENCE fault_hits",
+                    "CREATE FUNCTION fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                            + " IF NEW.actor = 'alice' AND NEW.user_seq = " + (last + 3)
+                            + " AND nextval('fault_hits') = 1 THEN"
+                            + " RAISE EXCEPTION USING ERRCODE = 'XX000', MESSAGE = 'injected by the test'; END IF;"
+                            + " RETURN NEW; END $$",
+                    "CREATE TRIGGER fault BEFORE INSERT ON chat_entries FOR EACH ROW EXECUTE FUNCTION fault()");
+            int n = 10;
+            for (int i = 1; i <= n; i++) {
+                alice.send("{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"m-" + i + "\",\"id\":\"m-" + i + "\"}");
+            }
+            for (int i = 1; i <= n; i++) {
+                alice.await("the ack of m-" + i, event("ok", "id", "m-" + i), Duration.ofSeconds(120));
+            }
+            assertThat(pg.queryLong(db, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM fault_hits"))
+                    .as("m-3 reached the database twice: failed, then accepted after the reconnection").isEqualTo(2);
+            assertThat(alice.events(event("reconnected"))).as("the failure ended alice's connection").isNotEmpty();
+            assertThat(texts(alice, "ops", "h")).as("every message once, in the order sent\n%s", alice.describe())
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(0, n).mapToObj(i -> "m-" + i).toList());
+            alice.close();
         }
     }
 }

@@ -171,6 +171,12 @@ public final class Connection implements Runnable {
                         entry.channelID(), entry.userSeq(), null));
                 continue;
             }
+            if (closed.get()) {
+                // Ended by an error that ends the connection (or by shutdown): a request the
+                // client pipelined behind the failed one is not accepted either, or its entry
+                // would overtake the failed one, which the client sends again after reconnecting.
+                continue;
+            }
             dispatcher.dispatch(this, request);
         }
     }

@@ -37,8 +37,13 @@ final class Dispatcher {
     private final MemberHandler member = new MemberHandler();
     private final RotateHandler rotate = new RotateHandler();
 
-    /** Attempts at a request that keeps losing to other servers' entries for the same channel. */
-    private static final int ATTEMPTS = 16;
+    /**
+     * Attempts at a request that keeps losing to other servers' entries for the same channel;
+     * after the first few, each waits a random moment first, so that a server streaming into
+     * the channel does not win every race against one that must catch up before it tries.
+     */
+    private static final int ATTEMPTS = 64;
+    private static final int ATTEMPTS_WITHOUT_PAUSE = 4;
 
     void dispatch(Connection conn, Message request) {
         if (request instanceof chat.protocol.ChannelEntry && conn.userState() != null) {
@@ -50,14 +55,27 @@ final class Dispatcher {
                 return;
             } catch (Hub.Conflict c) {
                 // Another server appended to the channel first; the hub caught up: check again.
-                if (attempt == ATTEMPTS) {
+                if (attempt == ATTEMPTS || attempt >= ATTEMPTS_WITHOUT_PAUSE && !pause(attempt)) {
                     LOG.log(Level.WARNING, "{0}: {1}: {2} lost to other servers {3} times: {4}", conn.peer(),
-                            conn.user().name(), request.type(), ATTEMPTS, c.getMessage());
+                            conn.user().name(), request.type(), attempt, c.getMessage());
                     conn.close(ErrorCode.INTERNAL_ERROR, "the channel is too busy on other servers; nothing was"
                             + " accepted, send it again");
                     return;
                 }
             }
+        }
+    }
+
+    /** Waits up to 1, 2, 4... 32 ms (at random) before attempt {@code attempt + 1}; false if interrupted. */
+    private static boolean pause(int attempt) {
+        long most = 1L << Math.min(5, attempt - ATTEMPTS_WITHOUT_PAUSE);
+        try {
+            Thread.sleep(java.time.Duration.ofNanos(
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong(most * 1_000_000L) + 1));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
