@@ -290,17 +290,35 @@ final class PostgresStore implements HistoryStore, SharedStore {
 
     @Override
     public long durableHead(String channel) {
-        try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT head_seq FROM chat_channels WHERE name = ?")) {
-            ps.setString(1, channel);
-            try (ResultSet rs = ps.executeQuery()) {
-                long head = rs.next() ? rs.getLong(1) : 0;
-                c.commit();
-                return head;
-            }
+        try {
+            return queryOne("SELECT head_seq FROM chat_channels WHERE name = ?", 0L, rs -> rs.getLong(1), channel);
         } catch (SQLException e) {
-            throw new java.io.UncheckedIOException(new java.io.IOException(failed("reading a head", e).getMessage(), e));
+            throw unchecked("reading a head", e);
         }
+    }
+
+    /** One value of the first row of a query with parameters, or {@code absent} if it has no row. */
+    private <T> T queryOne(String sql, T absent, Column<T> column, Object... parameters) throws SQLException {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                T value = rs.next() ? column.read(rs) : absent;
+                c.commit();
+                return value;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Column<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** For the journal's unchecked reads: the database's failure in our words, as an I/O failure. */
+    private java.io.UncheckedIOException unchecked(String what, SQLException e) {
+        return new java.io.UncheckedIOException(new java.io.IOException(failed(what, e).getMessage(), e));
     }
 
     @Override
@@ -322,17 +340,11 @@ final class PostgresStore implements HistoryStore, SharedStore {
 
     @Override
     public byte[] headAt(String channel, long seq) {
-        try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT head FROM chat_entries WHERE channel = ? AND seq = ?")) {
-            ps.setString(1, channel);
-            ps.setLong(2, seq);
-            try (ResultSet rs = ps.executeQuery()) {
-                byte[] head = rs.next() ? rs.getBytes(1) : null;
-                c.commit();
-                return head;
-            }
+        try {
+            return queryOne("SELECT head FROM chat_entries WHERE channel = ? AND seq = ?", null, rs -> rs.getBytes(1),
+                    channel, seq);
         } catch (SQLException e) {
-            throw new java.io.UncheckedIOException(new java.io.IOException(failed("reading a head", e).getMessage(), e));
+            throw unchecked("reading a head", e);
         }
     }
 
@@ -522,14 +534,8 @@ final class PostgresStore implements HistoryStore, SharedStore {
 
     @Override
     public long lastUserSeq(String user) throws StorageException {
-        try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT last_user_seq FROM chat_users WHERE name = ?")) {
-            ps.setString(1, user);
-            try (ResultSet rs = ps.executeQuery()) {
-                long last = rs.next() ? rs.getLong(1) : 0;
-                c.commit();
-                return last;
-            }
+        try {
+            return queryOne("SELECT last_user_seq FROM chat_users WHERE name = ?", 0L, rs -> rs.getLong(1), user);
         } catch (SQLException e) {
             throw failed("reading " + user + "'s userSeq", e);
         }
@@ -650,8 +656,7 @@ final class PostgresStore implements HistoryStore, SharedStore {
                 }
                 c.commit();
             } catch (SQLException e) {
-                throw new java.io.UncheckedIOException(new java.io.IOException(
-                        failed("reading channel " + channel, e).getMessage(), e));
+                throw unchecked("reading channel " + channel, e);
             }
             if (page.size() < limit) {
                 exhausted = true;
