@@ -4,6 +4,8 @@
 #  - bob's restart with those N entries stored, and with none (a fresh bundle), timed to exit;
 #  - N Ed25519 verifications on all cores (scripts/lib/VerifyCost.java), the floor.
 # Each client runs the json frontend, logs in, gets "ready" (the replay is applied) and quits.
+# CATCHUP_JFR=FILE runs bob's catch-up client from launcher/target/modules on this JDK with a
+# flight recording into FILE (the image has no jdk.jfr).
 set -euo pipefail
 n="${1:-10000}"
 root=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -12,8 +14,14 @@ work=$(mktemp -d /tmp/chat-catchup.XXXXXX)
 . "$root/scripts/lib/bench-server.sh"
 bench_server "$work" $'alice:pa\nbob:pb\nbob2:pc\n'
 server="127.0.0.1:$port"
-client() { # user password json-lines-file
-    CHAT_PASSWORD="$2" "$chat" client --dir "$work/keys/users/$1" --server "$server" --frontend json <"$3"
+client() { # user password json-lines-file [jfr]
+    local cmd=("$chat")
+    if [ "${4:-}" = jfr ] && [ -n "${CATCHUP_JFR:-}" ]; then
+        cmd=("$JAVA_HOME/bin/java" "-XX:StartFlightRecording=filename=$CATCHUP_JFR,settings=profile"
+            -p "$root/launcher/target/modules:$(ls "$root"/launcher/target/chat.launcher-*.jar)"
+            -m chat.launcher/chat.launcher.Main)
+    fi
+    CHAT_PASSWORD="$2" "${cmd[@]}" client --dir "$work/keys/users/$1" --server "$server" --frontend json <"$3"
 }
 ms() { date +%s%3N; }
 
@@ -33,16 +41,16 @@ t0=$(ms)
 client alice pa "$work/fill.jsonl" >"$work/alice.out"
 echo "fill: $n messages in $(( $(ms) - t0 )) ms"
 
-measure() { # label user password
+measure() { # label user password [jfr]
     local t0 t1
     t0=$(ms)
-    client "$2" "$3" "$work/quit.jsonl" >"$work/$2.out"
+    client "$2" "$3" "$work/quit.jsonl" "${4:-}" >"$work/$2.out"
     t1=$(ms)
     printf '%-44s %6d ms  (%s history lines)\n' "$1" $((t1 - t0)) "$(grep -c '"event":"message"' "$work/$2.out" || true)"
 }
 measure "bob2: first login, empty channel" bob2 pc
 measure "bob2: restart, nothing stored" bob2 pc
-measure "bob: first login, catch-up of $n messages" bob pb
+measure "bob: first login, catch-up of $n messages" bob pb jfr
 measure "bob: restart, $n entries stored" bob pb
 measure "bob: restart again" bob pb
 du -sh "$work/keys/users/bob/state" | sed 's/^/bob state: /'
