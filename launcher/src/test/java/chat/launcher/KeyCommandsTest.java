@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -451,6 +452,37 @@ class KeyCommandsTest {
                 file("old.txt", "old-pass\n").toString(), "--new-password-file", file("new.txt", "\n").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(Files.readAllBytes(key)).isEqualTo(before);
+    }
+
+    @Test
+    void generateUnderAFileFailsWithTheReasonBeforeAnyKeyIsComputed() throws Exception {
+        Path plain = file("plain", "x");
+        Path target = plain.resolve("sub/keys");
+        Result r = run("generate", "--dir", target.toString(), "--users-file", file("users.txt", "alice:pass-alice\n").toString());
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("chat: cannot create " + target + ": " + plain + " is a file, not a folder\n");
+    }
+
+    @Test
+    void generateIntoAReadOnlyFolderFailsWithTheReasonBeforeAnyKeyIsComputed() throws Exception {
+        Path readOnly = Files.createDirectories(tmp.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Assumptions.assumeFalse(Files.isWritable(readOnly), "running as root: permission bits do not stop root");
+            Path users = file("users.txt", "alice:pass-alice\n");
+
+            Result r = run("generate", "--dir", readOnly.resolve("keys").toString(), "--users-file", users.toString());
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).endsWith("chat: cannot write in " + readOnly + ": permission denied\n")
+                    .doesNotContain("Creating");
+
+            Result below = run("generate", "--dir", readOnly.resolve("a/keys").toString(), "--users-file", users.toString());
+            assertThat(below.code()).isEqualTo(1);
+            assertThat(below.err()).endsWith("chat: cannot create " + readOnly.resolve("a") + ": permission denied\n");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwx------"));
+        }
     }
 
     // ------------------------------------------------------------------ password length and password files

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,11 +166,23 @@ class GenerateE2ETest {
     }
 
     @Test
-    void anUnwritablePlaceIsAClearFailure() throws IOException {
+    void anUnwritablePlaceIsAClearFailureBeforeAnyKeyIsComputed() throws IOException {
         Path file = Files.writeString(tmp.resolve("plain-file"), "x");
-        ChatImage.Result r = generate(file.resolve("sub/keys"), "alice:a\n");
+        ChatImage.Result r = generate(file.resolve("sub/keys"), "alice:pass-alice\n");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).startsWith("chat: cannot create");
+        assertThat(r.stderr()).isEqualTo("chat: cannot create " + file.resolve("sub/keys") + ": " + file
+                + " is a file, not a folder\n");
+
+        Path readOnly = Files.createDirectories(tmp.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Assumptions.assumeFalse(Files.isWritable(readOnly), "running as root: permission bits do not stop root");
+            ChatImage.Result denied = generate(readOnly.resolve("keys"), "alice:pass-alice\n");
+            assertThat(denied.exitCode()).isEqualTo(1);
+            assertThat(denied.stderr()).isEqualTo("chat: cannot write in " + readOnly + ": permission denied\n");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwx------"));
+        }
     }
 
     @Test
