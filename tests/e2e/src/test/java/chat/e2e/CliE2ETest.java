@@ -126,6 +126,27 @@ class CliE2ETest {
     }
 
     @Test
+    void anInvalidChannelNameIsExplainedAndAnInvitationWhileInNoChannelSwitchesToIt() throws Exception {
+        CliPty alice = pty("alice", Map.of("CHAT_PASSWORD", "pass-alice"));
+        int at = alice.await("You have no channels yet.");
+        alice.type("/create my channel!" + ENTER);
+        at = alice.await("Invalid channel name 'my channel!': use 1-64 letters, digits, '.', '_' or '-' (not only dots).",
+                at);
+
+        CliJsonUser bob = json("bob", "pass-bob");
+        bob.command("{\"cmd\":\"create\",\"channel\":\"random\"}");
+        bob.command("{\"cmd\":\"invite\",\"channel\":\"random\",\"user\":\"alice\"}");
+        at = alice.await("#random  2 members: *bob, alice (you)", at);
+        alice.type("here I am" + ENTER);
+        at = alice.await("<alice> here I am", at);
+        bob.await("\"channel\":\"random\"", "\"from\":\"alice\"", "\"text\":\"here I am\"");
+        assertThat(alice.text()).doesNotContain("/join random to switch to it");
+
+        alice.type("/quit" + ENTER);
+        assertThat(alice.awaitExit()).isZero();
+    }
+
+    @Test
     void threeWrongPasswordsExitThree() throws Exception {
         CliPty alice = pty("alice", Map.of());
         int at = 0;
