@@ -458,7 +458,8 @@ class KeyCommandsTest {
     void generateUnderAFileFailsWithTheReasonBeforeAnyKeyIsComputed() throws Exception {
         Path plain = file("plain", "x");
         Path target = plain.resolve("sub/keys");
-        Result r = run("generate", "--dir", target.toString(), "--users-file", file("users.txt", "alice:pass-alice\n").toString());
+        Result r = run("generate", "--dir", target.toString(), "--users-file",
+                file("users.txt", "alice:pass-alice\n").toString());
 
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("chat: cannot create " + target + ": " + plain + " is a file, not a folder\n");
