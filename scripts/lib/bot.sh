@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd -P)
 chat="$root/dist/chat/bin/chat"
 work=$(mktemp -d /tmp/chat-bot.XXXXXX)
 . "$root/scripts/lib/bench-server.sh"
-bench_server "$work" $'alice:pa\n'
+bench_server "$work" $'alice:pass-alice\n'
 client=("$chat")
 if [ -n "${BOT_JFR:-}" ]; then
     client=("$JAVA_HOME/bin/java" "-XX:StartFlightRecording=filename=$BOT_JFR,settings=profile"
@@ -18,7 +18,7 @@ if [ -n "${BOT_JFR:-}" ]; then
         -m chat.launcher/chat.launcher.Main)
 fi
 uptime
-CHAT_PASSWORD=pa "$JAVA_HOME/bin/java" "$root/scripts/lib/BotBench.java" "$n" \
+CHAT_PASSWORD=pass-alice "$JAVA_HOME/bin/java" "$root/scripts/lib/BotBench.java" "$n" \
     "${client[@]}" client --dir "$work/keys/users/alice" --server "127.0.0.1:$port" --frontend json
 du -sh "$work/keys/users/alice/state" | sed 's/^/alice state: /'
 echo "work folder: $work"

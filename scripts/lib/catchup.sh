@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd -P)
 chat="$root/dist/chat/bin/chat"
 work=$(mktemp -d /tmp/chat-catchup.XXXXXX)
 . "$root/scripts/lib/bench-server.sh"
-bench_server "$work" $'alice:pa\nbob:pb\nbob2:pc\n'
+bench_server "$work" $'alice:pass-alice\nbob:pass-bob\nbob2:pass-bob2\n'
 server="127.0.0.1:$port"
 client() { # user password json-lines-file [jfr]
     local cmd=("$chat")
@@ -38,7 +38,7 @@ ms() { date +%s%3N; }
 } >"$work/fill.jsonl"
 echo '{"cmd":"quit"}' >"$work/quit.jsonl"
 t0=$(ms)
-client alice pa "$work/fill.jsonl" >"$work/alice.out"
+client alice pass-alice "$work/fill.jsonl" >"$work/alice.out"
 echo "fill: $n messages in $(( $(ms) - t0 )) ms"
 
 measure() { # label user password [jfr]
@@ -48,11 +48,11 @@ measure() { # label user password [jfr]
     t1=$(ms)
     printf '%-44s %6d ms  (%s history lines)\n' "$1" $((t1 - t0)) "$(grep -c '"event":"message"' "$work/$2.out" || true)"
 }
-measure "bob2: first login, empty channel" bob2 pc
-measure "bob2: restart, nothing stored" bob2 pc
-measure "bob: first login, catch-up of $n messages" bob pb jfr
-measure "bob: restart, $n entries stored" bob pb
-measure "bob: restart again" bob pb
+measure "bob2: first login, empty channel" bob2 pass-bob2
+measure "bob2: restart, nothing stored" bob2 pass-bob2
+measure "bob: first login, catch-up of $n messages" bob pass-bob jfr
+measure "bob: restart, $n entries stored" bob pass-bob
+measure "bob: restart again" bob pass-bob
 du -sh "$work/keys/users/bob/state" | sed 's/^/bob state: /'
 "$JAVA_HOME/bin/java" -p "$root/launcher/target/modules" --add-modules chat.crypto "$root/scripts/lib/VerifyCost.java" "$n"
 echo "work folder: $work"

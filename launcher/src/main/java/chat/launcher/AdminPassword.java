@@ -13,7 +13,8 @@ import java.util.Arrays;
  * Where the admin key's password comes from, in this order: {@code --admin-password-file
  * FILE} (first line), the environment variable {@code CHAT_ADMIN_PASSWORD}, an
  * {@code @admin:PASSWORD} line of the users file, a hidden prompt on a terminal; and when
- * none is available, the empty password (generate warns; the others try it).
+ * none is available, the empty password (generate warns; the others try it). A new admin
+ * key's password, when there is one, needs {@link PasswordSource#MIN_LENGTH} characters.
  */
 final class AdminPassword {
 
@@ -25,9 +26,9 @@ final class AdminPassword {
     }
 
     /** The password given without asking, or null. An explicitly empty one is refused. */
-    static char[] supplied(Path file, char[] fromUsersFile) {
+    static char[] supplied(Path file, char[] fromUsersFile, PrintWriter err) {
         if (file != null) {
-            char[] password = PasswordSource.readFirstLine(file, "admin password file");
+            char[] password = PasswordSource.readFirstLine(file, "admin password file", err);
             if (password.length == 0) {
                 throw CliException.usage("the admin password in " + file + " is empty");
             }
@@ -48,11 +49,18 @@ final class AdminPassword {
 
     /**
      * The password for a new admin key: supplied, else asked twice if {@code mayAsk} and
-     * there is a terminal, else empty, with a warning on {@code err}.
+     * there is a terminal, else empty, with a warning on {@code err} (kept so that older
+     * scripts work). One given but shorter than {@link PasswordSource#MIN_LENGTH} is refused.
      */
     static char[] forNewKey(Path file, char[] fromUsersFile, boolean mayAsk, Path keysDir, PrintWriter err) {
-        char[] password = supplied(file, fromUsersFile);
+        char[] password = supplied(file, fromUsersFile, err);
         if (password != null) {
+            try {
+                PasswordSource.requireLongEnough(password, "the admin key");
+            } catch (CliException e) {
+                Arrays.fill(password, '\0');
+                throw e;
+            }
             return password;
         }
         Console console = mayAsk ? PasswordSource.terminal() : null;
@@ -71,15 +79,15 @@ final class AdminPassword {
      * Opens the admin key: with the supplied password, else one asked on the terminal, else
      * the empty password; a wrong password is a sentence naming the ways to give it (exit 3).
      */
-    static IdentityKeys unlock(Path keyPath, Path file, char[] fromUsersFile) {
-        KeyFileModes.warnIfOpen(keyPath, new java.io.PrintWriter(System.err, true), "the admin key");
+    static IdentityKeys unlock(Path keyPath, Path file, char[] fromUsersFile, PrintWriter err) {
+        KeyFileModes.warnIfOpen(keyPath, err, "the admin key");
         UserKeyFile keyFile;
         try {
             keyFile = UserKeyFile.loadAdmin(keyPath);
         } catch (IdentityFileException e) {
             throw Problems.of(e);
         }
-        char[] password = supplied(file, fromUsersFile);
+        char[] password = supplied(file, fromUsersFile, err);
         boolean explicit = password != null;
         if (password == null) {
             Console console = PasswordSource.terminal();

@@ -160,6 +160,7 @@ final class ClientCommand implements Runnable {
 
     private Optional<char[]> suppliedPassword() {
         if (passwordFile != null) {
+            PasswordSource.warnIfOpen(passwordFile, spec.commandLine().getErr());
             try {
                 List<String> lines = Files.readAllLines(passwordFile, StandardCharsets.UTF_8);
                 if (lines.isEmpty() || lines.get(0).isEmpty()) {

@@ -41,7 +41,9 @@ import picocli.CommandLine.Parameters;
                     + "sealed with their password (Argon2id + AES-256-GCM); copy each bundle to its host and "
                     + "nothing else. Add and remove users later with 'chat user add' and 'chat user remove'.",
             "",
-            "Passwords are asked twice on the terminal, hidden, or read from --users-file. The "
+            "Passwords are asked twice on the terminal, hidden, or read from --users-file; each needs "
+                    + "at least " + PasswordSource.MIN_LENGTH + " characters, and a --users-file or "
+                    + "--admin-password-file that other users may read is warned about (chmod 600 it). The "
                     + "admin key's password comes from --admin-password-file, the environment variable "
                     + "CHAT_ADMIN_PASSWORD, an '@admin:PASSWORD' line of the users file, or is asked on the "
                     + "terminal with the users' passwords; without any of these the admin key gets the empty "
@@ -176,7 +178,7 @@ final class GenerateCommand implements Runnable {
         Map<String, char[]> result = new LinkedHashMap<>();
         char[] admin = null;
         if (usersFile != null) {
-            PasswordSource.UsersFile file = PasswordSource.readUsersFile(usersFile);
+            PasswordSource.UsersFile file = PasswordSource.readUsersFile(usersFile, spec.commandLine().getErr());
             admin = file.admin();
             Map<String, char[]> fromFile = file.users();
             for (Map.Entry<String, char[]> e : fromFile.entrySet()) {
@@ -199,6 +201,8 @@ final class GenerateCommand implements Runnable {
                     result.put(user, password);
                 }
             }
+            String label = PasswordSource.label(usersFile);
+            result.forEach((user, password) -> PasswordSource.requireLongEnough(password, "user '" + user + "' in " + label));
         } else {
             if (named.isEmpty()) {
                 throw CliException.usage("no users given: name them (chat generate --dir DIR alice bob) or use --users-file");

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                     + "admin, who runs: chat user add --dir KEYS --request NAME.request.json ; then copy the "
                     + "admin's KEYS/directory.json into DIR and run: chat client --dir DIR",
             "",
-            "The password is asked twice, hidden, or read from the first line of --password-file.",
+            "The password is asked twice, hidden, or read from the first line of --password-file; it "
+                    + "needs at least " + PasswordSource.MIN_LENGTH + " characters.",
             ""
         })
 final class KeygenCommand implements Runnable {
@@ -67,10 +68,11 @@ final class KeygenCommand implements Runnable {
         }
         char[] password;
         if (passwordFile != null) {
-            password = PasswordSource.readFirstLine(passwordFile, "password file");
+            password = PasswordSource.readFirstLine(passwordFile, "password file", spec.commandLine().getErr());
             if (password.length == 0) {
                 throw CliException.usage("the password in " + passwordFile + " is empty");
             }
+            PasswordSource.requireLongEnough(password, "user '" + user + "' in " + passwordFile);
         } else {
             Console console = PasswordSource.terminal();
             if (console == null) {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
                     + "--password-file OLD --new-password-file NEW (the first line of each). The file is "
                     + "replaced atomically: an interruption leaves the old file, which the old password still"
                     + " opens. A client running on the bundle is not disturbed. Other copies of the same key "
-                    + "(another device) keep their old password.",
+                    + "(another device) keep their old password. The new password needs at least "
+                    + PasswordSource.MIN_LENGTH + " characters; the old one may be shorter.",
             ""
         })
 final class PasswdCommand implements Runnable {
@@ -67,12 +68,15 @@ final class PasswdCommand implements Runnable {
             throw CliException.usage("standard input is not a terminal, so passwords cannot be asked: "
                     + "use --password-file OLD --new-password-file NEW");
         }
-        char[] oldPassword = oldPasswordFile != null ? PasswordSource.readFirstLine(oldPasswordFile, "password file")
+        PrintWriter err = spec.commandLine().getErr();
+        char[] newPassword = newPasswordFile == null ? null : newFromFile(whose, err);
+        char[] oldPassword = oldPasswordFile != null ? PasswordSource.readFirstLine(oldPasswordFile, "password file", err)
                 : PasswordSource.prompt(console, "Current password for " + whose + ": ");
         IdentityKeys keys;
         try {
             keys = keyFile.unlock(oldPassword, keyPath);
         } catch (IdentityFileException e) {
+            clear(newPassword);
             if (e.reason() == IdentityFileException.Reason.WRONG_PASSWORD) {
                 throw new CliException(ExitStatus.AUTH, "wrong password for " + whose + " (" + keyPath + " is unchanged)");
             }
@@ -80,14 +84,8 @@ final class PasswdCommand implements Runnable {
         } finally {
             Arrays.fill(oldPassword, '\0');
         }
-        char[] newPassword = null;
         try {
-            if (newPasswordFile != null) {
-                newPassword = PasswordSource.readFirstLine(newPasswordFile, "new password file");
-                if (newPassword.length == 0) {
-                    throw CliException.usage("the new password in " + newPasswordFile + " is empty");
-                }
-            } else {
+            if (newPassword == null) {
                 newPassword = PasswordSource.promptNew(console, whose, "New password for " + whose + ": ",
                         "Repeat the new password for " + whose + ": ");
             }
@@ -96,11 +94,30 @@ final class PasswdCommand implements Runnable {
             throw CliException.failure("cannot write " + keyPath + ": " + e.getMessage() + " (the old file is unchanged)");
         } finally {
             keys.destroy();
-            if (newPassword != null) {
-                Arrays.fill(newPassword, '\0');
-            }
+            clear(newPassword);
         }
         out.println("Changed the password of " + whose + " (" + keyPath + ").");
         out.flush();
+    }
+
+    /** The new password from --new-password-file, checked before the old one costs an Argon2 run. */
+    private char[] newFromFile(String whose, PrintWriter err) {
+        char[] password = PasswordSource.readFirstLine(newPasswordFile, "new password file", err);
+        if (password.length == 0) {
+            throw CliException.usage("the new password in " + newPasswordFile + " is empty");
+        }
+        try {
+            PasswordSource.requireLongEnough(password, whose + " in " + newPasswordFile);
+        } catch (CliException e) {
+            clear(password);
+            throw e;
+        }
+        return password;
+    }
+
+    private static void clear(char[] password) {
+        if (password != null) {
+            Arrays.fill(password, '\0');
+        }
     }
 }

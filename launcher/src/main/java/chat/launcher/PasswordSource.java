@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,11 +21,19 @@ import java.util.function.Supplier;
  * Where passwords come from: a hidden prompt on the terminal, or a file of
  * {@code user:password} lines ({@code -} for standard input) for scripts. Passwords are
  * never taken from the command line, where other users could read them in {@code ps}.
+ * A password that seals a new key must have at least {@link #MIN_LENGTH} characters; a
+ * file of passwords that others may read is worth a warning.
  */
 final class PasswordSource {
 
     private PasswordSource() {
     }
+
+    /**
+     * The fewest characters (Unicode code points) a password that seals a new key may have.
+     * Keys sealed earlier with a shorter one still open: only new keys are refused.
+     */
+    static final int MIN_LENGTH = 8;
 
     /** Where the admin key's password may be given as a line of a users file (not a user: '@' is not valid in names). */
     static final String ADMIN_LINE = "@admin:";
@@ -43,10 +52,13 @@ final class PasswordSource {
      * Reads {@code user:password} lines, and at most one {@code @admin:PASSWORD} line;
      * blank lines and lines starting with '#' are skipped.
      */
-    static UsersFile readUsersFile(String source) {
+    static UsersFile readUsersFile(String source, PrintWriter err) {
+        if (!"-".equals(source)) {
+            warnIfOpen(Path.of(source), err);
+        }
         Map<String, char[]> out = new LinkedHashMap<>();
         char[] admin = null;
-        String label = "-".equals(source) ? "standard input" : source;
+        String label = label(source);
         try (BufferedReader reader = "-".equals(source)
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(Path.of(source), StandardCharsets.UTF_8)) {
@@ -88,7 +100,8 @@ final class PasswordSource {
     }
 
     /** The first line of a password file (without its line end); {@code what} names it in errors ("password file"). */
-    static char[] readFirstLine(Path file, String what) {
+    static char[] readFirstLine(Path file, String what, PrintWriter err) {
+        warnIfOpen(file, err);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line = reader.readLine();
             if (line == null) {
@@ -100,6 +113,33 @@ final class PasswordSource {
         } catch (IOException e) {
             throw CliException.failure("cannot read " + what + " " + file + ": " + e.getMessage());
         }
+    }
+
+    /** How a users file is named in sentences: its path, or "standard input" for '-'. */
+    static String label(String source) {
+        return "-".equals(source) ? "standard input" : source;
+    }
+
+    /** Warns on {@code err} if others may read the password file {@code file}, as for a private key. */
+    static void warnIfOpen(Path file, PrintWriter err) {
+        KeyFileModes.warnIfOpen(file, err, "a file of passwords");
+    }
+
+    /**
+     * Refuses a password for a new key shorter than {@link #MIN_LENGTH}; {@code whose}
+     * names the key in the sentence ("user 'alice' in users.txt", "the admin key").
+     */
+    static void requireLongEnough(char[] password, String whose) {
+        int length = length(password);
+        if (length < MIN_LENGTH) {
+            throw CliException.usage("the password for " + whose + " is too short (" + length + " character"
+                    + (length == 1 ? "" : "s") + "): a new key needs at least " + MIN_LENGTH);
+        }
+    }
+
+    /** The number of characters of {@code password}, counting Unicode code points (an emoji is one). */
+    static int length(char[] password) {
+        return Character.codePointCount(password, 0, password.length);
     }
 
     /** The terminal, or null when standard input or output is not one (scripts, tests): then nothing is asked. */
@@ -116,7 +156,10 @@ final class PasswordSource {
     /** Argon2id cost of newly sealed keys; tests lower it. */
     static Argon2Params kdf = Argon2Params.DEFAULT;
 
-    /** Asks for a new password twice on the terminal, hidden, until both entries agree and are not empty. */
+    /**
+     * Asks for a new password twice on the terminal, hidden, until both entries agree and
+     * it has at least {@link #MIN_LENGTH} characters.
+     */
     static char[] promptNew(Console console, String user) {
         return promptNew(console, user, "Password for " + user + ": ", "Repeat the password for " + user + ": ");
     }
@@ -127,8 +170,9 @@ final class PasswordSource {
             if (first == null) {
                 throw new CliException(ExitStatus.INTERRUPTED, "no password entered for " + user);
             }
-            if (first.length == 0) {
-                console.printf("The password must not be empty.%n");
+            if (length(first) < MIN_LENGTH) {
+                console.printf("The password must have at least %d characters.%n", MIN_LENGTH);
+                Arrays.fill(first, '\0');
                 continue;
             }
             char[] second = console.readPassword("%s", repeat);

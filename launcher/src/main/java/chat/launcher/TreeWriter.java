@@ -3,6 +3,7 @@ package chat.launcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,11 @@ final class TreeWriter {
         this.replace = replace;
     }
 
-    /** Checks the target up front, so a refusal comes before any password is asked. */
+    /**
+     * Checks the target up front, so a refusal comes before any password is asked or any
+     * key computed: the folders above it are created, and a folder is made and removed
+     * beside it, which fails now, with its reason, where writing the tree would fail later.
+     */
     static TreeWriter prepare(Path dir, boolean force) {
         Path target = dir.toAbsolutePath().normalize();
         if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -43,19 +48,36 @@ final class TreeWriter {
             }
         }
         Path parent = target.getParent();
+        for (Path above = parent; above != null; above = above.getParent()) {
+            if (Files.exists(above) && !Files.isDirectory(above)) {
+                throw CliException.failure("cannot create " + dir + ": " + above + " is a file, not a folder");
+            }
+        }
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
-            throw CliException.failure("cannot create " + parent + ": " + describe(e));
+            throw CliException.failure("cannot create " + parent + ": " + describe(e, parent));
         }
-        if (!Files.isWritable(parent)) {
-            throw CliException.failure("cannot write in " + parent + ": permission denied");
+        TreeWriter writer = new TreeWriter(target, force);
+        Path probe = writer.staging();
+        try {
+            deleteQuietly(probe);
+            Files.createDirectory(probe);
+        } catch (IOException e) {
+            throw CliException.failure("cannot write in " + parent + ": " + describe(e, probe));
+        } finally {
+            deleteQuietly(probe);
         }
-        return new TreeWriter(target, force);
+        return writer;
+    }
+
+    /** The hidden sibling the tree is written into, named after this process. */
+    private Path staging() {
+        return target.resolveSibling("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
     }
 
     void write(Content content) {
-        Path staging = target.resolveSibling("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        Path staging = staging();
         Thread cleanup = new Thread(() -> deleteQuietly(staging));
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
@@ -72,7 +94,7 @@ final class TreeWriter {
             }
         } catch (IOException | UncheckedIOException e) {
             deleteQuietly(staging);
-            throw CliException.failure("cannot write " + target + ": " + describe(e));
+            throw CliException.failure("cannot write " + target + ": " + describe(e, staging));
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -82,11 +104,24 @@ final class TreeWriter {
         }
     }
 
-    private static String describe(Exception e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied (" + e.getMessage() + ")";
+    /**
+     * The reason of a failed write as words ("permission denied", "read-only file system"),
+     * naming the file when it is not {@code named}, the path the sentence names already.
+     */
+    private static String describe(Exception e, Path named) {
+        Exception cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        String reason;
+        String file = null;
+        if (cause instanceof AccessDeniedException denied) {
+            reason = "permission denied";
+            file = denied.getFile();
+        } else if (cause instanceof FileSystemException fs && fs.getReason() != null) {
+            reason = fs.getReason().substring(0, 1).toLowerCase(java.util.Locale.ROOT) + fs.getReason().substring(1);
+            file = fs.getFile();
+        } else {
+            return cause.getMessage() == null ? cause.toString() : cause.getMessage();
         }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
+        return file == null || Path.of(file).equals(named) ? reason : reason + " (" + file + ")";
     }
 
     static void deleteQuietly(Path root) {

@@ -71,8 +71,9 @@ final class UserCommand implements Runnable {
         Path adminPasswordFile;
     }
 
-    static IdentityKeys unlockAdmin(KeysFolder keys, DirectoryLog log, Path passwordFile, char[] fromUsersFile) {
-        IdentityKeys admin = AdminPassword.unlock(keys.adminKey(), passwordFile, fromUsersFile);
+    static IdentityKeys unlockAdmin(KeysFolder keys, DirectoryLog log, Path passwordFile, char[] fromUsersFile,
+            PrintWriter err) {
+        IdentityKeys admin = AdminPassword.unlock(keys.adminKey(), passwordFile, fromUsersFile, err);
         if (!admin.signing().publicKey().equals(log.admin())) {
             admin.destroy();
             throw CliException.failure(keys.adminKey() + " is not the admin key that signed " + keys.directoryFile());
@@ -111,7 +112,8 @@ final class UserCommand implements Runnable {
                         + " the user holds the key). Existing keys and bundles are untouched, except that every "
                         + "directory.json under KEYS is replaced by the new log. A name already in the directory "
                         + "is refused: to give someone a new key, remove them first. A removed user may be added "
-                        + "again: their old bundle folder is moved aside to KEYS/users/NAME.revoked-<version>.",
+                        + "again: their old bundle folder is moved aside to KEYS/users/NAME.revoked-<version>. "
+                        + "A new user's password needs at least " + PasswordSource.MIN_LENGTH + " characters.",
                 ""
             })
     static final class Add implements Runnable {
@@ -171,7 +173,7 @@ final class UserCommand implements Runnable {
                         }
                     }
                     if (usersFile != null) {
-                        file = PasswordSource.readUsersFile(usersFile);
+                        file = PasswordSource.readUsersFile(usersFile, err);
                         if (wanted.isEmpty()) {
                             wanted.addAll(file.users().keySet());
                         }
@@ -183,6 +185,8 @@ final class UserCommand implements Runnable {
                             if (password.length == 0) {
                                 throw CliException.usage("empty password for user '" + name + "' in " + usersFile);
                             }
+                            PasswordSource.requireLongEnough(password,
+                                    "user '" + name + "' in " + PasswordSource.label(usersFile));
                         }
                     }
                     if (wanted.isEmpty()) {
@@ -197,7 +201,8 @@ final class UserCommand implements Runnable {
                             + "use --users-file FILE (or - for standard input)");
                 }
 
-                IdentityKeys admin = unlockAdmin(keys, log, keysOptions.adminPasswordFile, file == null ? null : file.admin());
+                IdentityKeys admin = unlockAdmin(keys, log, keysOptions.adminPasswordFile,
+                        file == null ? null : file.admin(), err);
                 loaded.noteRecovery(err, keys.directoryFile());
                 Map<String, Principal> principals = new LinkedHashMap<>();
                 List<BundleLayout.UserEntry> entries = new ArrayList<>();
@@ -365,7 +370,7 @@ final class UserCommand implements Runnable {
                         throw CliException.usage("user '" + name + "' is given twice");
                     }
                 }
-                IdentityKeys admin = unlockAdmin(keys, log, keysOptions.adminPasswordFile, null);
+                IdentityKeys admin = unlockAdmin(keys, log, keysOptions.adminPasswordFile, null, err);
                 loaded.noteRecovery(err, keys.directoryFile());
                 DirectoryLog next = sign(log, admin, Map.of(), revoke);
                 keys.publish(next);
@@ -552,7 +557,7 @@ final class UserCommand implements Runnable {
                 if (log.number() != 1 || !log.current().equals(legacy)) {
                     continue;
                 }
-                IdentityKeys admin = AdminPassword.unlock(keys.adminKey(), keysOptions.adminPasswordFile, null);
+                IdentityKeys admin = AdminPassword.unlock(keys.adminKey(), keysOptions.adminPasswordFile, null, err);
                 boolean same = admin.signing().publicKey().equals(log.admin());
                 admin.destroy();
                 if (!same) {

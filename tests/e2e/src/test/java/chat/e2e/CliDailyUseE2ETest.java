@@ -38,7 +38,7 @@ class CliDailyUseE2ETest {
     static void generate() {
         keys = keysRoot.resolve("keys");
         ChatImage.Result r = CHAT.run(List.of("generate", "--dir", keys.toString(), "--users-file", "-"),
-                "alice:pa\nbob:pb\ncarol:pc\n", Map.of());
+                "alice:pass-alice\nbob:pass-bob\ncarol:pass-carol\n", Map.of());
         assertThat(r.exitCode()).as(r.toString()).isZero();
     }
 
@@ -93,7 +93,7 @@ class CliDailyUseE2ETest {
         assumeTrue(CliTmux.available(), "tmux is not installed");
         CliTmux tmux = new CliTmux();
         open.add(tmux);
-        tmux.start("CHAT_PASSWORD=pa TERM=xterm-256color " + CHAT.launcher() + " " + String.join(" ", client("alice")));
+        tmux.start("CHAT_PASSWORD=pass-alice TERM=xterm-256color " + CHAT.launcher() + " " + String.join(" ", client("alice")));
         tmux.await("You have no channels yet.");
         tmux.type("/create general");
         tmux.press("Enter");
@@ -131,7 +131,7 @@ class CliDailyUseE2ETest {
         tmux.press("M-1");
         tmux.await("#general  2 members");
         awaitBar(tmux, " alice | 1:#general ");
-        CliJsonUser bob = json("bob", "pb");
+        CliJsonUser bob = json("bob", "pass-bob");
         bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"to general\"}");
         tmux.await("<bob> to general");
         tmux.press("M-2");
@@ -147,7 +147,7 @@ class CliDailyUseE2ETest {
     @Test
     void pageUpShowsOlderLinesThanTheScreenHoldsReadFromTheStoredHistory() throws Exception {
         CliTmux tmux = aliceOnTmux();
-        CliJsonUser bob = json("bob", "pb");
+        CliJsonUser bob = json("bob", "pass-bob");
         for (int i = 1; i <= 60; i++) {
             bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"old " + i + "\"}");
         }
@@ -188,13 +188,13 @@ class CliDailyUseE2ETest {
 
     @Test
     void searchFindsAnOldMessageAfterARestart() throws Exception {
-        CliPty alice = pty("alice", Map.of("CHAT_PASSWORD", "pa"));
+        CliPty alice = pty("alice", Map.of("CHAT_PASSWORD", "pass-alice"));
         int at = alice.await("You have no channels yet.");
         alice.type("/create general" + ENTER);
         at = alice.await("#general is ready", at);
         alice.type("/invite bob" + ENTER);
         at = alice.await("-- you added bob --", at);
-        CliJsonUser bob = json("bob", "pb");
+        CliJsonUser bob = json("bob", "pass-bob");
         bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"the password is Pumpkin\"}");
         for (int i = 1; i <= 30; i++) {
             bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"filler " + i + "\"}");
@@ -203,7 +203,7 @@ class CliDailyUseE2ETest {
         alice.type("/quit" + ENTER);
         assertThat(alice.awaitExit()).isZero();
 
-        CliPty again = pty("alice", Map.of("CHAT_PASSWORD", "pa"));
+        CliPty again = pty("alice", Map.of("CHAT_PASSWORD", "pass-alice"));
         at = again.await("#general  2 members");
         again.type("/search pumpkin" + ENTER);
         at = again.await("1 message on this device contains \"pumpkin\" (searched here only: the server learns nothing):",
@@ -217,7 +217,7 @@ class CliDailyUseE2ETest {
 
     @Test
     void aMentionRingsTheBellAndSendsTheDesktopNotificationButNotAtLoginNorForYourOwn() throws Exception {
-        Map<String, String> env = Map.of("CHAT_PASSWORD", "pa", "CHAT_NOTIFY_OSC", "777");
+        Map<String, String> env = Map.of("CHAT_PASSWORD", "pass-alice", "CHAT_NOTIFY_OSC", "777");
         CliPty alice = pty("alice", env);
         int at = alice.await("You have no channels yet.");
         alice.type("/create general" + ENTER);
@@ -226,7 +226,7 @@ class CliDailyUseE2ETest {
         at = alice.await("-- you added bob --", at);
         assertThat(bells(alice.raw())).isZero();
 
-        CliJsonUser bob = json("bob", "pb");
+        CliJsonUser bob = json("bob", "pass-bob");
         bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"hey @alice, lunch?\"}");
         at = alice.await("<bob> hey @alice, lunch?", at);
         awaitRaw(alice, "\u0007\u001b]777;notify;bob mentioned you in #general;hey @alice, lunch?\u001b\\");
@@ -268,13 +268,13 @@ class CliDailyUseE2ETest {
 
     @Test
     void theJsonFrontendReportsPresenceToMembersOnlyAndWhoShowsItInTheTerminal() throws Exception {
-        CliJsonUser alice = json("alice", "pa");
+        CliJsonUser alice = json("alice", "pass-alice");
         alice.command("{\"cmd\":\"create\",\"channel\":\"general\"}");
         alice.command("{\"cmd\":\"invite\",\"channel\":\"general\",\"user\":\"bob\"}");
         alice.await("\"event\":\"member\"", "\"user\":\"bob\"");
-        CliJsonUser carol = json("carol", "pc"); // shares no channel
+        CliJsonUser carol = json("carol", "pass-carol"); // shares no channel
 
-        CliJsonUser bob = json("bob", "pb");
+        CliJsonUser bob = json("bob", "pass-bob");
         alice.await("\"event\":\"presence\"", "\"user\":\"bob\"", "\"online\":true");
         bob.await("\"event\":\"presence\"", "\"user\":\"alice\"", "\"online\":true");
 
@@ -285,7 +285,7 @@ class CliDailyUseE2ETest {
         carol.await("\"event\":\"member\"", "\"channel\":\"carols\"");
         assertThat(carol.events()).as("a non-member learns nothing").noneMatch(e -> e.contains("presence"));
 
-        CliPty aliceTerminal = pty("alice", Map.of("CHAT_PASSWORD", "pa")); // a second device of alice's
+        CliPty aliceTerminal = pty("alice", Map.of("CHAT_PASSWORD", "pass-alice")); // a second device of alice's
         int at = aliceTerminal.await("#general  2 members");
         aliceTerminal.type("/who" + ENTER);
         at = aliceTerminal.await("#general: 2 members, 1 online now", at);

@@ -38,7 +38,7 @@ class CliE2ETest {
     static void generate() {
         keys = keysRoot.resolve("keys");
         ChatImage.Result r = CHAT.run(List.of("generate", "--dir", keys.toString(), "--users-file", "-"),
-                "alice:pa\nbob:pb\ncarol:pc\n", Map.of());
+                "alice:pass-alice\nbob:pass-bob\ncarol:pass-carol\n", Map.of());
         assertThat(r.exitCode()).as(r.toString()).isZero();
     }
 
@@ -99,7 +99,7 @@ class CliE2ETest {
         alice.type("wrong" + ENTER);
         at = alice.await("Wrong password for alice (2 tries left).", at);
         at = alice.await("Password for alice: ", at);
-        alice.type("pa" + ENTER);
+        alice.type("pass-alice" + ENTER);
         at = alice.await("You have no channels yet.", at);
         assertThat(alice.text()).doesNotContain("wrong");
 
@@ -108,7 +108,7 @@ class CliE2ETest {
         alice.type("/invite bob" + ENTER);
         at = alice.await("-- you added bob --", at);
 
-        CliJsonUser bob = json("bob", "pb");
+        CliJsonUser bob = json("bob", "pass-bob");
         bob.command("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"hi alice\"}");
         at = alice.await("<bob> hi alice", at);
         bob.command("{\"cmd\":\"create\",\"channel\":\"random\"}");
@@ -120,6 +120,27 @@ class CliE2ETest {
         alice.type("lunch?" + ENTER);
         at = alice.await("<alice> lunch?", at);
         bob.await("\"channel\":\"random\"", "\"from\":\"alice\"", "\"text\":\"lunch?\"");
+
+        alice.type("/quit" + ENTER);
+        assertThat(alice.awaitExit()).isZero();
+    }
+
+    @Test
+    void anInvalidChannelNameIsExplainedAndAnInvitationWhileInNoChannelSwitchesToIt() throws Exception {
+        CliPty alice = pty("alice", Map.of("CHAT_PASSWORD", "pass-alice"));
+        int at = alice.await("You have no channels yet.");
+        alice.type("/create my channel!" + ENTER);
+        at = alice.await("Invalid channel name 'my channel!': use 1-64 letters, digits, '.', '_' or '-' (not only dots).",
+                at);
+
+        CliJsonUser bob = json("bob", "pass-bob");
+        bob.command("{\"cmd\":\"create\",\"channel\":\"random\"}");
+        bob.command("{\"cmd\":\"invite\",\"channel\":\"random\",\"user\":\"alice\"}");
+        at = alice.await("#random  2 members: *bob, alice (you)", at);
+        alice.type("here I am" + ENTER);
+        at = alice.await("<alice> here I am", at);
+        bob.await("\"channel\":\"random\"", "\"from\":\"alice\"", "\"text\":\"here I am\"");
+        assertThat(alice.text()).doesNotContain("/join random to switch to it");
 
         alice.type("/quit" + ENTER);
         assertThat(alice.awaitExit()).isZero();
@@ -142,7 +163,7 @@ class CliE2ETest {
         assumeTrue(CliTmux.available(), "tmux is not installed");
         CliTmux tmux = new CliTmux();
         open.add(tmux);
-        tmux.start("CHAT_PASSWORD=pa TERM=xterm-256color " + CHAT.launcher() + " " + String.join(" ", client("alice")));
+        tmux.start("CHAT_PASSWORD=pass-alice TERM=xterm-256color " + CHAT.launcher() + " " + String.join(" ", client("alice")));
         tmux.await("You have no channels yet.");
         tmux.type("/create general");
         tmux.press("Enter");
@@ -150,7 +171,7 @@ class CliE2ETest {
         tmux.type("/invite bob");
         tmux.press("Enter");
         tmux.await("-- you added bob --");
-        CliJsonUser bob = json("bob", "pb");
+        CliJsonUser bob = json("bob", "pass-bob");
 
         tmux.type("hel");
         tmux.await("#general> hel");
@@ -176,7 +197,7 @@ class CliE2ETest {
         assumeTrue(CliTmux.available(), "tmux is not installed");
         CliTmux tmux = new CliTmux();
         open.add(tmux);
-        tmux.start("CHAT_PASSWORD=pa TERM=xterm-256color " + CHAT.launcher() + " " + String.join(" ", client("alice")));
+        tmux.start("CHAT_PASSWORD=pass-alice TERM=xterm-256color " + CHAT.launcher() + " " + String.join(" ", client("alice")));
         tmux.await("You have no channels yet.");
         tmux.type("/create general");
         tmux.press("Enter");
@@ -190,7 +211,7 @@ class CliE2ETest {
     @Test
     void pastesOfAnySizeAreTakenOrRefusedAtOnceAndAMultiLinePasteIsOneMessage() throws Exception {
         CliTmux tmux = aliceInGeneralWithBobOnTmux();
-        CliJsonUser bob = json("bob", "pb");
+        CliJsonUser bob = json("bob", "pass-bob");
 
         // Not marked as a paste (a terminal without bracketed paste): the keys come one by
         // one, and the line taller than the window used to take minutes to draw.
@@ -215,7 +236,7 @@ class CliE2ETest {
     @Test
     void afterTheWindowShrinksNewLinesTheEchoAndTheStatusBarStillShow() throws Exception {
         CliTmux tmux = aliceInGeneralWithBobOnTmux();
-        CliJsonUser bob = json("bob", "pb");
+        CliJsonUser bob = json("bob", "pass-bob");
         for (int i = 1; i <= 30; i++) { // a full window: the input line at the bottom
             tmux.type("line " + i);
             tmux.press("Enter");
@@ -257,13 +278,13 @@ class CliE2ETest {
     @Test
     void aScriptInAPipeGetsPlainLines() throws Exception {
         ChatImage.Result r = CHAT.run(client("alice"), "/create x\nhello\n/invite bob\n/quit\n",
-                Map.of("CHAT_PASSWORD", "pa"));
+                Map.of("CHAT_PASSWORD", "pass-alice"));
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).contains("-- you created #x --", "<alice> hello", "-- you added bob --")
                 .doesNotContain("\u001b");
         assertThat(r.stderr()).isEmpty();
 
-        ChatImage.Result again = CHAT.run(client("alice"), "/history\n", Map.of("CHAT_PASSWORD", "pa"));
+        ChatImage.Result again = CHAT.run(client("alice"), "/history\n", Map.of("CHAT_PASSWORD", "pass-alice"));
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.stdout()).contains("History of #x: 3 entries").containsPattern("\\d\\d:\\d\\d <alice> hello");
     }
@@ -272,13 +293,13 @@ class CliE2ETest {
     void aDumbTerminalGetsPlainLinesAndAHiddenPassword() throws Exception {
         CliPty alice = pty("alice", Map.of("TERM", "dumb"));
         int at = alice.await("Password for alice: ");
-        alice.type("pa" + ENTER);
+        alice.type("pass-alice" + ENTER);
         at = alice.await("You have no channels yet.", at);
         alice.type("/create x" + ENTER);
         at = alice.await("-- you created #x --", at);
         alice.type("/quit" + ENTER);
         assertThat(alice.awaitExit()).isZero();
-        assertThat(alice.text()).doesNotContain("pa\n");
+        assertThat(alice.text()).doesNotContain("pass-alice");
         assertThat(alice.raw().substring(alice.raw().indexOf("You have no channels"))).doesNotContain("\u001b");
     }
 
@@ -286,7 +307,7 @@ class CliE2ETest {
     private CliPty offline(List<String> frontendArgs) throws InterruptedException {
         List<String> args = new ArrayList<>(client("alice"));
         args.addAll(frontendArgs);
-        CliPty alice = CliPty.start(CHAT, args, Map.of("CHAT_PASSWORD", "pa"));
+        CliPty alice = CliPty.start(CHAT, args, Map.of("CHAT_PASSWORD", "pass-alice"));
         open.add(alice);
         int at = alice.await("You have no channels yet.");
         server.kill();
@@ -354,7 +375,7 @@ class CliE2ETest {
             closed = s.getLocalPort();
         }
         ChatImage.Result unreachable = CHAT.run(List.of("client", "--dir", bundle("alice").toString(), "--server",
-                "127.0.0.1:" + closed), "", Map.of("CHAT_PASSWORD", "pa"));
+                "127.0.0.1:" + closed), "", Map.of("CHAT_PASSWORD", "pass-alice"));
         assertThat(unreachable.exitCode()).as(unreachable.toString()).isEqualTo(4);
         assertThat(unreachable.stderr()).contains("Cannot reach the server at 127.0.0.1:" + closed
                 + ": connection refused. Is it running?");

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -490,14 +491,17 @@ class ClientE2ETest {
             assertThat(r.stderr()).contains("CHAT_PASSWORD", "--password-file");
             assertThat(r.stdout()).isEmpty();
 
-            // the same from a password file works
+            // the same from a password file works; one that others may read, with a warning
             Path file = Files.writeString(tmp.resolve("pw"), f.passwords.get("alice") + "\n", StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
             ProcessBuilder pb = chat.command(List.of("client", "--dir", f.bundle("alice").toString(), "--server",
                     "127.0.0.1:" + f.port(), "--frontend", "json", "--password-file", file.toString()));
             pb.environment().remove("CHAT_PASSWORD");
             ChatImage.Result ok = ChatImage.run(pb, "{\"cmd\":\"channels\"}\n", Duration.ofMinutes(1));
             assertThat(ok.exitCode()).as(ok.toString()).isZero();
             assertThat(ok.stdout()).contains("{\"event\":\"ready\",\"user\":\"alice\"}", "{\"channels\":[],\"event\":\"channels\"}");
+            assertThat(ok.stderr()).contains("chat: warning: " + file + " (a file of passwords) can be read or changed by"
+                    + " other users (mode rw-r-----); make it private: chmod 600 " + file);
         }
     }
 

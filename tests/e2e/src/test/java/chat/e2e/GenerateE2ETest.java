@@ -8,7 +8,10 @@ import chat.protocol.identity.IdentityFileException;
 import chat.protocol.identity.IdentityKeys;
 import chat.protocol.identity.ServerBundle;
 import chat.protocol.identity.UserBundle;
+import chat.protocol.identity.UserKeyFile;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +41,7 @@ class GenerateE2ETest {
     @Test
     void createsServerAndUserBundlesWithPrivateFilesOnlyForTheirOwner() throws Exception {
         Path dir = tmp.resolve("keys");
-        ChatImage.Result r = generate(dir, "alice:correct horse\nbob:hunter2\n# comment\n\ncarol:p:with:colons\n");
+        ChatImage.Result r = generate(dir, "alice:correct horse\nbob:hunter22\n# comment\n\ncarol:p:with:colons\n");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).contains("alice", "bob", "carol", "Server fingerprint:");
         assertThat(r.stderr()).contains("[1/3] alice", "[3/3] carol");
@@ -99,15 +103,15 @@ class GenerateE2ETest {
     @Test
     void refusesAnExistingFolderUnlessForcedAndThenReplacesItWhole() throws Exception {
         Path dir = tmp.resolve("keys");
-        assertThat(generate(dir, "alice:a\n").exitCode()).isZero();
+        assertThat(generate(dir, "alice:pass-alice\n").exitCode()).isZero();
         String before = Files.readString(dir.resolve("directory.json"));
 
-        ChatImage.Result refused = generate(dir, "bob:b\n");
+        ChatImage.Result refused = generate(dir, "bob:pass-bob\n");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.stderr()).contains("already exists", "--force");
         assertThat(Files.readString(dir.resolve("directory.json"))).isEqualTo(before);
 
-        ChatImage.Result forced = generate(dir, "bob:b\n", "--force");
+        ChatImage.Result forced = generate(dir, "bob:pass-bob\n", "--force");
         assertThat(forced.exitCode()).as(forced.toString()).isZero();
         assertThat(Directory.load(dir.resolve("directory.json")).users()).containsOnlyKeys("bob");
         assertThat(dir.resolve("users/alice")).doesNotExist();
@@ -125,6 +129,7 @@ class GenerateE2ETest {
                 new Case("..:pw\n", List.of(), 2, "invalid user name '..'"),
                 new Case("alice:a\nalice:b\n", List.of(), 2, "listed twice"),
                 new Case("alice:\n", List.of(), 2, "empty password for user 'alice'"),
+                new Case("alice:seven77\n", List.of(), 2, "the password for user 'alice' in standard input is too short"),
                 new Case("alice\n", List.of(), 2, "expected 'user:password'"),
                 new Case("", List.of(), 2, "no users given"),
                 new Case("alice:a\n", List.of("bob"), 2, "user 'bob' has no password"),
@@ -161,19 +166,99 @@ class GenerateE2ETest {
     }
 
     @Test
-    void anUnwritablePlaceIsAClearFailure() throws IOException {
+    void aPlaceUnderAFileIsAClearFailureBeforeAnyKeyIsComputed() throws IOException {
         Path file = Files.writeString(tmp.resolve("plain-file"), "x");
-        ChatImage.Result r = generate(file.resolve("sub/keys"), "alice:a\n");
+        ChatImage.Result r = generate(file.resolve("sub/keys"), "alice:pass-alice\n");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).startsWith("chat: cannot create");
+        assertThat(r.stderr()).isEqualTo("chat: cannot create " + file.resolve("sub/keys") + ": " + file
+                + " is a file, not a folder\n");
+    }
+
+    @Test
+    void aFolderWithoutWritePermissionIsAClearFailureBeforeAnyKeyIsComputed() throws IOException {
+        Path readOnly = Files.createDirectories(tmp.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Assumptions.assumeFalse(Files.isWritable(readOnly), "running as root: permission bits do not stop root");
+            ChatImage.Result denied = generate(readOnly.resolve("keys"), "alice:pass-alice\n");
+            assertThat(denied.exitCode()).isEqualTo(1);
+            assertThat(denied.stderr()).isEqualTo("chat: cannot write in " + readOnly + ": permission denied\n");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwx------"));
+        }
     }
 
     @Test
     void readsTheUsersFileFromAPath() throws IOException {
-        Path users = Files.writeString(tmp.resolve("users.txt"), "dave:pw\n", StandardCharsets.UTF_8);
+        Path users = Files.writeString(tmp.resolve("users.txt"), "dave:pass-dave\n", StandardCharsets.UTF_8);
         ChatImage.Result r = chat.run("generate", "--dir", tmp.resolve("k").toString(), "--users-file", users.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(tmp.resolve("k/users/dave/identity.key")).exists();
+    }
+
+    @Test
+    void newKeysNeedEightCharactersWhileAKeySealedEarlierWithFewerStillOpens() throws Exception {
+        Path dir = tmp.resolve("keys");
+        ChatImage.Result tooShort = generate(dir, "alice:pass-alice\nbob:1234567\n");
+        assertThat(tooShort.exitCode()).as(tooShort.toString()).isEqualTo(2);
+        assertThat(tooShort.stderr()).isEqualTo("chat: the password for user 'bob' in standard input is too short"
+                + " (7 characters): a new key needs at least 8\n");
+        assertThat(dir).doesNotExist();
+        assertThat(generate(dir, "alice:pass-alice\nbob:12345678\n").exitCode()).isZero();
+
+        Path five = privateFile("five.txt", "short\n");
+        ChatImage.Result keygen = chat.run("keygen", "--dir", tmp.resolve("erin").toString(), "--user", "erin",
+                "--password-file", five.toString());
+        assertThat(keygen.exitCode()).isEqualTo(2);
+        assertThat(keygen.stderr()).contains("the password for user 'erin' in " + five + " is too short (5 characters)");
+        assertThat(tmp.resolve("erin")).doesNotExist();
+
+        // alice's key as an older chat passwd, without the minimum, left it: sealed with "pw"
+        Path key = dir.resolve("users/alice/identity.key");
+        UserKeyFile file = UserKeyFile.load(key);
+        file.reseal(file.unlock("pass-alice".toCharArray(), key), "pw".toCharArray()).replace(key);
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        List<String> client = List.of("client", "--dir", dir.resolve("users/alice").toString(), "--server",
+                "127.0.0.1:" + closedPort, "--frontend", "json");
+        ChatImage.Result wrong = chat.run(client, "", Map.of("CHAT_PASSWORD", "pass-alice"));
+        assertThat(wrong.exitCode()).as("the old password no longer opens it: " + wrong).isEqualTo(3);
+        ChatImage.Result opened = chat.run(client, "", Map.of("CHAT_PASSWORD", "pw"));
+        assertThat(opened.exitCode()).as("unlocked with \"pw\", then the server is unreachable: " + opened).isEqualTo(4);
+
+        Path old = privateFile("old.txt", "pw\n");
+        Path seven = privateFile("seven.txt", "1234567\n");
+        ChatImage.Result refused = chat.run("passwd", "--dir", dir.resolve("users/alice").toString(), "--password-file",
+                old.toString(), "--new-password-file", seven.toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.stderr()).contains("the password for alice in " + seven + " is too short (7 characters)");
+        ChatImage.Result changed = chat.run("passwd", "--dir", dir.resolve("users/alice").toString(), "--password-file",
+                old.toString(), "--new-password-file", privateFile("new.txt", "longer-pw\n").toString());
+        assertThat(changed.exitCode()).as(changed.toString()).isZero();
+        assertThat(UserBundle.load(dir.resolve("users/alice")).unlock("longer-pw".toCharArray()).name()).isEqualTo("alice");
+    }
+
+    @Test
+    void aPasswordFileOthersMayReadIsUsedWithAWarningAndAPrivateOneWithout() throws IOException {
+        Path users = Files.writeString(tmp.resolve("users.txt"), "dave:pass-dave\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rw-r--r--"));
+        ChatImage.Result open = chat.run("generate", "--dir", tmp.resolve("k1").toString(), "--users-file", users.toString());
+        assertThat(open.exitCode()).as(open.toString()).isZero();
+        assertThat(open.stderr()).contains("chat: warning: " + users + " (a file of passwords) can be read or changed by"
+                + " other users (mode rw-r--r--); make it private: chmod 600 " + users + "\n");
+
+        Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rw-------"));
+        ChatImage.Result closed = chat.run("generate", "--dir", tmp.resolve("k2").toString(), "--users-file", users.toString());
+        assertThat(closed.exitCode()).as(closed.toString()).isZero();
+        assertThat(closed.stderr()).doesNotContain("a file of passwords", "chmod");
+    }
+
+    private Path privateFile(String name, String content) throws IOException {
+        Path file = Files.writeString(tmp.resolve(name), content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 
     private static String mode(Path p) throws IOException {

@@ -91,7 +91,7 @@ class ImageE2ETest {
                 "--users-file", "-");
         pb.environment().clear();
         pb.environment().put("PATH", bin.toString());
-        ChatImage.Result r = ChatImage.run(pb, "alice:pw\n", Duration.ofMinutes(2));
+        ChatImage.Result r = ChatImage.run(pb, "alice:pass-alice\n", Duration.ofMinutes(2));
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(tmp.resolve("keys/users/alice/identity.key")).exists();
     }

@@ -57,14 +57,14 @@ class ServerE2ETest {
         keys = keysRoot.resolve("keys");
         StringBuilder users = new StringBuilder();
         for (String u : USERS) {
-            users.append(u).append(":pw-").append(u).append('\n');
+            users.append(u).append(":pass-").append(u).append('\n');
         }
         ChatImage.Result r = CHAT.run(List.of("generate", "--dir", keys.toString(), "--users-file", "-"),
                 users.toString(), Map.of());
         assertThat(r.exitCode()).as(r.toString()).isZero();
         for (String u : USERS) {
             UserBundle bundle = UserBundle.load(keys.resolve("users").resolve(u));
-            IDENTITIES.put(u, bundle.unlock(("pw-" + u).toCharArray()));
+            IDENTITIES.put(u, bundle.unlock(("pass-" + u).toCharArray()));
             directory = bundle.directory();
         }
     }

@@ -118,11 +118,16 @@ final class ChatView {
                     refresh();
                     return;
                 }
+                boolean invitedMe = !here && a.user().equals(me) && !a.by().equals(me);
+                if (invitedMe && current == null && channel(a.channel()).isPresent()) {
+                    enter(a.channel(), RECENT); // in no channel yet: the invitation is where to be
+                    return;
+                }
                 if (here) {
                     dayBreak(a.timestamp());
                 }
                 screen.show(format.joined(a.channel(), a.user(), a.by(), a.timestamp(), !here));
-                if (!here && a.user().equals(me) && !a.by().equals(me)) {
+                if (invitedMe) {
                     screen.show(format.hint("   /join " + a.channel() + " to switch to it"));
                 }
                 if (a.user().equals(me)) {

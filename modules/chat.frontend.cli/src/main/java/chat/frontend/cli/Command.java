@@ -1,5 +1,6 @@
 package chat.frontend.cli;
 
+import chat.protocol.Names;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -147,7 +148,7 @@ sealed interface Command {
         String word = words[0].toLowerCase(Locale.ROOT);
         List<String> args = Arrays.asList(words).subList(1, words.length);
         return switch (word) {
-            case "/create" -> new Create(channel(args, Syntax.CREATE));
+            case "/create" -> new Create(newChannel(line.strip().substring(words[0].length()).strip()));
             case "/join", "/j" -> new Join(channel(args, Syntax.JOIN));
             case "/invite" -> {
                 if (args.isEmpty()) {
@@ -209,6 +210,23 @@ sealed interface Command {
         }
         String name = args.get(0);
         return name.startsWith("#") ? name.substring(1) : name;
+    }
+
+    /**
+     * The name of a channel to create: all that follows /create (so "my channel!" is judged
+     * whole, spaces and all), without a leading '#', checked against the rules of
+     * {@link Names}.
+     */
+    private static String newChannel(String rest) throws Usage {
+        if (rest.isEmpty()) {
+            throw usage(Syntax.CREATE);
+        }
+        String name = rest.startsWith("#") ? rest.substring(1) : rest;
+        String problem = Names.channelProblem(name);
+        if (problem != null) {
+            throw new Usage(Refusal.sentence(problem));
+        }
+        return name;
     }
 
     private static String user(List<String> args, Syntax syntax) throws Usage {

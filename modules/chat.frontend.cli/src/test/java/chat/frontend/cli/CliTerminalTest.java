@@ -76,6 +76,27 @@ class CliTerminalTest {
     }
 
     @Test
+    void anInvitationWhileInNoChannelSwitchesToItAndOneWhileInAChannelOnlySaysSo() throws Exception {
+        FakeClient client = loggedInTo();
+        int at = term.awaitText("You have no channels yet.");
+
+        client.channelFrom("bob", "random", List.of("alice", "carol"));
+        at = term.awaitText("#random  3 members: bob, alice (you), carol", at);
+        term.awaitStatus(" alice | 1:#random");
+        assertThat(term.text()).doesNotContain("/join random to switch to it");
+        term.type("hi all" + ENTER);
+        at = term.awaitText("12:34 <alice> hi all", at);
+        assertThat(client.sent()).containsExactly("random:hi all");
+
+        client.channelFrom("carol", "ops", List.of("alice"));
+        at = term.awaitText("-- carol added you to #ops --", at);
+        at = term.awaitText("/join ops to switch to it", at);
+        term.type("still here" + ENTER);
+        term.awaitText("12:34 <alice> still here", at);
+        assertThat(client.sent()).containsExactly("random:hi all", "random:still here");
+    }
+
+    @Test
     void aMessageArrivingWhileTypingLeavesTheTypedTextAndCursorAsTheyWere() throws Exception {
         FakeClient client = loggedInTo("general", "random");
         term.awaitText("#general  2 members");

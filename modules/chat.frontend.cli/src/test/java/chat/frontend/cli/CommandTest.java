@@ -56,7 +56,10 @@ class CommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "/create|Usage: /create NAME (create a channel and switch to it).",
-        "/create a b|Usage: /create NAME (create a channel and switch to it).",
+        "/create my channel!|Invalid channel name 'my channel!': use 1-64 letters, digits, '.', '_' or '-' (not only dots).",
+        "/create #gen/eral|Invalid channel name 'gen/eral': use 1-64 letters, digits, '.', '_' or '-' (not only dots).",
+        "/create ...|Invalid channel name '...': use 1-64 letters, digits, '.', '_' or '-' (not only dots).",
+        "/create #|Invalid channel name '': use 1-64 letters, digits, '.', '_' or '-' (not only dots).",
         "/join|Usage: /join NAME (switch to a channel: shows its recent history).",
         "/invite|Usage: /invite USER... (add people to the current channel).",
         "/history 0|Usage: /history [N] (print the last N entries of the channel (default: all)).",
