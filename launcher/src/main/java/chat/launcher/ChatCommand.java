@@ -70,7 +70,7 @@ final class ChatCommand implements Runnable {
         PrintWriter err = cmd.getErr();
         if (e instanceof CliException c) {
             if (c.getMessage() != null) {
-                err.println("chat: " + c.getMessage());
+                err.println(Logging.journalPrefix(java.util.logging.Level.SEVERE) + "chat: " + c.getMessage());
                 err.flush();
             }
             return c.exitCode();

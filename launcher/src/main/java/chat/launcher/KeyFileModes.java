@@ -26,7 +26,7 @@ final class KeyFileModes {
     static void warnIfOpen(Path file, PrintWriter err, String what) {
         String warning = openWarning(file, what);
         if (warning != null) {
-            err.println("chat: warning: " + warning);
+            err.println(Logging.journalPrefix(java.util.logging.Level.WARNING) + "chat: warning: " + warning);
             err.flush();
         }
     }

@@ -161,7 +161,8 @@ final class ServerCommand implements Runnable {
             throw CliException.failure(budget.tooSmallSentence());
         }
         if (budget.clamped()) {
-            err.println("chat: warning: " + budget.clampedSentence());
+            err.println(Logging.journalPrefix(java.util.logging.Level.WARNING) + "chat: warning: "
+                    + budget.clampedSentence());
             err.flush();
         }
         return budget.connections();
