@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = ChatCommand.Version.class,
         description = "Self-hosted, end-to-end encrypted group chat.%n",
         subcommands = {GenerateCommand.class, UserCommand.class, KeygenCommand.class, PasswdCommand.class, ServerCommand.class,
-            ClientCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
+            ClientCommand.class, CompletionCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    success",
