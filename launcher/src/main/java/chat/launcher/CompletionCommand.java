@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
             "",
             "Tab then completes commands, options and their values. To install it for yourself:",
             "  bash: chat completion bash > ~/.local/share/bash-completion/completions/chat",
-            "  zsh:  chat completion zsh > ~/.zsh-chat-completion && echo 'source ~/.zsh-chat-completion' >> ~/.zshrc",
+            "  zsh:  chat completion zsh > ~/.zsh-chat-completion, and in ~/.zshrc:",
+            "        source ~/.zsh-chat-completion",
             "or for this shell only: source <(chat completion bash).",
             ""
         })
