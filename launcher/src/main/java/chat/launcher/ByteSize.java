@@ -43,4 +43,17 @@ final class ByteSize {
         }
         return n << shift;
     }
+
+    /** {@code bytes} for people, the way {@link #parse} reads them: 512, 3.4K, 256M, 1.2G. */
+    static String format(long bytes) {
+        String units = "KMGTPE";
+        if (bytes < 1024) {
+            return Long.toString(bytes);
+        }
+        int unit = Math.min((63 - Long.numberOfLeadingZeros(bytes)) / 10, units.length()) - 1;
+        double n = bytes / (double) (1L << (10 * (unit + 1)));
+        String digits = n >= 100 || n == Math.rint(n) ? String.format(Locale.ROOT, "%.0f", n)
+                : String.format(Locale.ROOT, "%.1f", n);
+        return digits + units.charAt(unit);
+    }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = ChatCommand.Version.class,
         description = "Self-hosted, end-to-end encrypted group chat.%n",
         subcommands = {GenerateCommand.class, UserCommand.class, KeygenCommand.class, PasswdCommand.class, ServerCommand.class,
-            ClientCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
+            ClientCommand.class, CompletionCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    success",
@@ -70,7 +70,7 @@ final class ChatCommand implements Runnable {
         PrintWriter err = cmd.getErr();
         if (e instanceof CliException c) {
             if (c.getMessage() != null) {
-                err.println("chat: " + c.getMessage());
+                err.println(Logging.journalPrefix(java.util.logging.Level.SEVERE) + "chat: " + c.getMessage());
                 err.flush();
             }
             return c.exitCode();

@@ -24,20 +24,29 @@ final class KeyFileModes {
 
     /** Warns on {@code err} if {@code file} exists and others may read or write it. */
     static void warnIfOpen(Path file, PrintWriter err, String what) {
+        String warning = openWarning(file, what);
+        if (warning != null) {
+            err.println(Logging.journalPrefix(java.util.logging.Level.WARNING) + "chat: warning: " + warning);
+            err.flush();
+        }
+    }
+
+    /** The warning sentence if {@code file} exists and others may read or write it, else null. */
+    static String openWarning(Path file, String what) {
         try {
             if (!Files.exists(file)) {
-                return;
+                return null;
             }
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             Set<PosixFilePermission> open = EnumSet.copyOf(OTHERS);
             open.retainAll(perms);
             if (!open.isEmpty()) {
-                err.println("chat: warning: " + file + " (" + what + ") can be read or changed by other users (mode "
-                        + PosixFilePermissions.toString(perms) + "); make it private: chmod 600 " + file);
-                err.flush();
+                return file + " (" + what + ") can be read or changed by other users (mode "
+                        + PosixFilePermissions.toString(perms) + "); make it private: chmod 600 " + file;
             }
         } catch (IOException | UnsupportedOperationException e) {
             // no POSIX permissions here: nothing to check
         }
+        return null;
     }
 }

@@ -129,11 +129,21 @@ final class ServerCommand implements Runnable {
                     + " and the server starts with the entries before it. Members' clients then report the shorter history.")
     boolean repairJournal;
 
+    @Option(names = "--check",
+            description = "Check instead of starting: the server bundle and its key, the data folder (or the --store"
+                    + " database and its schema), the open-file limit against --max-connections, the free disk space"
+                    + " against the storage limits, and that the --listen address is free. One line per check: ok,"
+                    + " warning or problem. Exits 0 when nothing is a problem, 1 when something is.")
+    boolean check;
+
     @CommandLine.Mixin
     ConfigOption config;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** What the server key file is, for warnings about its mode. */
+    static final String SERVER_KEY = "the server's private key, not encrypted";
 
     /** Descriptors kept for the journal (segments, index files), the JVM's own files and the listening socket. */
     static final int RESERVED_DESCRIPTORS = 256;
@@ -146,23 +156,54 @@ final class ServerCommand implements Runnable {
      * run at all is refused.
      */
     static int fitToDescriptorLimit(int asked, PrintWriter err) {
-        long limit = openFileLimit();
-        if (limit <= 0) {
-            return asked; // unknown (not Linux): nothing to check against
+        DescriptorBudget budget = new DescriptorBudget(openFileLimit(), asked);
+        if (budget.tooSmall()) {
+            throw CliException.failure(budget.tooSmallSentence());
         }
-        if (limit < 2L * RESERVED_DESCRIPTORS) {
-            throw CliException.failure("the open-file limit of this process is " + limit + " (ulimit -n); the server"
-                    + " needs at least " + 2 * RESERVED_DESCRIPTORS + ": raise it with ulimit -n");
+        if (budget.clamped()) {
+            err.println(Logging.journalPrefix(java.util.logging.Level.WARNING) + "chat: warning: "
+                    + budget.clampedSentence());
+            err.flush();
         }
-        long fits = limit - RESERVED_DESCRIPTORS;
-        if (asked <= fits) {
-            return asked;
+        return budget.connections();
+    }
+
+    /**
+     * What an open-file limit allows for {@code asked} connections, keeping
+     * {@link #RESERVED_DESCRIPTORS}: shared by the start-up clamp and {@code --check}.
+     *
+     * @param limit the soft limit on open files, or -1 if unknown (not Linux) or unlimited
+     */
+    record DescriptorBudget(long limit, int asked) {
+
+        boolean known() {
+            return limit > 0;
         }
-        err.println("chat: warning: the open-file limit of this process is " + limit + " (ulimit -n): serving at most "
-                + fits + " connections instead of " + asked + ", keeping " + RESERVED_DESCRIPTORS
-                + " descriptors for the journal; raise the limit (ulimit -n, or LimitNOFILE= for systemd) to serve more");
-        err.flush();
-        return (int) fits;
+
+        /** Below twice the reserve the server refuses to start. */
+        boolean tooSmall() {
+            return known() && limit < 2L * RESERVED_DESCRIPTORS;
+        }
+
+        /** More connections asked than fit: the server serves {@link #connections()} instead. */
+        boolean clamped() {
+            return known() && asked > limit - RESERVED_DESCRIPTORS;
+        }
+
+        int connections() {
+            return clamped() ? (int) (limit - RESERVED_DESCRIPTORS) : asked;
+        }
+
+        String tooSmallSentence() {
+            return "the open-file limit of this process is " + limit + " (ulimit -n); the server needs at least "
+                    + 2 * RESERVED_DESCRIPTORS + ": raise it with ulimit -n";
+        }
+
+        String clampedSentence() {
+            return "the open-file limit of this process is " + limit + " (ulimit -n): serving at most " + connections()
+                    + " connections instead of " + asked + ", keeping " + RESERVED_DESCRIPTORS
+                    + " descriptors for the journal; raise the limit (ulimit -n, or LimitNOFILE= for systemd) to serve more";
+        }
     }
 
     /** The soft limit on open files from /proc/self/limits, or -1 if unknown or unlimited. */
@@ -195,26 +236,11 @@ final class ServerCommand implements Runnable {
                     + " command line or as dir = \"...\" in the [server] section of the config file ("
                     + ConfigDefaults.defaultLocation() + ")");
         }
-        if (!Files.isDirectory(dir)) {
-            throw CliException.failure("server bundle " + dir + " does not exist (create it with 'chat generate')");
-        }
-        KeyFileModes.warnIfOpen(dir.resolve(chat.protocol.identity.ServerKeyFile.FILE_NAME), spec.commandLine().getErr(),
-                "the server's private key, not encrypted");
         if (maxFrameBytes < 1024 || maxFrameBytes > ServerConfig.MAX_FRAME_BYTES) {
             throw CliException.usage("--max-frame-bytes: " + maxFrameBytes + " is out of range: 1024 to "
                     + ServerConfig.MAX_FRAME_BYTES + " bytes (2 MiB, the largest entry the journal stores)");
         }
-        maxConnections = fitToDescriptorLimit(maxConnections, spec.commandLine().getErr());
-        ServerConfig config;
-        try {
-            config = new ServerConfig(dir, data != null ? data : dir.resolve("data"), HostPort.parse(listen, "--listen"),
-                    ProtocolLimits.DEFAULT.withMaxFrameBytes(maxFrameBytes), maxConnections, maxPerUser,
-                    seconds(handshakeSeconds), seconds(idleSeconds), queueLength, maxChannelsPerUser, maxRate,
-                    maxHandshakesPerAddress, new chat.server.Quotas(ByteSize.parse(maxStoragePerUser, "--max-storage-per-user"),
-                            ByteSize.parse(maxStorage, "--max-storage"), ByteSize.parse(minFreeDisk, "--min-free-disk")));
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage());
-        }
+        ServerConfig config = config(maxConnections);
         if (store != null && (data != null || repairJournal)) {
             throw CliException.usage((data != null ? "--data" : "--repair-journal")
                     + " is for the journal; with --store the history is in the database");
@@ -222,23 +248,24 @@ final class ServerCommand implements Runnable {
         if (store == null && storePasswordFile != null) {
             throw CliException.usage("--store-password-file needs --store");
         }
-        chat.server.Retention retention;
-        try {
-            if (retain != null && retainDays != null) {
-                throw new IllegalArgumentException("--retain and --retain-days say the same thing: give one of them");
-            }
-            if (retainDays != null && retainDays < 1) {
-                throw new IllegalArgumentException("--retain-days: " + retainDays + " is not a positive number of days");
-            }
-            java.time.Duration keep = retain != null ? chat.server.Retention.parseDuration(retain, "--retain")
-                    : retainDays != null ? java.time.Duration.ofDays(retainDays) : null;
-            retention = new chat.server.Retention(keep, chat.server.Retention.parseDuration(compactEvery, "--compact-every"));
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage());
-        }
+        chat.server.Retention retention = retention();
         if (store != null && retention.expires()) {
             throw CliException.usage("--retain is for the journal; with --store the database keeps every message");
         }
+        if (check && repairJournal) {
+            throw CliException.usage("--check changes nothing: run --repair-journal without it");
+        }
+        if (check) {
+            new ServerCheck(spec.commandLine().getOut()).run(config, store, store == null ? null : this::storePassword,
+                    storesDir());
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw CliException.failure("server bundle " + dir + " does not exist (create it with 'chat generate')");
+        }
+        KeyFileModes.warnIfOpen(dir.resolve(chat.protocol.identity.ServerKeyFile.FILE_NAME), spec.commandLine().getErr(),
+                SERVER_KEY);
+        config = config(fitToDescriptorLimit(maxConnections, spec.commandLine().getErr()));
         ChatServer server;
         try {
             if (repairJournal) {
@@ -263,6 +290,36 @@ final class ServerCommand implements Runnable {
         }
         if (failure != null) {
             throw CliException.failure("stopped after a storage failure: " + failure.getMessage());
+        }
+    }
+
+    /** The options as a server configuration, serving {@code connections} connections at most. */
+    private ServerConfig config(int connections) {
+        try {
+            return new ServerConfig(dir, data != null ? data : dir.resolve("data"), HostPort.parse(listen, "--listen"),
+                    ProtocolLimits.DEFAULT.withMaxFrameBytes(maxFrameBytes), connections, maxPerUser,
+                    seconds(handshakeSeconds), seconds(idleSeconds), queueLength, maxChannelsPerUser, maxRate,
+                    maxHandshakesPerAddress, new chat.server.Quotas(ByteSize.parse(maxStoragePerUser, "--max-storage-per-user"),
+                            ByteSize.parse(maxStorage, "--max-storage"), ByteSize.parse(minFreeDisk, "--min-free-disk")));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    /** --retain or --retain-days, and --compact-every. */
+    private chat.server.Retention retention() {
+        try {
+            if (retain != null && retainDays != null) {
+                throw new IllegalArgumentException("--retain and --retain-days say the same thing: give one of them");
+            }
+            if (retainDays != null && retainDays < 1) {
+                throw new IllegalArgumentException("--retain-days: " + retainDays + " is not a positive number of days");
+            }
+            java.time.Duration keep = retain != null ? chat.server.Retention.parseDuration(retain, "--retain")
+                    : retainDays != null ? java.time.Duration.ofDays(retainDays) : null;
+            return new chat.server.Retention(keep, chat.server.Retention.parseDuration(compactEvery, "--compact-every"));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
         }
     }
 

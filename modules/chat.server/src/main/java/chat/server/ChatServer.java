@@ -140,12 +140,44 @@ public final class ChatServer implements AutoCloseable {
                     // closing after a failed bind
                 }
             }
-            String why = e instanceof BindException
-                    ? "address in use or not available (is another server running there? choose another with"
-                            + " --listen HOST:PORT, or --listen HOST:0 for any free port)"
-                    : e.getMessage();
-            throw new ServerException("cannot listen on " + config.listen().getHostString() + ":"
-                    + config.listen().getPort() + ": " + why, e);
+            throw cannotListen(config, e);
+        }
+    }
+
+    private static ServerException cannotListen(ServerConfig config, Exception e) {
+        String why = e instanceof BindException
+                ? "address in use or not available (is another server running there? choose another with"
+                        + " --listen HOST:PORT, or --listen HOST:0 for any free port)"
+                : e.getMessage();
+        return new ServerException("cannot listen on " + config.listen().getHostString() + ":"
+                + config.listen().getPort() + ": " + why, e);
+    }
+
+    // ---- chat server --check: what start would run into, found without starting ----
+
+    /** Loads the bundle as {@link #start} does; returns what it holds, e.g. "3 users, directory version 2". */
+    public static String checkBundle(ServerConfig config) throws ServerException {
+        ServerBundle bundle = loadBundle(config);
+        int users = bundle.directory().users().size();
+        return users + (users == 1 ? " user" : " users") + ", directory version " + bundle.log().number();
+    }
+
+    /** Checks the journal folder as {@link #start} would use it, changing nothing; returns what is there. */
+    public static String checkJournal(ServerConfig config) throws ServerException {
+        try {
+            return EntryStore.check(config.dataDir());
+        } catch (StorageException e) {
+            throw new ServerException(e.getMessage(), e);
+        }
+    }
+
+    /** Binds the listen address as {@link #start} does, and lets it go at once. */
+    public static void checkListen(ServerConfig config) throws ServerException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(config.listen(), 1);
+        } catch (IOException e) {
+            throw cannotListen(config, e);
         }
     }
 

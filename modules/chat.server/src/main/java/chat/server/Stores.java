@@ -34,6 +34,28 @@ public final class Stores {
      * @param storesDir the folder of store kinds, one subfolder per scheme (null: the boot layer only)
      */
     public static HistoryStore open(String url, char[] password, Path storesDir) throws ServerException {
+        try {
+            return provider(url, storesDir).open(url, password);
+        } catch (StorageException e) {
+            throw new ServerException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * For {@code chat server --check}: whether {@link #open} would succeed, asked of the
+     * store with as few changes as it can make (the PostgreSQL store reads, never writes).
+     *
+     * @return what was found, as a phrase
+     */
+    public static String check(String url, char[] password, Path storesDir) throws ServerException {
+        try {
+            return provider(url, storesDir).check(url, password);
+        } catch (StorageException e) {
+            throw new ServerException(e.getMessage(), e);
+        }
+    }
+
+    private static StoreProvider provider(String url, Path storesDir) throws ServerException {
         int sep = url.indexOf("://");
         if (sep <= 0) {
             throw new ServerException("--store " + url + " is not a URL like postgresql://USER@HOST:PORT/DATABASE");
@@ -47,11 +69,7 @@ public final class Stores {
             throw new ServerException("--store " + url + ": this server has no store for '" + scheme + "' (it has "
                     + known(storesDir) + ")");
         }
-        try {
-            return provider.open(url, password);
-        } catch (StorageException e) {
-            throw new ServerException(e.getMessage(), e);
-        }
+        return provider;
     }
 
     private static StoreProvider find(ServiceLoader<StoreProvider> loader, String scheme) {

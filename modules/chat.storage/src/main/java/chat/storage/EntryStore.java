@@ -63,6 +63,23 @@ public final class EntryStore implements HistoryStore {
         ChannelJournal.open(Objects.requireNonNull(options, "options"), FileOpener.DEFAULT, true).close();
     }
 
+    /**
+     * Checks, without creating, locking or changing anything, that {@link #open} could use
+     * {@code directory}: it is a folder this process may write (or one it may create), no
+     * other server holds it, and its format is one this code reads. For
+     * {@code chat server --check}.
+     *
+     * @return what was found, as a phrase: "a journal of N segments", "an empty folder" or
+     *         "not there yet: the server creates it"
+     * @throws StoreLockedException another server has it open
+     * @throws StoreFormatException it was written in a format version this code does not read
+     * @throws StoreIOException     it cannot be created, written or read
+     */
+    public static String check(java.nio.file.Path directory) throws StorageException {
+        return chat.storage.internal.StoreCheck.check(new chat.storage.internal.StoreLayout(
+                Objects.requireNonNull(directory, "directory").toAbsolutePath()));
+    }
+
     @Override
     public String describe() {
         return journal.describe();

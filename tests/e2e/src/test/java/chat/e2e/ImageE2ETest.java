@@ -76,6 +76,8 @@ class ImageE2ETest {
         assertThat(home.resolve("docs/user-guide.md")).isRegularFile();
         assertThat(home.resolve("docs/frontends.md")).isRegularFile();
         assertThat(Files.readString(home.resolve("plugins/README.txt"))).contains("docs/frontends.md");
+        assertThat(Files.readString(home.resolve("completion/chat.bash"))).contains("complete -F _complete_chat");
+        assertThat(Files.readString(home.resolve("systemd/chat-server.service"))).contains("ExecStart=/opt/chat/bin/chat server");
         assertThat(Files.readString(home.resolve("man/chat.1"))).startsWith(".TH CHAT 1 ")
                 .contains(".SS \"chat client\"", ".SS \"chat server\"");
 

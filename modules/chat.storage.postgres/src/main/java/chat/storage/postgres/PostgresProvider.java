@@ -16,4 +16,9 @@ public final class PostgresProvider implements StoreProvider {
     public HistoryStore open(String url, char[] password) throws StorageException {
         return PostgresStore.open(PgLocation.parse(url), password);
     }
+
+    @Override
+    public String check(String url, char[] password) throws StorageException {
+        return PostgresStore.check(PgLocation.parse(url), password);
+    }
 }

@@ -82,17 +82,7 @@ final class PostgresStore implements HistoryStore, SharedStore {
     }
 
     static PostgresStore open(PgLocation location, char[] password) throws StorageException {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setServerNames(new String[] {location.host()});
-        ds.setPortNumbers(new int[] {location.port()});
-        ds.setDatabaseName(location.database());
-        ds.setUser(location.user());
-        if (password != null) {
-            ds.setPassword(new String(password));
-        }
-        ds.setApplicationName("chat-server");
-        ds.setTcpKeepAlive(true);
-        ds.setConnectTimeout(5);
+        PGSimpleDataSource ds = dataSource(location, password);
         HikariConfig config = new HikariConfig();
         config.setDataSource(ds);
         config.setPoolName("chat-store");
@@ -113,6 +103,48 @@ final class PostgresStore implements HistoryStore, SharedStore {
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * For {@code chat server --check}: logs in and reads the schema version, creating and
+     * changing nothing.
+     *
+     * @return where the database is and which schema version it holds, if any
+     * @throws StorageException the database cannot be reached, or holds a newer schema
+     */
+    static String check(PgLocation location, char[] password) throws StorageException {
+        try (Connection c = dataSource(location, password).getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('chat_schema') IS NOT NULL")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return location + ": reachable, no chat schema yet (the server creates it at start)";
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT max(version) FROM chat_schema")) {
+                int version = rs.next() ? rs.getInt(1) : 0;
+                if (version > SCHEMA_VERSION) {
+                    throw new StoreFormatException(location + " holds chat schema version " + version
+                            + ", newer than this server's " + SCHEMA_VERSION + ": run a newer chat server");
+                }
+                return location + ": reachable, chat schema version " + version;
+            }
+        } catch (SQLException e) {
+            throw unavailable(location, e);
+        }
+    }
+
+    private static PGSimpleDataSource dataSource(PgLocation location, char[] password) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setServerNames(new String[] {location.host()});
+        ds.setPortNumbers(new int[] {location.port()});
+        ds.setDatabaseName(location.database());
+        ds.setUser(location.user());
+        if (password != null) {
+            ds.setPassword(new String(password));
+        }
+        ds.setApplicationName("chat-server");
+        ds.setTcpKeepAlive(true);
+        ds.setConnectTimeout(5);
+        return ds;
     }
 
     /** One sentence for what went wrong reaching the database. */

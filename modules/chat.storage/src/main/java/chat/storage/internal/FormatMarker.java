@@ -26,12 +26,7 @@ final class FormatMarker {
     static void ensure(StoreLayout layout) throws StorageException {
         var file = layout.formatFile();
         try {
-            if (Files.exists(file)) {
-                String found = Files.readString(file, StandardCharsets.UTF_8);
-                if (!found.equals(LINE)) {
-                    throw new StoreFormatException(file + " says \"" + found.strip()
-                            + "\"; this server reads \"" + LINE.strip() + "\" only");
-                }
+            if (verify(layout)) {
                 return;
             }
             if (!layout.segmentNumbers().isEmpty()) {
@@ -46,5 +41,19 @@ final class FormatMarker {
         } catch (IOException e) {
             throw new StoreIOException("cannot check the format of " + file, e);
         }
+    }
+
+    /** Checks the marker without writing: true if it is there and ours, false if there is none. */
+    static boolean verify(StoreLayout layout) throws StoreFormatException, IOException {
+        var file = layout.formatFile();
+        if (!Files.exists(file)) {
+            return false;
+        }
+        String found = Files.readString(file, StandardCharsets.UTF_8);
+        if (!found.equals(LINE)) {
+            throw new StoreFormatException(file + " says \"" + found.strip()
+                    + "\"; this server reads \"" + LINE.strip() + "\" only");
+        }
+        return true;
     }
 }

@@ -74,6 +74,36 @@ public final class StoreLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Throws if another process (or this JVM) holds {@code layout}'s directory; takes the OS
+     * lock only for a moment, creates nothing, and writes nothing. A directory without LOCK
+     * is free. Called only by a process that holds no store there (see the class comment).
+     */
+    static void probe(StoreLayout layout) throws StorageException {
+        Path directory = layout.root();
+        Path file = layout.lockFile();
+        if (HELD.contains(directory)) {
+            throw locked(directory, file);
+        }
+        if (!java.nio.file.Files.exists(file)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw locked(directory, file);
+            }
+            lock.release();
+        } catch (IOException e) {
+            throw new StoreIOException("cannot check the lock " + file, e);
+        }
+    }
+
     private static StoreLockedException locked(Path directory, Path file) {
         return new StoreLockedException("data directory " + directory
                 + " is in use by another server (lock on " + file + " held)");

@@ -22,4 +22,17 @@ public interface StoreProvider {
      *                          format than this code knows; the message says which, in one sentence
      */
     HistoryStore open(String url, char[] password) throws StorageException;
+
+    /**
+     * Checks that {@link #open} would succeed, changing as little as possible, for
+     * {@code chat server --check}; by default it opens and closes the store.
+     *
+     * @return what was found, as a phrase (e.g. "schema version 1")
+     * @throws StorageException as {@link #open} would
+     */
+    default String check(String url, char[] password) throws StorageException {
+        try (HistoryStore store = open(url, password)) {
+            return store.describe();
+        }
+    }
 }
