@@ -216,7 +216,11 @@ class DocCommandsE2ETest {
         String report() {
             return "--- " + block.where() + " `" + block.firstLine() + "`, in the background, "
                     + (process.isAlive() ? "running" : "exited with " + process.exitValue())
-                    + ":\n" + out.text() + err.text();
+                    + ":\n" + withNewline(out.text()) + withNewline(err.text());
+        }
+
+        private static String withNewline(String text) {
+            return text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
         }
     }
 
