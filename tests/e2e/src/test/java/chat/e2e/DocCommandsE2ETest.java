@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -128,10 +129,9 @@ class DocCommandsE2ETest {
         Path folder = Files.createTempDirectory("chat-doc-");
         List<Background> background = new ArrayList<>();
         try {
-            String port = "127.0.0.1:" + freePort();
-            ProcessBuilder shell = sandbox(folder, port);
+            Sandbox sandbox = Sandbox.create(folder, "127.0.0.1:" + freePort());
             for (DocBlocks.Block block : blocks) {
-                runBlock(block, shell, port, folder, background);
+                runBlock(block, sandbox, background);
             }
         } finally {
             background.forEach(b -> stop(b.process()));
@@ -139,9 +139,9 @@ class DocCommandsE2ETest {
         }
     }
 
-    private static void runBlock(DocBlocks.Block block, ProcessBuilder shell, String port, Path folder,
-            List<Background> background) throws IOException {
-        String script = block.text().replace(DOC_PORT, port);
+    private static void runBlock(DocBlocks.Block block, Sandbox sandbox, List<Background> background)
+            throws IOException {
+        String script = block.text().replace(DOC_PORT, sandbox.port());
         switch (block.action()) {
             case SHOW -> { }
             case SKIP -> {
@@ -150,56 +150,78 @@ class DocCommandsE2ETest {
                         + "\n    because: " + block.argument());
             }
             case FILE -> {
-                Path file = folder.resolve(block.argument());
+                Path file = sandbox.folder().resolve(block.argument());
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, script);
                 file.toFile().setExecutable(true);
             }
             case BACKGROUND -> {
                 RUN.incrementAndGet();
-                background.add(startInBackground(block, shell, script));
+                background.add(startInBackground(block, sandbox, script));
             }
             case RUN -> {
                 RUN.incrementAndGet();
-                run(block, shell, script, background);
+                run(block, sandbox, script, background);
             }
         }
     }
 
-    /** A bash started in {@code folder} as the docs' reader has it: the image's chat first on the PATH. */
-    private static ProcessBuilder sandbox(Path folder, String port) throws IOException {
-        Path dist = folder.resolve("dist");
-        Path image = dist.resolve("chat");
-        Files.createDirectories(image.resolve("plugins"));
-        try (Stream<Path> entries = Files.list(CHAT.home())) {
-            for (Path entry : (Iterable<Path>) entries::iterator) {
-                Path link = image.resolve(entry.getFileName().toString());
-                if (entry.getFileName().toString().equals("plugins")) {
-                    copyFiles(entry, link);
-                } else {
-                    Files.createSymbolicLink(link, entry.toAbsolutePath());
+    /**
+     * The folder where one file's blocks run, laid out like the repository's root after a
+     * build, and the environment of their shell; {@code port} (HOST:PORT) stands for 127.0.0.1:8989.
+     */
+    private record Sandbox(Path folder, String port, Map<String, String> env) {
+
+        static Sandbox create(Path folder, String port) throws IOException {
+            Path image = linkTheImage(folder.resolve("dist"));
+            Path home = Files.createDirectories(folder.resolve("home"));
+            Path config = Files.createDirectories(home.resolve(".config/chat")).resolve("config.toml");
+            Files.writeString(config, "[client]\nserver = \"" + port + "\"\n\n[server]\nlisten = \"" + port + "\"\n");
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.keySet().removeIf(k -> k.startsWith("CHAT_") || k.startsWith("PG"));
+            env.put("HOME", home.toString());
+            // the JVM takes ~ from the password database, not from HOME: chat finds the file by XDG_CONFIG_HOME
+            env.put("XDG_CONFIG_HOME", config.getParent().getParent().toString());
+            String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
+            env.put("PATH", String.join(File.pathSeparator, image.resolve("bin").toString(), javaBin, env.get("PATH")));
+            return new Sandbox(folder, port, env);
+        }
+
+        /**
+         * {@code dist/chat}: links to the image's files but a plugins/ folder of its own; and
+         * links to what the build put beside the image (the web plugin's jars, the archive).
+         */
+        private static Path linkTheImage(Path dist) throws IOException {
+            Path image = Files.createDirectories(dist.resolve("chat"));
+            Path original = CHAT.home().toAbsolutePath();
+            try (Stream<Path> entries = Files.list(original)) {
+                for (Path entry : (Iterable<Path>) entries::iterator) {
+                    Path link = image.resolve(entry.getFileName().toString());
+                    if (entry.getFileName().toString().equals("plugins")) {
+                        copyFiles(entry, Files.createDirectories(link));
+                    } else {
+                        Files.createSymbolicLink(link, entry);
+                    }
                 }
             }
-        }
-        try (Stream<Path> beside = Files.list(CHAT.home().toAbsolutePath().getParent())) {
-            for (Path entry : (Iterable<Path>) beside::iterator) {
-                if (!entry.getFileName().toString().equals("chat")) {
-                    Files.createSymbolicLink(dist.resolve(entry.getFileName().toString()), entry);
+            try (Stream<Path> beside = Files.list(original.getParent())) {
+                for (Path entry : (Iterable<Path>) beside::iterator) {
+                    if (!entry.equals(original)) {
+                        Files.createSymbolicLink(dist.resolve(entry.getFileName().toString()), entry);
+                    }
                 }
             }
+            return image;
         }
-        Path home = Files.createDirectories(folder.resolve("home"));
-        Path config = Files.createDirectories(home.resolve(".config/chat")).resolve("config.toml");
-        Files.writeString(config, "[client]\nserver = \"" + port + "\"\n\n[server]\nlisten = \"" + port + "\"\n");
-        ProcessBuilder pb = new ProcessBuilder().directory(folder.toFile()).redirectInput(new File("/dev/null"));
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("CHAT_") || k.startsWith("PG"));
-        env.put("HOME", home.toString());
-        // the JVM takes ~ from the password database, not from HOME: chat finds the file by XDG_CONFIG_HOME
-        env.put("XDG_CONFIG_HOME", config.getParent().getParent().toString());
-        String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
-        env.put("PATH", image.resolve("bin") + File.pathSeparator + env.get("PATH") + File.pathSeparator + javaBin);
-        return pb;
+
+        /** {@code bash -e -o pipefail -c script} in the folder, with empty standard input. */
+        Process start(String script) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-e", "-o", "pipefail", "-c", script))
+                    .directory(folder.toFile()).redirectInput(new File("/dev/null"));
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            return pb.start();
+        }
     }
 
     private static void copyFiles(Path from, Path to) throws IOException {
@@ -224,9 +246,9 @@ class DocCommandsE2ETest {
         }
     }
 
-    private static void run(DocBlocks.Block block, ProcessBuilder shell, String script, List<Background> background)
+    private static void run(DocBlocks.Block block, Sandbox sandbox, String script, List<Background> background)
             throws IOException {
-        Process p = start(shell, script);
+        Process p = sandbox.start(script);
         ChatImage.Pump out = pump(p.getInputStream());
         ChatImage.Pump err = pump(p.getErrorStream());
         boolean finished = waitFor(p, BLOCK_TIMEOUT);
@@ -244,32 +266,24 @@ class DocCommandsE2ETest {
         }
     }
 
-    private static Background startInBackground(DocBlocks.Block block, ProcessBuilder shell, String script)
+    private static Background startInBackground(DocBlocks.Block block, Sandbox sandbox, String script)
             throws IOException {
-        Process p = start(shell, script);
+        Process p = sandbox.start(script);
         ChatImage.Pump out = pump(p.getInputStream());
         ChatImage.Pump err = pump(p.getErrorStream());
         long deadline = System.nanoTime() + BACKGROUND_READY.toNanos();
         while (!(out.text() + err.text()).contains(block.argument())) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
+                String state = p.isAlive() ? "ran for " + BACKGROUND_READY.toSeconds() + " s" : "exited with " + p.exitValue();
                 stop(p);
                 join(out, err);
-                throw new AssertionError(block.where() + " `" + block.firstLine() + "` "
-                        + (p.isAlive() ? "is still running" : "exited with " + p.exitValue())
+                throw new AssertionError(block.where() + " `" + block.firstLine() + "` " + state
                         + " without printing '" + block.argument() + "'\n--- stdout\n" + out.text()
                         + "--- stderr\n" + err.text());
             }
             sleep(50);
         }
         return new Background(block, p, out, err);
-    }
-
-    private static Process start(ProcessBuilder shell, String script) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-e", "-o", "pipefail", "-c", script))
-                .directory(shell.directory()).redirectInput(shell.redirectInput());
-        pb.environment().clear();
-        pb.environment().putAll(shell.environment());
-        return pb.start();
     }
 
     private static ChatImage.Pump pump(java.io.InputStream in) {
