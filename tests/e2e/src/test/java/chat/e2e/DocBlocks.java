@@ -76,7 +76,7 @@ final class DocBlocks {
                 i = end;
             } else if (comment.matches()) {
                 if (marker != null) {
-                    throw mistake(file, markerLine, "a doc-test marker before no code block");
+                    throw mistake(file, i + 1, "a second doc-test marker for one code block");
                 }
                 marker = comment.group(1);
                 markerLine = i + 1;

@@ -121,6 +121,10 @@ class DocCommandsE2ETest {
                 .hasMessageStartingWith("t.md:1: an unknown doc-test marker");
         assertThatThrownBy(() -> DocBlocks.parse("t.md", "<!-- doc-test: skip: why -->\nText.\n"))
                 .hasMessage("t.md:1: a doc-test marker before no code block");
+        assertThatThrownBy(() -> DocBlocks.parse("t.md", "<!-- doc-test: skip: a -->\n<!-- doc-test: skip: b -->\n```sh\n"))
+                .hasMessage("t.md:2: a second doc-test marker for one code block");
+        assertThatThrownBy(() -> DocBlocks.parse("t.md", "```sh\nchat\n"))
+                .hasMessage("t.md:1: a code block that is never closed");
     }
 
     private static void runFile(Path markdown) throws IOException {
