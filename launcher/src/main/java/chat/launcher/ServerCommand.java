@@ -223,12 +223,19 @@ final class ServerCommand implements Runnable {
 
     @Override
     public void run() {
-        logLevel = logLevel.toUpperCase(java.util.Locale.ROOT); // "info" as well as "INFO"
+        // "info" as well as "INFO", and the names other tools use for the same levels
+        logLevel = switch (logLevel.toUpperCase(java.util.Locale.ROOT)) {
+            case "ERROR" -> "SEVERE";
+            case "WARN" -> "WARNING";
+            case "DEBUG" -> "FINE";
+            case "TRACE" -> "FINEST";
+            case String level -> level;
+        };
         try {
             java.util.logging.Level.parse(logLevel);
         } catch (IllegalArgumentException e) {
             throw CliException.usage("--log-level: unknown level '" + logLevel
-                    + "'; use SEVERE, WARNING, INFO, FINE or ALL");
+                    + "'; use SEVERE (or error), WARNING (or warn), INFO, FINE (or debug) or ALL");
         }
         Logging.configure(logLevel);
         if (dir == null) {

@@ -318,9 +318,12 @@ class ServerE2ETest {
             assertThat(inUse.exitCode()).as(inUse.toString()).isEqualTo(1);
             assertThat(inUse.stderr()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort(), "--listen");
         }
-        ChatImage.Result level = CHAT.run("server", "--dir", serverDir().toString(), "--log-level", "debug");
+        ChatImage.Result level = CHAT.run("server", "--dir", serverDir().toString(), "--log-level", "verbose");
         assertThat(level.exitCode()).as(level.toString()).isEqualTo(2);
-        assertThat(level.stderr()).contains("'DEBUG'", "SEVERE, WARNING, INFO, FINE or ALL");
+        assertThat(level.stderr()).contains("'VERBOSE'", "SEVERE (or error), WARNING (or warn), INFO, FINE (or debug)");
+        ChatImage.Result debug = CHAT.run("server", "--dir", serverDir().toString(), "--log-level", "debug", "--check",
+                "--data", tmp.resolve("data").toString(), "--listen", "127.0.0.1:0");
+        assertThat(debug.exitCode()).as("debug is FINE: " + debug).isZero();
         ChatImage.Result frame = CHAT.run("server", "--dir", serverDir().toString(), "--max-frame-bytes", "99999999");
         assertThat(frame.exitCode()).as(frame.toString()).isEqualTo(2);
         assertThat(frame.stderr()).contains("--max-frame-bytes", "1024 to 2097152").doesNotContain("maxFrameBytes");
