@@ -14,8 +14,11 @@ import java.util.Set;
  *                        order from the one that last worked; at most {@link #MAX_SERVERS}, no
  *                        address twice
  * @param connectTimeout  time to open the TCP connection
- * @param loginTimeout    time for the handshake and the first replay
- * @param pingInterval    how often an idle connection is checked (the server drops one idle for 300 s)
+ * @param loginTimeout    the longest silence of the server during the handshake and the first
+ *                        replay (default 20 s), after which the next address is tried
+ * @param pingInterval    how often the connection is checked (default 10 s): a ping each time, and
+ *                        a server silent for two intervals is left (the server drops a client
+ *                        idle for 300 s)
  * @param maxRetryDelay   longest pause between reconnection attempts (with jitter)
  * @param rotateAfterMessages  the client rotates a channel's key before sending into an epoch
  *                             that has carried this many messages (default 1000)
@@ -106,7 +109,7 @@ public record ClientOptions(List<InetSocketAddress> servers, Duration connectTim
     }
 
     public static ClientOptions defaults(List<InetSocketAddress> servers) {
-        return new ClientOptions(servers, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
+        return new ClientOptions(servers, Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(10),
                 Duration.ofSeconds(30));
     }
 }

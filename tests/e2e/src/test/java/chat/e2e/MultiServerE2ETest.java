@@ -176,4 +176,42 @@ class MultiServerE2ETest {
             alice.close();
         }
     }
+
+    /**
+     * A server that freezes (SIGSTOP: its sockets stay open, nothing answers) is left for the
+     * next address by the keep-alive, well before the old 90 s of silence: alice's message,
+     * sent into the frozen connection, arrives once through the other server.
+     */
+    @Test
+    void aFrozenServerIsLeftForTheNextAddressAndNothingIsLostOrRepeated() throws Exception {
+        PgCluster pg = PgCluster.get();
+        String url = pg.newDatabase();
+        Path password = PgCluster.passwordFile(tmp);
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob");
+             ServerProcess s1 = ServerProcess.withStore(chat, f.serverDir(), url, password);
+             ServerProcess s2 = ServerProcess.withStore(chat, f.serverDir(), url, password)) {
+            ClientProcess alice = client(f, "alice", at(s1) + "," + at(s2)).ready();
+            ClientProcess bob = client(f, "bob", at(s2)).ready();
+            alice.ok("c", "{\"cmd\":\"create\",\"channel\":\"ops\"}");
+            alice.ok("i", "{\"cmd\":\"invite\",\"channel\":\"ops\",\"user\":\"bob\"}");
+            alice.ok("before", "{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"before\"}");
+            s1.freeze();
+            try {
+                long frozenAt = System.nanoTime();
+                alice.send("{\"cmd\":\"send\",\"channel\":\"ops\",\"text\":\"while frozen\",\"id\":\"f\"}");
+                // the keep-alive leaves a server silent for 20 s (a ping every 10 s): about 30 s; before,
+                // 90 s of silence and then a 60 s login attempt at the frozen address again
+                alice.await("alice on server 2", event("reconnected", "server", at(s2)), Duration.ofSeconds(75));
+                long seconds = (System.nanoTime() - frozenAt) / 1_000_000_000L;
+                System.out.printf("frozen server left after %d s%n", seconds);
+                alice.await("the ack through server 2", event("ok", "id", "f"), Duration.ofSeconds(60));
+                bob.await("the message at bob", event("message", "text", "while frozen"), Duration.ofSeconds(60));
+                assertThat(texts(bob, "ops", "h")).as("once, after the one before").containsExactly("before", "while frozen");
+            } finally {
+                s1.thaw();
+            }
+            alice.close();
+            bob.close();
+        }
+    }
 }

@@ -102,6 +102,23 @@ final class ServerProcess implements AutoCloseable {
         return stderr.text();
     }
 
+    /** SIGSTOP: the process stays, its sockets stay open, and it answers nothing (a frozen server). */
+    void freeze() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze}. */
+    void thaw() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL: no shutdown of any kind. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -737,8 +737,10 @@ public final class ClientCore implements ChatClient, Session.Listener {
 
     private synchronized void keepAlive() {
         Session s = conn.session();
-        if (s != null) {
-            reconnection.keepAlive(s);
+        if (s != null && reconnection.keepAlive(s)) {
+            // silent (a frozen server keeps its sockets open): the next attempt starts at the next address
+            LOG.log(Level.INFO, "server {0} went silent; leaving it", s.address());
+            rotation.failed(s.server());
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * The timer thread, the backoff between reconnection attempts (exponential from 500 ms up
  * to the configured maximum, with jitter so that clients cut off together do not all
  * come back together) and the keep-alive: a ping every interval, and a session silent
- * for three intervals is closed (which starts a reconnection). The attempt count is
+ * for two intervals (the server answers every ping at once) is closed, which starts a
+ * reconnection: a frozen server is left within three intervals, for the next address. The attempt count is
  * guarded by the owning {@link ClientCore}'s monitor.
  */
 final class Reconnection {
@@ -51,13 +52,14 @@ final class Reconnection {
         timer.scheduleAtFixedRate(tick, ping, ping, TimeUnit.MILLISECONDS);
     }
 
-    /** One keep-alive tick for {@code s}: a ping, or closing it if the server went silent. */
-    void keepAlive(Session s) {
-        if (s.nanosSinceLastFrame() > 3 * pingInterval.toNanos()) {
+    /** One keep-alive tick for {@code s}: a ping, or closing it if the server went silent (then true). */
+    boolean keepAlive(Session s) {
+        if (s.nanosSinceLastFrame() > 2 * pingInterval.toNanos()) {
             s.close();
-        } else {
-            s.send(new Ping());
+            return true;
         }
+        s.send(new Ping());
+        return false;
     }
 
     /** Runs {@code task} once after {@code delay}. */

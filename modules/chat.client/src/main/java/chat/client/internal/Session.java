@@ -68,10 +68,12 @@ final class Session {
     private volatile long lastReceived = System.nanoTime();
     private volatile boolean synced;
     private final String address;
+    private final InetSocketAddress server;
 
-    private Session(String address, Socket socket, FrameReader reader, FrameWriter writer, FrameOpener opener, FrameSealer sealer,
-                    MessageCodec codec, Listener listener) {
-        this.address = address;
+    private Session(InetSocketAddress server, Socket socket, FrameReader reader, FrameWriter writer, FrameOpener opener,
+                    FrameSealer sealer, MessageCodec codec, Listener listener) {
+        this.server = server;
+        this.address = ClientOptions.text(server);
         this.socket = socket;
         this.reader = reader;
         this.writer = writer;
@@ -149,7 +151,7 @@ final class Session {
             writer.write(sealer.seal(codec.encode(result.confirm())));
             writer.flush();
             socket.setSoTimeout(0);
-            return new Session(where, socket, reader, writer, opener, sealer, codec, listener);
+            return new Session(address, socket, reader, writer, opener, sealer, codec, listener);
         } catch (ClientHandshake.ServerKeyMismatchException e) {
             closeQuietly(socket);
             throw new LoginException(LoginException.Reason.SERVER_KEY_MISMATCH, "the server at " + where
@@ -163,6 +165,11 @@ final class Session {
             throw new LoginException(LoginException.Reason.UNREACHABLE, "lost the connection to " + where
                     + " during login: " + e, e);
         }
+    }
+
+    /** The server's address as configured (one of {@code ClientOptions.servers()}). */
+    InetSocketAddress server() {
+        return server;
     }
 
     /** The server's address, HOST:PORT. */
