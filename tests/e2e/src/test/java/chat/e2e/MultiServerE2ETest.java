@@ -214,4 +214,47 @@ class MultiServerE2ETest {
             bob.close();
         }
     }
+
+    /**
+     * The first login's catch-up through a server that freezes half-way is not the end of
+     * the login: after 20 s of silence the client goes on through the next address, keeping
+     * what the first one delivered, and gets the whole channel once.
+     */
+    @Test
+    void aServerThatFreezesDuringTheFirstCatchUpIsLeftForTheNextAddress() throws Exception {
+        PgCluster pg = PgCluster.get();
+        String url = pg.newDatabase();
+        Path password = PgCluster.passwordFile(tmp);
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob");
+             ServerProcess s1 = ServerProcess.withStore(chat, f.serverDir(), url, password);
+             ServerProcess s2 = ServerProcess.withStore(chat, f.serverDir(), url, password)) {
+            ClientProcess alice = client(f, "alice", at(s2)).ready();
+            alice.ok("c", "{\"cmd\":\"create\",\"channel\":\"big\"}");
+            alice.ok("i", "{\"cmd\":\"invite\",\"channel\":\"big\",\"user\":\"bob\"}");
+            int n = 10_000; // several MB of replay: more than the sockets between them hold
+            for (int i = 1; i <= n; i++) {
+                alice.send("{\"cmd\":\"send\",\"channel\":\"big\",\"text\":\"message " + i
+                        + " of a long history, long enough to take a while to replay\"" + (i == n ? ",\"id\":\"last\"" : "")
+                        + "}");
+            }
+            alice.await("the last ack", event("ok", "id", "last"), Duration.ofSeconds(600));
+            alice.close();
+
+            ClientProcess bob = client(f, "bob", at(s1) + "," + at(s2));
+            try {
+                bob.await("bob catching up through server 1", event("connection", "state", "catchingUp", "server", at(s1)),
+                        Duration.ofSeconds(120));
+                s1.freeze();
+                bob.await("bob catching up through server 2", event("connection", "state", "catchingUp", "server", at(s2)),
+                        Duration.ofSeconds(120));
+                bob.await("bob ready", event("ready"), Duration.ofSeconds(300));
+            } finally {
+                s1.thaw();
+            }
+            List<String> texts = texts(bob, "big", "h");
+            assertThat(texts).as("the whole channel, once, in order").hasSize(n).doesNotHaveDuplicates();
+            assertThat(texts.get(n - 1)).startsWith("message " + n + " ");
+            bob.close();
+        }
+    }
 }

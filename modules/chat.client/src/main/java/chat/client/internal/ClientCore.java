@@ -101,7 +101,8 @@ public final class ClientCore implements ChatClient, Session.Listener {
      * the same ledger and a gap is reported once, not once per entry.
      */
     private final Map<String, ChannelLedger> unverified = new HashMap<>();
-    private final CountDownLatch firstReplay = new CountDownLatch(1);
+    /** Counted down when the first login's replay is done or its session ended; one per attempt. */
+    private CountDownLatch firstReplay = new CountDownLatch(1);
     /** Ops refused for an epoch or rotation not seen yet (userSeq -> channel's lastSeq then): wait for a newer entry. */
     private final Map<Long, Long> waitingSince = new HashMap<>();
     private ConnState conn = new ConnState.Connecting(null); // the session follows in start()
@@ -159,28 +160,54 @@ public final class ClientCore implements ChatClient, Session.Listener {
             announceBundleVersions();
         }
         Session first = openAny(true);
-        events.emit(new ClientEvent.Connecting(first.address(), ClientEvent.Connecting.Stage.CATCHING_UP));
-        synchronized (this) {
-            conn = new ConnState.Connecting(first);
-            first.start(); // only now: what it reads must find it installed as the current session
-            sendSync(first);
+        for (int tried = 1; ; tried++) {
+            String failure = firstCatchUp(first);
+            if (failure == null) {
+                break;
+            }
+            first.close();
+            if (tried >= options.servers().size()) { // each address once
+                throw new LoginException(LoginException.Reason.REFUSED, failure);
+            }
+            // another relay of the deployment may well serve it: what this one delivered is kept
+            LOG.log(Level.INFO, "the first catch-up through {0} failed ({1}); trying the next server",
+                    new Object[] {first.address(), failure});
+            rotation.failed(first.server());
+            first = openAny(true);
         }
+        events.emit(new ClientEvent.Ready(me.name()));
+        reconnection.startKeepAlive(this::keepAlive);
+    }
+
+    /**
+     * The first login's replay through {@code s}: null once it is done, else why not (the
+     * session ended, or the server sent nothing for the login timeout). A long catch-up takes
+     * as long as it takes while the server keeps sending.
+     */
+    private String firstCatchUp(Session s) throws LoginException {
+        events.emit(new ClientEvent.Connecting(s.address(), ClientEvent.Connecting.Stage.CATCHING_UP));
+        CountDownLatch done;
+        synchronized (this) {
+            done = firstReplay = new CountDownLatch(1);
+            conn = new ConnState.Connecting(s);
+            s.start(); // only now: what it reads must find it installed as the current session
+            sendSync(s);
+        }
+        long silence = options.loginTimeout().toNanos();
         try {
-            if (!firstReplay.await(options.loginTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new LoginException(LoginException.Reason.REFUSED, "the server did not finish the replay within "
-                        + options.loginTimeout().toSeconds() + " s");
+            while (!done.await(250, TimeUnit.MILLISECONDS)) {
+                if (s.nanosSinceLastFrame() > silence) {
+                    return "the server at " + s.address() + " sent nothing for " + options.loginTimeout().toSeconds()
+                            + " s during the catch-up";
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LoginException(LoginException.Reason.UNREACHABLE, "interrupted during login");
         }
         synchronized (this) {
-            if (conn instanceof ConnState.Failed failed) {
-                throw new LoginException(LoginException.Reason.REFUSED, failed.reason());
-            }
+            return conn instanceof ConnState.Failed failed ? failed.reason() : null;
         }
-        events.emit(new ClientEvent.Ready(me.name()));
-        reconnection.startKeepAlive(this::keepAlive);
     }
 
     /**
