@@ -66,6 +66,46 @@ final class KeygenCommand implements Runnable {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw CliException.failure(dir + " exists and is not a folder");
         }
+        boolean made = makeFolder(); // before the password is asked: an unwritable place fails at once
+        try {
+            seal(keyPath, requestPath, out);
+        } catch (RuntimeException e) {
+            if (made) {
+                try {
+                    Files.deleteIfExists(dir); // only if still empty
+                } catch (IOException notEmpty) {
+                    // leave it
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Creates the folder (private) if it is missing and checks that files can be written in it; true if made. */
+    private boolean makeFolder() {
+        boolean made = false;
+        for (Path above = dir.toAbsolutePath().getParent(); above != null; above = above.getParent()) {
+            if (Files.exists(above) && !Files.isDirectory(above)) {
+                throw CliException.failure("cannot create " + dir + ": " + above + " is a file, not a folder");
+            }
+        }
+        try {
+            if (!Files.isDirectory(dir)) {
+                Path parent = dir.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                made = true;
+            }
+            Files.delete(Files.createTempFile(dir, ".keygen-", ".probe"));
+            return made;
+        } catch (IOException e) {
+            throw CliException.failure("cannot write in " + dir + ": " + TreeWriter.describe(e, dir));
+        }
+    }
+
+    private void seal(Path keyPath, Path requestPath, PrintWriter out) {
         char[] password;
         if (passwordFile != null) {
             password = PasswordSource.readFirstLine(passwordFile, "password file", spec.commandLine().getErr());
@@ -83,17 +123,10 @@ final class KeygenCommand implements Runnable {
         IdentityKeys keys = IdentityKeys.generate(user);
         try {
             UserKeyFile keyFile = UserKeyFile.seal(keys, password, PasswordSource.kdf);
-            if (!Files.isDirectory(dir)) {
-                Path parent = dir.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
             keyFile.write(keyPath);
             KeyRequest.of(keys).write(requestPath);
         } catch (IOException e) {
-            throw CliException.failure("cannot write in " + dir + ": " + e.getMessage());
+            throw CliException.failure("cannot write in " + dir + ": " + TreeWriter.describe(e, dir));
         } finally {
             Arrays.fill(password, '\0');
         }

@@ -108,7 +108,8 @@ final class TreeWriter {
      * The reason of a failed write as words ("permission denied", "read-only file system"),
      * naming the file when it is not {@code named}, the path the sentence names already.
      */
-    private static String describe(Exception e, Path named) {
+    /** Why {@code e} happened, in a few words (permission denied, read-only file system...). */
+    static String describe(Exception e, Path named) {
         Exception cause = e instanceof UncheckedIOException u ? u.getCause() : e;
         String reason;
         String file = null;

@@ -548,6 +548,14 @@ class KeyCommandsTest {
         assertThat(keygen.err()).contains("the password for user 'dave' in " + tmp.resolve("dave.txt") + " " + TOO_SHORT);
         assertThat(home).doesNotExist();
 
+        // an unusable place is named before the password is read (here: a file that does not exist)
+        Path blocker = Files.writeString(tmp.resolve("a-file"), "not a folder");
+        Result blocked = run("keygen", "--dir", blocker.resolve("dave").toString(), "--user", "dave", "--password-file",
+                tmp.resolve("no-such-password-file").toString());
+        assertThat(blocked.code()).as(blocked.err()).isEqualTo(1);
+        assertThat(blocked.err()).contains("cannot create " + blocker.resolve("dave") + ": " + blocker
+                + " is a file, not a folder").doesNotContain("no-such-password-file");
+
         Path key = keys.resolve("users/alice/identity.key");
         byte[] before = Files.readAllBytes(key);
         Result passwd = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
