@@ -5,7 +5,8 @@
 #  - N Ed25519 verifications on all cores (scripts/lib/VerifyCost.java), the floor.
 # Each client runs the json frontend, logs in, gets "ready" (the replay is applied) and quits.
 # CATCHUP_JFR=FILE runs bob's catch-up client from launcher/target/modules on this JDK with a
-# flight recording into FILE (the image has no jdk.jfr).
+# flight recording into FILE (the image has no jdk.jfr). CATCHUP_JAVA_OPTS (e.g. -Xmx256m) is
+# given to the measured clients (bob's and bob2's) only, not to alice's fill.
 set -euo pipefail
 n="${1:-10000}"
 root=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -44,7 +45,7 @@ echo "fill: $n messages in $(( $(ms) - t0 )) ms"
 measure() { # label user password [jfr]
     local t0 t1
     t0=$(ms)
-    client "$2" "$3" "$work/quit.jsonl" "${4:-}" >"$work/$2.out"
+    CHAT_JAVA_OPTS="${CATCHUP_JAVA_OPTS:-${CHAT_JAVA_OPTS:-}}" client "$2" "$3" "$work/quit.jsonl" "${4:-}" >"$work/$2.out"
     t1=$(ms)
     printf '%-44s %6d ms  (%s history lines)\n' "$1" $((t1 - t0)) "$(grep -c '"event":"message"' "$work/$2.out" || true)"
 }
