@@ -21,8 +21,32 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 public final class JsonFrontend implements Frontend {
 
-    /** How long end of input or quit waits for queued commands to be acknowledged. */
+    /**
+     * How long end of input or quit waits for the next queued command to be acknowledged: a
+     * bot that piped in a million sends gets them all acknowledged as long as they keep
+     * coming; a client that makes no progress for this long gives up.
+     */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Waits until nothing is pending, or until {@code quiet} passed without one acknowledgement; true if drained. */
+    static boolean drain(java.util.function.IntSupplier pending, PendingWait await, Duration quiet)
+            throws InterruptedException {
+        int before = pending.getAsInt();
+        while (!await.awaitPending(quiet)) {
+            int now = pending.getAsInt();
+            if (now >= before) {
+                return false;
+            }
+            before = now;
+        }
+        return true;
+    }
+
+    /** {@link ChatClient#awaitPending}, apart for the test. */
+    @FunctionalInterface
+    interface PendingWait {
+        boolean awaitPending(Duration timeout) throws InterruptedException;
+    }
 
     /** Reads lines into {@code lines}; an empty element marks the end. Completes {@code stopping} at quit or end of input. */
     private static void readInput(BlockingQueue<Optional<LineInput.Line>> lines, CompletableFuture<Void> stopping) {
@@ -112,10 +136,11 @@ public final class JsonFrontend implements Frontend {
                 }
             }
             // after connectionFailed nothing more will be acknowledged: no point waiting
-            if (!client.awaitPending(events.gaveUp.isDone() ? Duration.ZERO : DRAIN_TIMEOUT)) {
+            if (events.gaveUp.isDone() ? !client.awaitPending(Duration.ZERO)
+                    : !drain(client::pendingCount, client::awaitPending, DRAIN_TIMEOUT)) {
                 stderr.println("chat: " + client.pendingCount() + " command(s) not acknowledged"
                         + (events.gaveUp.isDone() ? " (the client stopped connecting)" : " within "
-                        + DRAIN_TIMEOUT.toSeconds() + " s") + (client.queuesDurably()
+                        + DRAIN_TIMEOUT.toSeconds() + " s of the last acknowledgement") + (client.queuesDurably()
                         ? "; they stay queued and are sent at the next start"
                         : "; they are lost: another client holds this bundle's state, so this one queued in memory only"));
                 return ExitStatus.FAILURE;
