@@ -107,6 +107,12 @@ class PresenceTest {
         TestClient bob = login("bob", true);
         bob.close();
         assertThat(drain(alice)).isEmpty();
+        // the server ends bob's connection on its own thread: wait for it before asking
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (server.connectionCount() > 1) {
+            assertThat(System.nanoTime()).as("bob's connection never ended").isLessThan(deadline);
+            Thread.sleep(10);
+        }
 
         alice.send(new PresenceWatch());
         assertThat(drain(alice)).isEmpty(); // bob is gone: nobody to report
