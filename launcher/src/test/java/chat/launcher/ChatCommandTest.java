@@ -1,46 +1,33 @@
 package chat.launcher;
 
+import static chat.launcher.CliResult.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.client.spi.ExitStatus;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The top-level command line: mistakes get a suggestion, and the help says whole sentences. */
 class ChatCommandTest {
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = ChatCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Result(cli.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void aMistypedCommandSuggestsTheNearestOne() {
-        Result r = run("clinet");
+        CliResult r = run("clinet");
         assertThat(r.code()).isEqualTo(ExitStatus.USAGE);
         assertThat(r.err()).contains("Did you mean: chat client?");
     }
 
     @Test
     void aMistypedOptionSuggestsTheNearestOne() {
-        Result r = run("client", "--dir", "x", "--sever", "127.0.0.1:1");
+        CliResult r = run("client", "--dir", "x", "--sever", "127.0.0.1:1");
         assertThat(r.code()).isEqualTo(ExitStatus.USAGE);
         assertThat(r.err()).contains("Unknown option: '--sever'").contains("Did you mean: --server?");
     }
 
     @Test
     void theCommandListGivesEachCommandAWholeSentence() {
-        Result r = run("--help");
+        CliResult r = run("--help");
         String list = r.out().substring(r.out().indexOf("Commands:"), r.out().indexOf("Exit codes:"));
         // one entry per command; its summary (joined over its wrapped lines) ends a sentence
         String[] entries = list.replaceAll("\n {14}", " ").split("\n");

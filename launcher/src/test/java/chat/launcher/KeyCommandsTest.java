@@ -1,5 +1,6 @@
 package chat.launcher;
 
+import static chat.launcher.CliResult.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.crypto.Argon2Params;
@@ -10,8 +11,6 @@ import chat.protocol.identity.Principal;
 import chat.protocol.identity.UserBundle;
 import chat.protocol.identity.UserKeyFile;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** generate, user add/remove/list/upgrade, keygen and passwd, run in-process through the chat command line. */
 class KeyCommandsTest {
@@ -38,8 +36,6 @@ class KeyCommandsTest {
     private final Map<String, String> env = new HashMap<>();
     private Path keys;
 
-    record Result(int code, String out, String err) {
-    }
 
     @BeforeEach
     void cheapKeys() {
@@ -56,24 +52,14 @@ class KeyCommandsTest {
         PasswordSource.terminal = System::console;
     }
 
-    private Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = ChatCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     private Path file(String name, String content) throws IOException {
         Path f = tmp.resolve(name);
         Files.writeString(f, content, StandardCharsets.UTF_8);
         return f;
     }
 
-    private Result generate(String usersFile) throws IOException {
-        Result r = run("generate", "--dir", keys.toString(), "--users-file", file("users.txt", usersFile).toString());
+    private CliResult generate(String usersFile) throws IOException {
+        CliResult r = run("generate", "--dir", keys.toString(), "--users-file", file("users.txt", usersFile).toString());
         assertThat(r.code()).as(r.err()).isZero();
         return r;
     }
@@ -105,7 +91,7 @@ class KeyCommandsTest {
 
     @Test
     void generateWritesTheAdminKeyAndVersion1OfTheLogEverywhere() throws Exception {
-        Result r = generate("alice:pass-alice\nbob:pass-bob1\n@admin:admin-pass\n");
+        CliResult r = generate("alice:pass-alice\nbob:pass-bob1\n@admin:admin-pass\n");
 
         DirectoryLog log = load(keys.resolve("directory.json"));
         assertThat(log.number()).isEqualTo(1);
@@ -124,7 +110,7 @@ class KeyCommandsTest {
 
     @Test
     void generateWithoutAnAdminPasswordWarnsAndSealsTheAdminKeyWithTheEmptyPassword() throws Exception {
-        Result r = generate("alice:pass-alice\n");
+        CliResult r = generate("alice:pass-alice\n");
 
         assertThat(r.err()).contains("warning: the admin key " + keys.resolve("admin/admin.key") + " has no password")
                 .contains("chat passwd --dir " + keys.resolve("admin"));
@@ -142,7 +128,7 @@ class KeyCommandsTest {
 
         env.clear();
         Path other = tmp.resolve("other");
-        Result r = run("generate", "--dir", other.toString(), "--users-file", file("u2.txt", "bob:pass-word\n").toString(),
+        CliResult r = run("generate", "--dir", other.toString(), "--users-file", file("u2.txt", "bob:pass-word\n").toString(),
                 "--admin-password-file", file("admin.txt", "from-file\nignored\n").toString());
         assertThat(r.code()).as(r.err()).isZero();
         Path otherKey = other.resolve("admin/admin.key");
@@ -156,7 +142,7 @@ class KeyCommandsTest {
         Files.createDirectories(keys.resolve("users/alice/state"));
         byte[] before = Files.readAllBytes(keys.resolve("directory.json"));
 
-        Result refused = run("generate", "--dir", keys.toString(), "--force", "--users-file",
+        CliResult refused = run("generate", "--dir", keys.toString(), "--force", "--users-file",
                 file("u2.txt", "bob:pass-word\n").toString());
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains(keys.resolve("server/data").toString())
@@ -164,7 +150,7 @@ class KeyCommandsTest {
         assertThat(Files.readAllBytes(keys.resolve("directory.json"))).isEqualTo(before);
         assertThat(keys.resolve("server/data")).isDirectory();
 
-        Result done = run("generate", "--dir", keys.toString(), "--force", "--delete-data", "--users-file",
+        CliResult done = run("generate", "--dir", keys.toString(), "--force", "--delete-data", "--users-file",
                 file("u3.txt", "bob:pass-word\n").toString());
         assertThat(done.code()).as(done.err()).isZero();
         assertThat(done.err()).contains("Deleting").contains(keys.resolve("server/data").toString())
@@ -176,7 +162,7 @@ class KeyCommandsTest {
     @Test
     void generateForceWithoutDataReplacesAsBefore() throws Exception {
         generate("alice:pass-alice\n");
-        Result r = run("generate", "--dir", keys.toString(), "--force", "--users-file", file("u2.txt", "bob:pass-word\n").toString());
+        CliResult r = run("generate", "--dir", keys.toString(), "--force", "--users-file", file("u2.txt", "bob:pass-word\n").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(load(keys.resolve("directory.json")).current().users()).containsOnlyKeys("bob");
     }
@@ -190,7 +176,7 @@ class KeyCommandsTest {
         byte[] serverKey = Files.readAllBytes(keys.resolve("server/server.key"));
         byte[] adminKey = Files.readAllBytes(keys.resolve("admin/admin.key"));
 
-        Result r = run("user", "add", "--dir", keys.toString(), "--users-file",
+        CliResult r = run("user", "add", "--dir", keys.toString(), "--users-file",
                 file("new.txt", "@admin:admin-pass\ncarol:pass-carol\ndave:pass-dave\n").toString());
 
         assertThat(r.code()).as(r.err()).isZero();
@@ -219,7 +205,7 @@ class KeyCommandsTest {
         generate("alice:pass-alice\n");
         byte[] before = Files.readAllBytes(keys.resolve("directory.json"));
 
-        Result r = run("user", "add", "--dir", keys.toString(), "--users-file", file("new.txt", "alice:other-pass\n").toString());
+        CliResult r = run("user", "add", "--dir", keys.toString(), "--users-file", file("new.txt", "alice:other-pass\n").toString());
 
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("'alice' is in the directory already").contains("chat user remove first");
@@ -229,12 +215,12 @@ class KeyCommandsTest {
     @Test
     void userAddRefusesInvalidNamesAndAnExistingFolder() throws Exception {
         generate("alice:pass-alice\n");
-        Result invalid = run("user", "add", "--dir", keys.toString(), "--users-file", file("a.txt", "no/pe:pass-word\n").toString());
+        CliResult invalid = run("user", "add", "--dir", keys.toString(), "--users-file", file("a.txt", "no/pe:pass-word\n").toString());
         assertThat(invalid.code()).isEqualTo(2);
         assertThat(invalid.err()).contains("invalid user name 'no/pe'");
 
         Files.createDirectories(keys.resolve("users/zed"));
-        Result folder = run("user", "add", "--dir", keys.toString(), "--users-file", file("b.txt", "zed:pass-word\n").toString());
+        CliResult folder = run("user", "add", "--dir", keys.toString(), "--users-file", file("b.txt", "zed:pass-word\n").toString());
         assertThat(folder.code()).isEqualTo(1);
         assertThat(folder.err()).contains(keys.resolve("users/zed") + " exists");
         assertThat(load(keys.resolve("directory.json")).number()).isEqualTo(1);
@@ -245,12 +231,12 @@ class KeyCommandsTest {
         generate("alice:pass-alice\n@admin:admin-pass\n");
         byte[] before = Files.readAllBytes(keys.resolve("directory.json"));
 
-        Result wrong = run("user", "add", "--dir", keys.toString(), "--admin-password-file",
+        CliResult wrong = run("user", "add", "--dir", keys.toString(), "--admin-password-file",
                 file("wrong.txt", "nope\n").toString(), "--users-file", file("n.txt", "bob:pass-word\n").toString());
         assertThat(wrong.code()).isEqualTo(3);
         assertThat(wrong.err()).contains("wrong password for the admin key");
 
-        Result missing = run("user", "remove", "--dir", keys.toString(), "alice");
+        CliResult missing = run("user", "remove", "--dir", keys.toString(), "alice");
         assertThat(missing.code()).isEqualTo(3);
         assertThat(missing.err()).contains("--admin-password-file").contains("CHAT_ADMIN_PASSWORD").contains("@admin:");
         assertThat(Files.readAllBytes(keys.resolve("directory.json"))).isEqualTo(before);
@@ -261,19 +247,19 @@ class KeyCommandsTest {
     void userAddAdmitsAKeyRequestWithoutEverSeeingThePrivateKey() throws Exception {
         generate("alice:pass-alice\n");
         Path home = tmp.resolve("dave-home");
-        Result kg = run("keygen", "--dir", home.toString(), "--user", "dave", "--password-file",
+        CliResult kg = run("keygen", "--dir", home.toString(), "--user", "dave", "--password-file",
                 file("dave.txt", "pass-dave\n").toString());
         assertThat(kg.code()).as(kg.err()).isZero();
         assertThat(perms(home)).isEqualTo("rwx------");
         assertThat(perms(home.resolve("identity.key"))).isEqualTo("rw-------");
         assertThat(kg.out()).contains("chat user add --dir KEYS --request dave.request.json")
                 .contains("chat client --dir " + home);
-        Result again = run("keygen", "--dir", home.toString(), "--user", "dave", "--password-file",
+        CliResult again = run("keygen", "--dir", home.toString(), "--user", "dave", "--password-file",
                 tmp.resolve("dave.txt").toString());
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("identity.key exists already");
 
-        Result r = run("user", "add", "--dir", keys.toString(), "--request", home.resolve("dave.request.json").toString());
+        CliResult r = run("user", "add", "--dir", keys.toString(), "--request", home.resolve("dave.request.json").toString());
 
         assertThat(r.code()).as(r.err()).isZero();
         DirectoryLog log = load(keys.resolve("directory.json"));
@@ -312,7 +298,7 @@ class KeyCommandsTest {
         Files.writeString(request, json);
         byte[] before = Files.readAllBytes(keys.resolve("directory.json"));
 
-        Result r = run("user", "add", "--dir", keys.toString(), "--request", request.toString());
+        CliResult r = run("user", "add", "--dir", keys.toString(), "--request", request.toString());
 
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("the key request is refused").contains("not signed by the key it carries");
@@ -326,7 +312,7 @@ class KeyCommandsTest {
     void userRemoveRevokesAndLeavesTheBundleFolder() throws Exception {
         generate("alice:pass-alice\nbob:pass-bob1\n");
 
-        Result r = run("user", "remove", "--dir", keys.toString(), "bob");
+        CliResult r = run("user", "remove", "--dir", keys.toString(), "bob");
 
         assertThat(r.code()).as(r.err()).isZero();
         DirectoryLog log = load(keys.resolve("directory.json"));
@@ -337,13 +323,13 @@ class KeyCommandsTest {
         assertThat(keys.resolve("users/bob/identity.key")).exists();
         assertThat(r.out()).contains("Directory version 2: removed bob").contains("no longer logs in");
 
-        Result unknown = run("user", "remove", "--dir", keys.toString(), "carol");
+        CliResult unknown = run("user", "remove", "--dir", keys.toString(), "carol");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("'carol' is not in the directory");
-        Result twice = run("user", "remove", "--dir", keys.toString(), "bob");
+        CliResult twice = run("user", "remove", "--dir", keys.toString(), "bob");
         assertThat(twice.err()).contains("'bob' was removed already (directory version 2)");
 
-        Result list = run("user", "list", "--dir", keys.toString());
+        CliResult list = run("user", "list", "--dir", keys.toString());
         assertThat(list.code()).as(list.err()).isZero();
         assertThat(list.out()).contains("version 2, head " + java.util.HexFormat.of().formatHex(log.head(), 0, 8))
                 .contains("alice").contains(log.current().user("alice").orElseThrow().fingerprint())
@@ -357,7 +343,7 @@ class KeyCommandsTest {
         byte[] oldKey = Files.readAllBytes(keys.resolve("users/bob/identity.key"));
         assertThat(run("user", "remove", "--dir", keys.toString(), "bob").code()).isZero();
 
-        Result r = run("user", "add", "--dir", keys.toString(), "--users-file", file("b.txt", "bob:new-pass\n").toString());
+        CliResult r = run("user", "add", "--dir", keys.toString(), "--users-file", file("b.txt", "bob:new-pass\n").toString());
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains(keys.resolve("users/bob.revoked-2").toString());
@@ -378,7 +364,7 @@ class KeyCommandsTest {
         DirectoryLog v2 = v1.sign(admin, Map.of(), Set.of("bob"), 1L);
         v2.replace(keys.resolve("server/directory.json"));
 
-        Result r = run("user", "add", "--dir", keys.toString(), "--users-file", file("c.txt", "carol:pass-carol\n").toString());
+        CliResult r = run("user", "add", "--dir", keys.toString(), "--users-file", file("c.txt", "carol:pass-carol\n").toString());
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("interrupted");
@@ -396,7 +382,7 @@ class KeyCommandsTest {
         generate("alice:old-pass\n");
         Path bundle = keys.resolve("users/alice");
 
-        Result r = run("passwd", "--dir", bundle.toString(), "--password-file", file("old.txt", "old-pass\n").toString(),
+        CliResult r = run("passwd", "--dir", bundle.toString(), "--password-file", file("old.txt", "old-pass\n").toString(),
                 "--new-password-file", file("new.txt", "new-pass\n").toString());
 
         assertThat(r.code()).as(r.err()).isZero();
@@ -416,7 +402,7 @@ class KeyCommandsTest {
         generate("alice:pass-alice\n");
         Path adminDir = keys.resolve("admin");
 
-        Result r = run("passwd", "--dir", adminDir.toString(), "--password-file", file("old.txt", "\n").toString(),
+        CliResult r = run("passwd", "--dir", adminDir.toString(), "--password-file", file("old.txt", "\n").toString(),
                 "--new-password-file", file("new.txt", "admin-pass\n").toString());
 
         assertThat(r.code()).as(r.err()).isZero();
@@ -435,7 +421,7 @@ class KeyCommandsTest {
         Path key = keys.resolve("users/alice/identity.key");
         byte[] before = Files.readAllBytes(key);
 
-        Result r = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
+        CliResult r = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
                 file("old.txt", "guess\n").toString(), "--new-password-file", file("new.txt", "new-pass\n").toString());
 
         assertThat(r.code()).isEqualTo(3);
@@ -448,7 +434,7 @@ class KeyCommandsTest {
         generate("alice:old-pass\n");
         Path key = keys.resolve("users/alice/identity.key");
         byte[] before = Files.readAllBytes(key);
-        Result r = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
+        CliResult r = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
                 file("old.txt", "old-pass\n").toString(), "--new-password-file", file("new.txt", "\n").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(Files.readAllBytes(key)).isEqualTo(before);
@@ -458,7 +444,7 @@ class KeyCommandsTest {
     void generateUnderAFileFailsWithTheReasonBeforeAnyKeyIsComputed() throws Exception {
         Path plain = file("plain", "x");
         Path target = plain.resolve("sub/keys");
-        Result r = run("generate", "--dir", target.toString(), "--users-file",
+        CliResult r = run("generate", "--dir", target.toString(), "--users-file",
                 file("users.txt", "alice:pass-alice\n").toString());
 
         assertThat(r.code()).isEqualTo(1);
@@ -473,12 +459,12 @@ class KeyCommandsTest {
             Assumptions.assumeFalse(Files.isWritable(readOnly), "running as root: permission bits do not stop root");
             Path users = file("users.txt", "alice:pass-alice\n");
 
-            Result r = run("generate", "--dir", readOnly.resolve("keys").toString(), "--users-file", users.toString());
+            CliResult r = run("generate", "--dir", readOnly.resolve("keys").toString(), "--users-file", users.toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).endsWith("chat: cannot write in " + readOnly + ": permission denied\n")
                     .doesNotContain("Creating");
 
-            Result below = run("generate", "--dir", readOnly.resolve("a/keys").toString(), "--users-file", users.toString());
+            CliResult below = run("generate", "--dir", readOnly.resolve("a/keys").toString(), "--users-file", users.toString());
             assertThat(below.code()).isEqualTo(1);
             assertThat(below.err()).endsWith("chat: cannot create " + readOnly.resolve("a") + ": permission denied\n");
         } finally {
@@ -492,7 +478,7 @@ class KeyCommandsTest {
 
     @Test
     void generateRefusesAUserPasswordBelowTheMinimumBeforeMakingAnything() throws Exception {
-        Result r = run("generate", "--dir", keys.toString(), "--users-file",
+        CliResult r = run("generate", "--dir", keys.toString(), "--users-file",
                 file("users.txt", "alice:pass-alice\nbob:b0b\n").toString());
 
         assertThat(r.code()).isEqualTo(2);
@@ -505,7 +491,7 @@ class KeyCommandsTest {
     @Test
     void thePasswordLengthCountsCharactersNotJavaChars() throws Exception {
         String fourEmoji = "\uD83D\uDE00".repeat(4); // 8 UTF-16 chars, 4 characters
-        Result shortOne = run("generate", "--dir", keys.toString(), "--users-file",
+        CliResult shortOne = run("generate", "--dir", keys.toString(), "--users-file",
                 file("users.txt", "alice:" + fourEmoji + "\n").toString());
         assertThat(shortOne.code()).isEqualTo(2);
         assertThat(shortOne.err()).contains("(4 characters)");
@@ -517,7 +503,7 @@ class KeyCommandsTest {
 
     @Test
     void aShortAdminPasswordIsRefusedButNoneAtAllStillOnlyWarns() throws Exception {
-        Result r = run("generate", "--dir", keys.toString(), "--users-file",
+        CliResult r = run("generate", "--dir", keys.toString(), "--users-file",
                 file("users.txt", "alice:pass-alice\n@admin:admin\n").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("the password for the admin key " + TOO_SHORT + " (5 characters)");
@@ -527,7 +513,7 @@ class KeyCommandsTest {
         assertThat(run("generate", "--dir", keys.toString(), "--users-file", tmp.resolve("users.txt").toString())
                 .err()).contains("the admin key " + TOO_SHORT);
         env.clear();
-        Result empty = generate("alice:pass-alice\n");
+        CliResult empty = generate("alice:pass-alice\n");
         assertThat(empty.err()).contains("has no password");
     }
 
@@ -536,13 +522,13 @@ class KeyCommandsTest {
         generate("alice:pass-alice\n");
         byte[] directory = Files.readAllBytes(keys.resolve("directory.json"));
 
-        Result add = run("user", "add", "--dir", keys.toString(), "--users-file", file("b.txt", "bob:bob\n").toString());
+        CliResult add = run("user", "add", "--dir", keys.toString(), "--users-file", file("b.txt", "bob:bob\n").toString());
         assertThat(add.code()).isEqualTo(2);
         assertThat(add.err()).contains("the password for user 'bob' in " + tmp.resolve("b.txt") + " " + TOO_SHORT);
         assertThat(Files.readAllBytes(keys.resolve("directory.json"))).isEqualTo(directory);
 
         Path home = tmp.resolve("dave-home");
-        Result keygen = run("keygen", "--dir", home.toString(), "--user", "dave", "--password-file",
+        CliResult keygen = run("keygen", "--dir", home.toString(), "--user", "dave", "--password-file",
                 file("dave.txt", "dave\n").toString());
         assertThat(keygen.code()).isEqualTo(2);
         assertThat(keygen.err()).contains("the password for user 'dave' in " + tmp.resolve("dave.txt") + " " + TOO_SHORT);
@@ -550,7 +536,7 @@ class KeyCommandsTest {
 
         // an unusable place is named before the password is read (here: a file that does not exist)
         Path blocker = Files.writeString(tmp.resolve("a-file"), "not a folder");
-        Result blocked = run("keygen", "--dir", blocker.resolve("dave").toString(), "--user", "dave", "--password-file",
+        CliResult blocked = run("keygen", "--dir", blocker.resolve("dave").toString(), "--user", "dave", "--password-file",
                 tmp.resolve("no-such-password-file").toString());
         assertThat(blocked.code()).as(blocked.err()).isEqualTo(1);
         assertThat(blocked.err()).contains("cannot create " + blocker.resolve("dave") + ": " + blocker
@@ -558,7 +544,7 @@ class KeyCommandsTest {
 
         Path key = keys.resolve("users/alice/identity.key");
         byte[] before = Files.readAllBytes(key);
-        Result passwd = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
+        CliResult passwd = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
                 file("old.txt", "pass-alice\n").toString(), "--new-password-file", file("new.txt", "1234567\n").toString());
         assertThat(passwd.code()).isEqualTo(2);
         assertThat(passwd.err()).contains("the password for alice in " + tmp.resolve("new.txt") + " " + TOO_SHORT
@@ -576,7 +562,7 @@ class KeyCommandsTest {
 
         // what chat client does when logging in: no minimum applies to an existing key
         assertThat(UserBundle.load(keys.resolve("users/alice")).unlock("pw".toCharArray()).name()).isEqualTo("alice");
-        Result r = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
+        CliResult r = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file",
                 file("old.txt", "pw\n").toString(), "--new-password-file", file("new.txt", "longer-pw\n").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(UserBundle.load(keys.resolve("users/alice")).unlock("longer-pw".toCharArray()).name()).isEqualTo("alice");
@@ -589,7 +575,7 @@ class KeyCommandsTest {
         Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(admin, PosixFilePermissions.fromString("rw-r-----"));
 
-        Result open = run("generate", "--dir", keys.toString(), "--users-file", users.toString(),
+        CliResult open = run("generate", "--dir", keys.toString(), "--users-file", users.toString(),
                 "--admin-password-file", admin.toString());
         assertThat(open.code()).as(open.err()).isZero();
         assertThat(open.err()).contains("chat: warning: " + users + " (a file of passwords) can be read or changed by"
@@ -598,7 +584,7 @@ class KeyCommandsTest {
 
         Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rw-------"));
         Files.setPosixFilePermissions(admin, PosixFilePermissions.fromString("rw-------"));
-        Result closed = run("generate", "--dir", tmp.resolve("keys2").toString(), "--users-file", users.toString(),
+        CliResult closed = run("generate", "--dir", tmp.resolve("keys2").toString(), "--users-file", users.toString(),
                 "--admin-password-file", admin.toString());
         assertThat(closed.code()).as(closed.err()).isZero();
         assertThat(closed.err()).doesNotContain("warning");
@@ -607,7 +593,7 @@ class KeyCommandsTest {
         Path fresh = file("new.txt", "new-pass-alice\n");
         Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rw-------"));
         Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rw-rw-rw-"));
-        Result passwd = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file", old.toString(),
+        CliResult passwd = run("passwd", "--dir", keys.resolve("users/alice").toString(), "--password-file", old.toString(),
                 "--new-password-file", fresh.toString());
         assertThat(passwd.code()).as(passwd.err()).isZero();
         assertThat(passwd.err()).contains("chmod 600 " + fresh).doesNotContain("chmod 600 " + old);
@@ -620,11 +606,11 @@ class KeyCommandsTest {
         generate("alice:pass-alice\nbob:pass-bob1\n");
         DirectoryLog original = load(keys.resolve("directory.json"));
         writeFormat1Tree(original);
-        Result outdated = run("user", "list", "--dir", keys.toString());
+        CliResult outdated = run("user", "list", "--dir", keys.toString());
         assertThat(outdated.code()).isEqualTo(1);
         assertThat(outdated.err()).contains("chat user upgrade --dir " + keys);
 
-        Result r = run("user", "upgrade", "--dir", keys.toString(), "--admin-password-file",
+        CliResult r = run("user", "upgrade", "--dir", keys.toString(), "--admin-password-file",
                 file("admin.txt", "admin-pass\n").toString());
 
         assertThat(r.code()).as(r.err()).isZero();
@@ -640,7 +626,7 @@ class KeyCommandsTest {
                 .isEqualTo(original.current().user("alice").orElseThrow());
         assertThat(r.out()).contains("Copy " + keys.resolve("directory.json"));
 
-        Result again = run("user", "upgrade", "--dir", keys.toString());
+        CliResult again = run("user", "upgrade", "--dir", keys.toString());
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("format 2");
     }
@@ -670,7 +656,7 @@ class KeyCommandsTest {
         for (String[] args : List.of(new String[] {"user", "add", "--help"}, new String[] {"user", "remove", "--help"},
                 new String[] {"user", "list", "--help"}, new String[] {"user", "upgrade", "--help"},
                 new String[] {"keygen", "--help"}, new String[] {"passwd", "--help"})) {
-            Result r = run(args);
+            CliResult r = run(args);
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("Usage: chat " + String.join(" ", List.of(args).subList(0, args.length - 1)));
         }

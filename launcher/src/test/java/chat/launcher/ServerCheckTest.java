@@ -1,13 +1,12 @@
 package chat.launcher;
 
+import static chat.launcher.CliResult.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.crypto.Argon2Params;
 import chat.storage.EntryStore;
 import chat.storage.StoreOptions;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code chat server --check}: one line per check, exit 1 on a problem, and nothing changed on disk. */
 class ServerCheckTest {
@@ -30,8 +28,6 @@ class ServerCheckTest {
 
     private Path server;
 
-    record Result(int code, String out, String err) {
-    }
 
     @BeforeEach
     void bundle() throws IOException {
@@ -39,7 +35,7 @@ class ServerCheckTest {
         PasswordSource.terminal = () -> null;
         Path users = tmp.resolve("users.txt");
         Files.writeString(users, "alice:alice-password\n", StandardCharsets.UTF_8);
-        Result r = run("generate", "--dir", tmp.resolve("keys").toString(), "--users-file", users.toString());
+        CliResult r = run("generate", "--dir", tmp.resolve("keys").toString(), "--users-file", users.toString());
         assertThat(r.code()).as(r.err()).isZero();
         server = tmp.resolve("keys/server");
     }
@@ -50,17 +46,7 @@ class ServerCheckTest {
         PasswordSource.terminal = System::console;
     }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = ChatCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private Result check(String... more) {
+    private CliResult check(String... more) {
         List<String> args = new ArrayList<>(List.of("server", "--check", "--dir", server.toString()));
         args.addAll(List.of(more));
         return run(args.toArray(String[]::new));
@@ -75,7 +61,7 @@ class ServerCheckTest {
     @Test
     void aGoodFolderPassesEveryCheckAndCreatesNothing() throws IOException {
         int port = freePort();
-        Result r = check("--listen", "127.0.0.1:" + port);
+        CliResult r = check("--listen", "127.0.0.1:" + port);
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).contains("ok: server bundle " + server + ": 1 user, directory version 1",
                 "ok: data folder " + server.resolve("data") + ": not there yet: the server creates it",
@@ -89,7 +75,7 @@ class ServerCheckTest {
     @Test
     void aPortInUseIsAProblem() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Result r = check("--listen", "127.0.0.1:" + taken.getLocalPort());
+            CliResult r = check("--listen", "127.0.0.1:" + taken.getLocalPort());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).contains("problem: cannot listen on 127.0.0.1:" + taken.getLocalPort()
                     + ": address in use");
@@ -99,7 +85,7 @@ class ServerCheckTest {
 
     @Test
     void aMissingBundleIsAProblemAndTheOtherChecksStillRun() {
-        Result r = run("server", "--check", "--dir", tmp.resolve("nowhere").toString(), "--listen", "127.0.0.1:0");
+        CliResult r = run("server", "--check", "--dir", tmp.resolve("nowhere").toString(), "--listen", "127.0.0.1:0");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("problem: server bundle " + tmp.resolve("nowhere") + " does not exist",
                 "ok: listen address 127.0.0.1:0 is free");
@@ -108,7 +94,7 @@ class ServerCheckTest {
     @Test
     void aDamagedServerKeyIsAProblem() throws IOException {
         Files.writeString(server.resolve(chat.protocol.identity.ServerKeyFile.FILE_NAME), "not a key");
-        Result r = check("--listen", "127.0.0.1:0");
+        CliResult r = check("--listen", "127.0.0.1:0");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("problem: cannot load the server bundle: ");
     }
@@ -117,7 +103,7 @@ class ServerCheckTest {
     void aServerKeyOthersCanReadIsAWarning() throws IOException {
         Path key = server.resolve(chat.protocol.identity.ServerKeyFile.FILE_NAME);
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
-        Result r = check("--listen", "127.0.0.1:0");
+        CliResult r = check("--listen", "127.0.0.1:0");
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).contains("warning: " + key + " (the server's private key, not encrypted) can be read");
         assertThat(r.out()).containsPattern("the server can start; \\d+ warnings? above");
@@ -127,25 +113,25 @@ class ServerCheckTest {
     void aDataFolderInUseOrOfANewerFormatOrAFileIsAProblem() throws Exception {
         Path data = server.resolve("data");
         try (EntryStore held = EntryStore.open(StoreOptions.defaults(data))) {
-            Result r = check("--listen", "127.0.0.1:0");
+            CliResult r = check("--listen", "127.0.0.1:0");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).contains("problem: data folder: data directory ").contains("is in use by another server");
         }
-        Result free = check("--listen", "127.0.0.1:0");
+        CliResult free = check("--listen", "127.0.0.1:0");
         assertThat(free.code()).as(free.toString()).isZero();
         assertThat(free.out()).contains("ok: data folder " + data + ": ");
 
         Files.writeString(data.resolve("FORMAT"), "chat.storage format 99\n");
-        Result newer = check("--listen", "127.0.0.1:0");
+        CliResult newer = check("--listen", "127.0.0.1:0");
         assertThat(newer.code()).isEqualTo(1);
         assertThat(newer.out()).contains("problem: data folder: " + data.toRealPath().resolve("FORMAT")
                 + " says \"chat.storage format 99\"");
 
         Path file = Files.writeString(tmp.resolve("plain-file"), "x");
-        Result notFolder = check("--listen", "127.0.0.1:0", "--data", file.toString());
+        CliResult notFolder = check("--listen", "127.0.0.1:0", "--data", file.toString());
         assertThat(notFolder.code()).isEqualTo(1);
         assertThat(notFolder.out()).contains("problem: data folder: " + file + " is not a folder");
-        Result under = check("--listen", "127.0.0.1:0", "--data", file.resolve("data").toString());
+        CliResult under = check("--listen", "127.0.0.1:0", "--data", file.resolve("data").toString());
         assertThat(under.code()).isEqualTo(1);
         assertThat(under.out()).contains("problem: data folder: " + file.resolve("data") + " does not exist and cannot be"
                 + " created: " + file + " is not a folder this user may write");
@@ -153,12 +139,12 @@ class ServerCheckTest {
 
     @Test
     void storageLimitsBeyondTheFreeDiskAreWarnings() {
-        Result reserve = check("--listen", "127.0.0.1:0", "--min-free-disk", "1000000T");
+        CliResult reserve = check("--listen", "127.0.0.1:0", "--min-free-disk", "1000000T");
         assertThat(reserve.code()).as(reserve.toString()).isZero();
         assertThat(reserve.out()).contains("less than --min-free-disk 977K"
                 .replace("977K", ByteSize.format(ByteSize.parse("1000000T", "x"))))
                 .contains("new messages, channels and invitations would be refused");
-        Result total = check("--listen", "127.0.0.1:0", "--max-storage", "1000000T");
+        CliResult total = check("--listen", "127.0.0.1:0", "--max-storage", "1000000T");
         assertThat(total.code()).as(total.toString()).isZero();
         assertThat(total.out()).contains("before --max-storage " + ByteSize.format(ByteSize.parse("1000000T", "x"))
                 + " is reached");
@@ -166,10 +152,10 @@ class ServerCheckTest {
 
     @Test
     void badOptionsAreUsageErrorsAsWhenStarting() {
-        Result r = check("--max-frame-bytes", "12");
+        CliResult r = check("--max-frame-bytes", "12");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--max-frame-bytes: 12 is out of range");
-        Result repair = check("--repair-journal");
+        CliResult repair = check("--repair-journal");
         assertThat(repair.code()).isEqualTo(2);
         assertThat(repair.err()).contains("--check changes nothing");
     }
