@@ -15,6 +15,7 @@ work=$(mktemp -d /tmp/chat-catchup.XXXXXX)
 . "$root/scripts/lib/bench-server.sh"
 bench_server "$work" $'alice:pass-alice\nbob:pass-bob\nbob2:pass-bob2\n'
 server="127.0.0.1:$port"
+prefix=()
 client() { # user password json-lines-file [jfr]
     local cmd=("$chat")
     if [ "${4:-}" = jfr ] && [ -n "${CATCHUP_JFR:-}" ]; then
@@ -22,7 +23,7 @@ client() { # user password json-lines-file [jfr]
             -p "$root/launcher/target/modules:$(ls "$root"/launcher/target/chat.launcher-*.jar)"
             -m chat.launcher/chat.launcher.Main)
     fi
-    CHAT_PASSWORD="$2" "${cmd[@]}" client --dir "$work/keys/users/$1" --server "$server" --frontend json <"$3"
+    CHAT_PASSWORD="$2" "${prefix[@]}" "${cmd[@]}" client --dir "$work/keys/users/$1" --server "$server" --frontend json <"$3"
 }
 ms() { date +%s%3N; }
 
@@ -42,12 +43,23 @@ t0=$(ms)
 client alice pass-alice "$work/fill.jsonl" >"$work/alice.out"
 echo "fill: $n messages in $(( $(ms) - t0 )) ms"
 
+# the client's CPU time (user + system, all its threads) and peak RSS, where GNU time exists
+timed=()
+if [ -x /usr/bin/time ]; then
+    timed=(/usr/bin/time -f '%U %S %M' -o "$work/time")
+fi
 measure() { # label user password [jfr]
-    local t0 t1
+    local t0 t1 cpu=""
     t0=$(ms)
+    rm -f "$work/time"
+    prefix=("${timed[@]}")
     CHAT_JAVA_OPTS="${CATCHUP_JAVA_OPTS:-${CHAT_JAVA_OPTS:-}}" client "$2" "$3" "$work/quit.jsonl" "${4:-}" >"$work/$2.out"
     t1=$(ms)
-    printf '%-44s %6d ms  (%s history lines)\n' "$1" $((t1 - t0)) "$(grep -c '"event":"message"' "$work/$2.out" || true)"
+    prefix=()
+    if [ -s "$work/time" ]; then
+        cpu=$(awk '{ printf ", client CPU %.1f s, max RSS %d MB", $1 + $2, $3 / 1024 }' "$work/time")
+    fi
+    printf '%-44s %6d ms  (%s history lines%s)\n' "$1" $((t1 - t0)) "$(grep -c '"event":"message"' "$work/$2.out" || true)" "$cpu"
 }
 measure "bob2: first login, empty channel" bob2 pass-bob2
 measure "bob2: restart, nothing stored" bob2 pass-bob2
