@@ -37,6 +37,7 @@ public class BotBench {
         CountDownLatch created = new CountDownLatch(1);
         CountDownLatch allAnswered = new CountDownLatch(1);
         AtomicLong lastOk = new AtomicLong();
+        AtomicLong halfOk = new AtomicLong(); // the n/2-th ok: the second half is the rate once the JIT has warmed up
         AtomicInteger oks = new AtomicInteger();
         AtomicInteger problems = new AtomicInteger();
         BitSet answered = new BitSet(n + 1);
@@ -73,6 +74,9 @@ public class BotBench {
                         int k = oks.incrementAndGet();
                         if (TRACE && k % (n / 10) == 0) {
                             System.err.printf("bot: %d ok at %d ms%n", k, (System.nanoTime() - T0.get()) / 1_000_000);
+                        }
+                        if (k == n / 2) {
+                            halfOk.set(System.nanoTime());
                         }
                         if (k == n) {
                             lastOk.set(System.nanoTime());
@@ -113,6 +117,10 @@ public class BotBench {
         System.out.printf("bot: %d sends through one json client in %.2f s: %.0f msg/s (first send to last ok);"
                 + " %d answered ok, %d distinct seqs, %d problems, client exit %d%n", n, seconds,
                 oks.get() / seconds, oks.get(), seqs.size(), problems.get(), exit);
+        if (halfOk.get() != 0 && t1 > halfOk.get()) {
+            System.out.printf("bot: second half (%d sends, warmed up): %.0f msg/s%n", n - n / 2,
+                    (n - n / 2) / ((t1 - halfOk.get()) / 1e9));
+        }
         if (oks.get() != n || seqs.size() != n || problems.get() > 0 || exit != 0) {
             System.exit(1);
         }

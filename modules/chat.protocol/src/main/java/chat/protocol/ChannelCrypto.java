@@ -31,6 +31,28 @@ public final class ChannelCrypto {
     private ChannelCrypto() {
     }
 
+    /** The cipher a thread used last, and the channel key it holds. */
+    private record MessageCipher(byte[] key, AesGcm gcm) {
+    }
+
+    /**
+     * Each thread keeps the cipher of the channel key it used last: a channel's messages come
+     * and go under one key for a whole epoch, and making an {@link AesGcm} (the JDK's
+     * {@code Cipher.getInstance} and the AES key expansion) costs more than sealing or
+     * opening a chat message. Per thread, because an {@code AesGcm} is not thread-safe.
+     */
+    private static final ThreadLocal<MessageCipher> LAST_CIPHER = new ThreadLocal<>();
+
+    private static AesGcm messageCipher(byte[] channelKey) throws MalformedInputException {
+        MessageCipher last = LAST_CIPHER.get();
+        if (last != null && java.security.MessageDigest.isEqual(last.key(), channelKey)) {
+            return last.gcm();
+        }
+        AesGcm gcm = AesGcm.of(channelKey);
+        LAST_CIPHER.set(new MessageCipher(channelKey.clone(), gcm));
+        return gcm;
+    }
+
     public static byte[] newChannelKey() {
         return CryptoRandom.bytes(CHANNEL_KEY_LENGTH);
     }
@@ -144,7 +166,7 @@ public final class ChannelCrypto {
     public static Sealed sealText(byte[] channelKey, byte[] aad, String text, DirectoryClaim claim)
             throws MalformedInputException {
         byte[] nonce = CryptoRandom.bytes(AesGcm.NONCE_LENGTH);
-        return new Sealed(nonce, AesGcm.of(channelKey).seal(nonce, aad, plaintext(text, claim)));
+        return new Sealed(nonce, messageCipher(channelKey).seal(nonce, aad, plaintext(text, claim)));
     }
 
     /** Decrypts a comms; a wrong key, a changed header or a flipped bit fails. */
@@ -155,7 +177,7 @@ public final class ChannelCrypto {
     /** Decrypts a comms into its text and directory claim; unknown plaintext fields are ignored (room to grow). */
     public static Opened open(byte[] channelKey, Comms m) throws CryptoException {
         byte[] aad = commsAad(m.channelID(), m.epoch(), m.userID(), m.userSeq(), m.view());
-        byte[] plain = AesGcm.of(channelKey).open(m.nonce(), aad, m.ct());
+        byte[] plain = messageCipher(channelKey).open(m.nonce(), aad, m.ct());
         try {
             ObjectReader r = ObjectReader.of(JsonParser.withDefaults().parseObject(plain), "plaintext");
             DirectoryClaim claim = null;

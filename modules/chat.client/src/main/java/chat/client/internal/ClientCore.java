@@ -654,6 +654,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
         if (conn instanceof ConnState.Closed || !outbox.anyHeld()) {
             return;
         }
+        List<PendingOp> sends = new ArrayList<>();
         for (PendingOp op : outbox.ops()) {
             if (!op.held() || outbox.barrierBefore(op) != null || outbox.withUserSeq(op.userSeq()) != op) {
                 continue;
@@ -686,9 +687,72 @@ public final class ClientCore implements ChatClient, Session.Listener {
                     default -> {
                     }
                 }
-                resign(op);
+                if (op.kind() == PendingOp.Kind.SEND) {
+                    sends.add(op);
+                } else {
+                    resignAll(sends); // in the order given: what came before it first
+                    sends.clear();
+                    resign(op);
+                }
             } catch (CommandException e) {
                 outbox.fail(op, e);
+            }
+        }
+        resignAll(sends);
+    }
+
+    /** Fewer held messages than this are signed one after the other on the calling thread. */
+    private static final int PARALLEL_SIGNING = 16;
+
+    /**
+     * Signs held messages again, as {@link #resign} does one: userSeqs in the order given,
+     * the outbox replaced in that order. A bot's messages wait in hundreds behind each
+     * automatic rotation, and signing is most of the work of sending, so a batch is signed
+     * on every core: nothing else runs meanwhile (this thread holds the client's lock), so
+     * the ledger and the directory they are signed over stay as they are.
+     */
+    private void resignAll(List<PendingOp> ops) {
+        if (ops.size() < PARALLEL_SIGNING) {
+            ops.forEach(this::resign);
+            return;
+        }
+        long[] userSeqs = new long[ops.size()];
+        for (int i = 0; i < userSeqs.length; i++) {
+            if (state.lastUserSeq >= MessageCodec.MAX_SEQ) {
+                for (PendingOp op : ops.subList(i, ops.size())) {
+                    outbox.fail(op, CommandException.local("could not re-sign: this user has used every userSeq the protocol allows"));
+                }
+                ops = ops.subList(0, i);
+                break;
+            }
+            userSeqs[i] = ++state.lastUserSeq;
+        }
+        List<PendingOp> batch = ops;
+        ChannelLedger[] ledgers = new ChannelLedger[batch.size()];
+        for (int i = 0; i < ledgers.length; i++) {
+            ledgers[i] = state.ledgers.get(batch.get(i).channel());
+        }
+        Object[] signed = new Object[batch.size()]; // the message, or the exception that stopped it
+        java.util.stream.IntStream.range(0, batch.size()).parallel().forEach(i -> {
+            PendingOp op = batch.get(i);
+            try {
+                signed[i] = signer.sign(op.kind(), op.channel(), op.argument(), op.channelKey(), userSeqs[i], ledgers[i]);
+            } catch (CommandException | MalformedInputException | RuntimeException e) {
+                signed[i] = e;
+            }
+        });
+        for (int i = 0; i < batch.size(); i++) {
+            PendingOp op = batch.get(i);
+            try {
+                if (signed[i] instanceof byte[] message) {
+                    outbox.replace(op, op.resigned(userSeqs[i], message)); // sent once durable: see transmit
+                } else if (signed[i] instanceof RuntimeException e) {
+                    throw e;
+                } else {
+                    outbox.fail(op, CommandException.local("could not re-sign: " + ((Exception) signed[i]).getMessage()));
+                }
+            } catch (IOException e) {
+                outbox.fail(op, CommandException.local("could not re-sign: " + e.getMessage()));
             }
         }
     }

@@ -21,14 +21,17 @@ public final class Jcs {
     private Jcs() {
     }
 
+    /** Room for a whole channel entry (about 600 bytes for a message) without growing the builder. */
+    private static final int TYPICAL = 1024;
+
     public static byte[] canonical(JsonValue value) {
-        StringBuilder out = new StringBuilder(256);
+        StringBuilder out = new StringBuilder(TYPICAL);
         write(value, out);
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     public static String canonicalString(JsonValue value) {
-        StringBuilder out = new StringBuilder(256);
+        StringBuilder out = new StringBuilder(TYPICAL);
         write(value, out);
         return out.toString();
     }
@@ -74,7 +77,17 @@ public final class Jcs {
 
     static void writeString(String s, StringBuilder out) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        // Most strings of the protocol (base64, names, ciphertexts) need no escape: copied whole.
+        int plain = 0;
+        while (plain < s.length()) {
+            char c = s.charAt(plain);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            plain++;
+        }
+        out.append(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");

@@ -33,8 +33,15 @@ public final class JsonParser {
                 .build();
     }
 
+    /** Parsers keep no state between documents, so one serves every thread. */
+    private static final JsonParser DEFAULT = new JsonParser(JsonLimits.DEFAULT);
+
+    /**
+     * The parser with {@link JsonLimits#DEFAULT}, shared: building a parser (its Jackson
+     * factory and symbol tables) costs more than parsing a small document.
+     */
     public static JsonParser withDefaults() {
-        return new JsonParser(JsonLimits.DEFAULT);
+        return DEFAULT;
     }
 
     /** Parses one document, which must be an object. */
