@@ -401,8 +401,17 @@ final class ChannelLedger {
      * signing key, raw bytes) on another thread. Apply still checks that this key is one of
      * the author's in the directory it applies against, and checks itself otherwise.
      */
-    record Verified(chat.crypto.SigningPublicKey key) {
+    /**
+     * How an entry's signature was checked off the ledger's thread: {@code key} verifies it.
+     * {@code ownText}: the entry is byte for byte a message this device signed, whose text
+     * this is; it is not decrypted again.
+     */
+    record Verified(chat.crypto.SigningPublicKey key, String ownText) {
         static final Verified TRUSTED = new Verified(null);
+
+        Verified(chat.crypto.SigningPublicKey key) {
+            this(key, null);
+        }
     }
 
     Outcome apply(ChannelEntry entry, byte[] canonical, DirectoryLog directory, IdentityKeys me, Verified verified) {
@@ -514,6 +523,10 @@ final class ChannelLedger {
                     // Sent before we joined: verified and chained now, read once our invitation brings the key.
                     awaitingKey.add(c);
                     item = null;
+                } else if (verified != null && verified.ownText() != null && keys.containsKey(c.epoch())
+                        && c.userID().equals(me.name())) {
+                    item = new HistoryItem.Text(seq, Instant.ofEpochMilli(c.stamp().timestamp()), c.userID(),
+                            verified.ownText(), true);
                 } else {
                     item = read(c, me, alarms);
                 }

@@ -316,6 +316,13 @@ public final class ClientCore implements ChatClient, Session.Listener {
         if (fresh) {
             ledger = unverified.computeIfAbsent(channel, ChannelLedger::new);
         }
+        if (verified == ownKey && entry instanceof chat.protocol.Comms) {
+            // preverify matched these bytes with what we signed: the text is the one we sent
+            PendingOp ours = outbox.withUserSeq(entry.userSeq());
+            if (ours != null && ours.kind() == PendingOp.Kind.SEND && ours.argument() != null) {
+                verified = new ChannelLedger.Verified(ownKey.key(), ours.argument());
+            }
+        }
         ChannelLedger.Outcome outcome = ledger.apply(entry, json, log, me, verified);
         switch (outcome) {
             case ChannelLedger.Outcome.Applied applied -> {
