@@ -9,6 +9,7 @@ import chat.crypto.CryptoRandom;
 import chat.crypto.Hpke;
 import chat.crypto.HpkeSealed;
 import chat.crypto.MalformedInputException;
+import chat.crypto.Sha256;
 import chat.crypto.SigningPublicKey;
 import chat.protocol.identity.IdentityKeys;
 import java.nio.charset.StandardCharsets;
@@ -276,6 +277,24 @@ class EntriesTest {
                         + "\"userSeq\":4,\"viewHead\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"viewSeq\":2}");
         assertThat(new String(ChannelCrypto.plaintext("a\"b\n"), StandardCharsets.UTF_8))
                 .isEqualTo("{\"text\":\"a\\\"b\\n\"}");
+    }
+
+    @Test
+    void theAadWrittenDirectlyIsTheCanonicalFormOfItsObjectForAnyNamesAndNumbers() {
+        String[] names = {"general", "a\"b", "back\\slash", "tab\there", "\u0001ctl", "caf\u00e9", "\ud83d\ude00", ""};
+        long[] numbers = {0, 1, 9_007_199_254_740_990L};
+        for (String channel : names) {
+            for (String user : names) {
+                for (long n : numbers) {
+                    View view = new View(n, Sha256.hash(channel.getBytes(StandardCharsets.UTF_8)));
+                    byte[] generic = chat.protocol.json.ObjectBuilder.create().put("purpose", ChannelCrypto.AAD_PURPOSE)
+                            .put("channelID", channel).put("epoch", n).put("userID", user).put("userSeq", n + 1)
+                            .put("viewSeq", view.seq()).put("viewHead", view.head()).canonical();
+                    assertThat(ChannelCrypto.commsAad(channel, n, user, n + 1, view)).as("%s %s %d", channel, user, n)
+                            .isEqualTo(generic);
+                }
+            }
+        }
     }
 
     @Test
