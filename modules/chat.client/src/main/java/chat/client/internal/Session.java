@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -50,10 +51,18 @@ final class Session {
                            String invalid, String end) {
     }
 
-    /** Messages decoded and verified ahead of the one being applied, at most: bounds the memory a catch-up takes. */
-    private static final int AHEAD = 256;
+    /**
+     * Frames that arrived together go to the pool as one task of at most this many: one
+     * hand-over (and one wake-up of the apply thread) per batch, not per message. A frame
+     * with nothing behind it in the socket goes at once, alone if need be.
+     */
+    private static final int BATCH = 64;
+
+    /** Batches decoded and verified ahead of the one being applied, at most: bounds the memory a catch-up takes. */
+    private static final int AHEAD = 32;
 
     private final Socket socket;
+    private final java.io.InputStream in;
     private final FrameReader reader;
     private final FrameWriter writer;
     private final FrameOpener opener;
@@ -61,7 +70,7 @@ final class Session {
     private final MessageCodec codec;
     private final Listener listener;
     private final LinkedBlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
-    private final java.util.concurrent.ArrayBlockingQueue<java.util.concurrent.Future<Decoded>> inOrder =
+    private final java.util.concurrent.ArrayBlockingQueue<java.util.concurrent.Future<List<Decoded>>> inOrder =
             new java.util.concurrent.ArrayBlockingQueue<>(AHEAD);
     private java.util.concurrent.ExecutorService pool;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -70,9 +79,10 @@ final class Session {
     private final String address;
     private final InetSocketAddress server;
 
-    private Session(InetSocketAddress server, Socket socket, FrameReader reader, FrameWriter writer, FrameOpener opener,
-                    FrameSealer sealer, MessageCodec codec, Listener listener) {
+    private Session(InetSocketAddress server, Socket socket, java.io.InputStream in, FrameReader reader, FrameWriter writer,
+                    FrameOpener opener, FrameSealer sealer, MessageCodec codec, Listener listener) {
         this.server = server;
+        this.in = in;
         this.address = ClientOptions.text(server);
         this.socket = socket;
         this.reader = reader;
@@ -106,7 +116,9 @@ final class Session {
         connected.run();
         try {
             socket.setSoTimeout((int) options.loginTimeout().toMillis());
-            FrameReader reader = new FrameReader(socket.getInputStream(), options.maxFrameBytes());
+            // Buffered: a catch-up reads thousands of frames a second, two reads each unbuffered.
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            FrameReader reader = new FrameReader(in, options.maxFrameBytes());
             FrameWriter writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream(), 4096));
             ClientHandshake handshake = new ClientHandshake(me, server);
             writer.write(codec.encode(handshake.start()));
@@ -151,7 +163,7 @@ final class Session {
             writer.write(sealer.seal(codec.encode(result.confirm())));
             writer.flush();
             socket.setSoTimeout(0);
-            return new Session(address, socket, reader, writer, opener, sealer, codec, listener);
+            return new Session(address, socket, in, reader, writer, opener, sealer, codec, listener);
         } catch (ClientHandshake.ServerKeyMismatchException e) {
             closeQuietly(socket);
             throw new LoginException(LoginException.Reason.SERVER_KEY_MISMATCH, "the server at " + where
@@ -200,6 +212,7 @@ final class Session {
     private void readLoop() {
         String reason = "the server closed the connection";
         boolean anyEncrypted = false;
+        List<byte[]> batch = new java.util.ArrayList<>(BATCH);
         try {
             while (!closed.get()) {
                 byte[] frame = reader.read();
@@ -218,7 +231,10 @@ final class Session {
                 }
                 anyEncrypted = true;
                 lastReceived = System.nanoTime();
-                inOrder.put(pool.submit(() -> decode(json)));
+                batch.add(json);
+                if (batch.size() >= BATCH || in.available() == 0) {
+                    batch = handOver(batch);
+                }
             }
         } catch (ProtocolException e) {
             reason = "broken connection: " + ServerText.clean(e.getMessage());
@@ -232,11 +248,26 @@ final class Session {
         }
         String end = reason;
         try {
+            if (!batch.isEmpty()) {
+                handOver(batch); // what was read before the end is applied, as it arrived
+            }
             inOrder.put(java.util.concurrent.CompletableFuture.completedFuture(
-                    new Decoded(null, null, null, null, null, end)));
+                    List.of(new Decoded(null, null, null, null, null, end))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Queues {@code batch} for the pool, in arrival order; returns a fresh list for the next. */
+    private List<byte[]> handOver(List<byte[]> batch) throws InterruptedException {
+        inOrder.put(pool.submit(() -> {
+            List<Decoded> decoded = new java.util.ArrayList<>(batch.size());
+            for (byte[] json : batch) {
+                decoded.add(decode(json));
+            }
+            return decoded;
+        }));
+        return new java.util.ArrayList<>(BATCH);
     }
 
     /** On the pool: the message, and for a stamped entry its canonical form and whose key verifies it. */
@@ -257,26 +288,28 @@ final class Session {
     private void applyLoop() {
         String reason = null;
         try {
+            stream:
             while (true) {
-                Decoded d = inOrder.take().get();
-                if (d.end() != null) {
-                    if (reason == null) {
-                        reason = d.end();
+                for (Decoded d : inOrder.take().get()) {
+                    if (d.end() != null) {
+                        if (reason == null) {
+                            reason = d.end();
+                        }
+                        break stream;
                     }
-                    break;
-                }
-                if (reason != null) {
-                    continue; // after the end of the session: read, not applied
-                }
-                if (d.invalid() != null) {
-                    reason = "the server sent an invalid message: " + d.invalid();
-                    close();
-                    continue;
-                }
-                listener.received(this, d.message(), d.json(), d.canonical(), d.verified());
-                if (d.message() instanceof ErrorMessage error && error.code().endsConnection()) {
-                    reason = ServerText.clean(error.message()) + " (" + error.code().wireName() + ")";
-                    close();
+                    if (reason != null) {
+                        continue; // after the end of the session: read, not applied
+                    }
+                    if (d.invalid() != null) {
+                        reason = "the server sent an invalid message: " + d.invalid();
+                        close();
+                        continue;
+                    }
+                    listener.received(this, d.message(), d.json(), d.canonical(), d.verified());
+                    if (d.message() instanceof ErrorMessage error && error.code().endsConnection()) {
+                        reason = ServerText.clean(error.message()) + " (" + error.code().wireName() + ")";
+                        close();
+                    }
                 }
             }
         } catch (InterruptedException e) {
