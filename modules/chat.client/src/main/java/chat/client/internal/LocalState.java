@@ -347,8 +347,37 @@ final class LocalState implements AutoCloseable {
                 .put("directoryServed", directoryServed).put("directorySeen", directorySeen).canonical();
     }
 
-    private static byte[] opRecord(PendingOp op, Long replaces) {
-        return ObjectBuilder.create().put("op", op.toJson()).put("replaces", replaces).canonical();
+    /**
+     * The outbox record of {@code op}: the canonical form of {"op": op.toJson(), "replaces":
+     * replaces}, written directly (every command is recorded two or three times on its way,
+     * a bot's thousands a second); {@code LocalStateTest} checks it against the generic form.
+     */
+    static byte[] opRecord(PendingOp op, Long replaces) {
+        if (op.channel() == null) {
+            return ObjectBuilder.create().put("op", op.toJson()).put("replaces", replaces).canonical();
+        }
+        StringBuilder out = new StringBuilder(op.message() == null ? 256 : 256 + op.message().length * 4 / 3);
+        out.append("{\"op\":{");
+        if (op.argument() != null) {
+            out.append("\"argument\":");
+            chat.protocol.json.Jcs.appendString(out, op.argument());
+            out.append(',');
+        }
+        out.append("\"channel\":");
+        chat.protocol.json.Jcs.appendString(out, op.channel());
+        if (op.channelKey() != null) {
+            out.append(",\"channelKey\":\"").append(java.util.Base64.getEncoder().encodeToString(op.channelKey()))
+                    .append('"');
+        }
+        out.append(",\"kind\":\"").append(op.kind().name()).append('"');
+        if (op.message() != null) {
+            out.append(",\"message\":\"").append(java.util.Base64.getEncoder().encodeToString(op.message())).append('"');
+        }
+        out.append(",\"userSeq\":").append(op.userSeq()).append('}');
+        if (replaces != null) {
+            out.append(",\"replaces\":").append(replaces.longValue());
+        }
+        return out.append('}').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

@@ -18,6 +18,28 @@ import org.junit.jupiter.api.io.TempDir;
 /** This device's state: what was applied and queued is there again after close and reopen, and only sealed. */
 class LocalStateTest {
 
+    @Test
+    void anOutboxRecordWrittenDirectlyIsTheCanonicalFormOfTheOp() {
+        byte[] key = new byte[32];
+        key[0] = 7;
+        byte[] message = "{\"type\":\"comms\"}".getBytes(StandardCharsets.UTF_8);
+        List<PendingOp> ops = List.of(
+                new PendingOp(PendingOp.Kind.SEND, "general", "hello \"you\"\n\u0001 caf\u00e9 \ud83d\ude00", null, 7, null),
+                new PendingOp(PendingOp.Kind.SEND, "general", "signed", null, 9_007_199_254_740_990L, message),
+                new PendingOp(PendingOp.Kind.CREATE, "new", null, key, 1, message),
+                new PendingOp(PendingOp.Kind.LEAVE, "general", null, null, 3, null),
+                new PendingOp(PendingOp.Kind.ROTATE, "general", "on demand 4", key, 12, null),
+                new PendingOp(PendingOp.Kind.INVITE, "a\\b", "bob", null, 0, message));
+        for (PendingOp op : ops) {
+            for (Long replaces : new Long[] {null, 0L, 41L}) {
+                byte[] generic = chat.protocol.json.ObjectBuilder.create().put("op", op.toJson()).put("replaces", replaces)
+                        .canonical();
+                assertThat(new String(LocalState.opRecord(op, replaces), StandardCharsets.UTF_8)).as("%s %s", op, replaces)
+                        .isEqualTo(new String(generic, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     @TempDir
     Path bundle;
 
