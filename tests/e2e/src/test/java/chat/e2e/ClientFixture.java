@@ -180,7 +180,12 @@ final class ClientFixture implements AutoCloseable {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                byte[] bytes = Files.readAllBytes(f);
+                byte[] bytes;
+                try {
+                    bytes = Files.readAllBytes(f);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue; // a running client's temporary file (.directory.json.new-*), renamed meanwhile
+                }
                 if (indexOf(bytes, needle) >= 0) {
                     hits.add(f);
                 }
