@@ -138,10 +138,10 @@ public final class ChannelCrypto {
             // opened over it (members in RFC 8785 order, checked by GoldenVectorsTest)
             StringBuilder out = new StringBuilder(192 + channelID.length() + userID.length());
             out.append("{\"channelID\":");
-            chat.protocol.json.Jcs.appendString(out, channelID);
+            chat.protocol.json.Jcs.writeString(channelID, out);
             out.append(",\"epoch\":").append(epoch).append(",\"purpose\":\"").append(AAD_PURPOSE)
                     .append("\",\"userID\":");
-            chat.protocol.json.Jcs.appendString(out, userID);
+            chat.protocol.json.Jcs.writeString(userID, out);
             out.append(",\"userSeq\":").append(userSeq).append(",\"viewHead\":\"")
                     .append(java.util.Base64.getEncoder().encodeToString(view.head())).append("\",\"viewSeq\":")
                     .append(view.seq()).append('}');

@@ -400,9 +400,6 @@ final class ChannelLedger {
      * our own sealed state (checked when it was first delivered), or by {@code key} (the
      * signing key, raw bytes) on another thread. Apply still checks that this key is one of
      * the author's in the directory it applies against, and checks itself otherwise.
-     */
-    /**
-     * How an entry's signature was checked off the ledger's thread: {@code key} verifies it.
      * {@code ownText}: the entry is byte for byte a message this device signed, whose text
      * this is; it is not decrypted again.
      */
@@ -523,12 +520,8 @@ final class ChannelLedger {
                     // Sent before we joined: verified and chained now, read once our invitation brings the key.
                     awaitingKey.add(c);
                     item = null;
-                } else if (verified != null && verified.ownText() != null && keys.containsKey(c.epoch())
-                        && c.userID().equals(me.name())) {
-                    item = new HistoryItem.Text(seq, Instant.ofEpochMilli(c.stamp().timestamp()), c.userID(),
-                            verified.ownText(), true);
                 } else {
-                    item = read(c, me, alarms);
+                    item = read(c, me, alarms, verified == null ? null : verified.ownText());
                 }
             }
             case MemberChange m -> {
@@ -713,9 +706,10 @@ final class ChannelLedger {
      * its sender, and the channel goes on: rule 8 failing is the author's fault, not the
      * server's, and must not let one member stop the channel for everyone. Every key we
      * hold matches its epoch's commitment, so a message that does not open under it was
-     * sealed wrongly by its sender.
+     * sealed wrongly by its sender. {@code ownText}: the text of our own message, known
+     * without decrypting it (see {@link Verified}), or null.
      */
-    private HistoryItem read(Comms c, IdentityKeys me, List<Alarm> alarms) {
+    private HistoryItem read(Comms c, IdentityKeys me, List<Alarm> alarms, String ownText) {
         long seq = c.stamp().channelSeq();
         Instant at = Instant.ofEpochMilli(c.stamp().timestamp());
         boolean mine = c.userID().equals(me.name());
@@ -727,6 +721,9 @@ final class ChannelLedger {
                         + " for channel " + name + ": its messages cannot be read"));
             }
             return new HistoryItem.Text(seq, at, c.userID(), UNREADABLE, mine);
+        }
+        if (mine && ownText != null) {
+            return new HistoryItem.Text(seq, at, c.userID(), ownText, true);
         }
         try {
             ChannelCrypto.Opened opened = ChannelCrypto.open(key, c);
@@ -751,7 +748,7 @@ final class ChannelLedger {
     private List<HistoryItem> reveal(IdentityKeys me, List<Alarm> alarms) {
         List<HistoryItem> out = new ArrayList<>(awaitingKey.size());
         for (Comms c : awaitingKey) {
-            out.add(read(c, me, alarms));
+            out.add(read(c, me, alarms, null));
         }
         awaitingKey.clear();
         return out;

@@ -622,17 +622,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
      * ours), or it was held and is signed for the first time.
      */
     private void resign(PendingOp op) {
-        try {
-            if (state.lastUserSeq >= MessageCodec.MAX_SEQ) {
-                throw local("this user has used every userSeq the protocol allows");
-            }
-            long userSeq = ++state.lastUserSeq;
-            byte[] message = signer.sign(op.kind(), op.channel(), op.argument(), op.channelKey(), userSeq,
-                    state.ledgers.get(op.channel()));
-            outbox.replace(op, op.resigned(userSeq, message)); // sent once durable: see transmit
-        } catch (CommandException | IOException | MalformedInputException e) {
-            outbox.fail(op, CommandException.local("could not re-sign: " + e.getMessage()));
-        }
+        resignAll(List.of(op));
     }
 
     /**
@@ -712,35 +702,25 @@ public final class ClientCore implements ChatClient, Session.Listener {
     private static final int PARALLEL_SIGNING = 16;
 
     /**
-     * Signs held messages again, as {@link #resign} does one: userSeqs in the order given,
-     * the outbox replaced in that order. A bot's messages wait in hundreds behind each
-     * automatic rotation, and signing is most of the work of sending, so a batch is signed
-     * on every core: nothing else runs meanwhile (this thread holds the client's lock), so
-     * the ledger and the directory they are signed over stay as they are.
+     * Signs {@code ops} again as {@link #resign} does one: userSeqs in the order given, the
+     * outbox replaced in that order. A bot's messages wait in hundreds behind each automatic
+     * rotation, and signing is most of the work of sending, so a batch of
+     * {@value #PARALLEL_SIGNING} or more is signed on every core: nothing else runs
+     * meanwhile (this thread holds the client's lock), so the ledger and the directory they
+     * are signed over stay as they are.
      */
     private void resignAll(List<PendingOp> ops) {
-        if (ops.size() < PARALLEL_SIGNING) {
-            ops.forEach(this::resign);
-            return;
-        }
-        long[] userSeqs = new long[ops.size()];
-        for (int i = 0; i < userSeqs.length; i++) {
-            if (state.lastUserSeq >= MessageCodec.MAX_SEQ) {
-                for (PendingOp op : ops.subList(i, ops.size())) {
-                    outbox.fail(op, CommandException.local("could not re-sign: this user has used every userSeq the protocol allows"));
-                }
-                ops = ops.subList(0, i);
-                break;
-            }
+        int n = (int) Math.min(ops.size(), Math.max(0, MessageCodec.MAX_SEQ - state.lastUserSeq));
+        List<PendingOp> batch = ops.subList(0, n);
+        long[] userSeqs = new long[n];
+        ChannelLedger[] ledgers = new ChannelLedger[n];
+        for (int i = 0; i < n; i++) {
             userSeqs[i] = ++state.lastUserSeq;
-        }
-        List<PendingOp> batch = ops;
-        ChannelLedger[] ledgers = new ChannelLedger[batch.size()];
-        for (int i = 0; i < ledgers.length; i++) {
             ledgers[i] = state.ledgers.get(batch.get(i).channel());
         }
-        Object[] signed = new Object[batch.size()]; // the message, or the exception that stopped it
-        java.util.stream.IntStream.range(0, batch.size()).parallel().forEach(i -> {
+        Object[] signed = new Object[n]; // the message, or the exception that stopped it
+        java.util.stream.IntStream indexes = java.util.stream.IntStream.range(0, n);
+        (n >= PARALLEL_SIGNING ? indexes.parallel() : indexes).forEach(i -> {
             PendingOp op = batch.get(i);
             try {
                 signed[i] = signer.sign(op.kind(), op.channel(), op.argument(), op.channelKey(), userSeqs[i], ledgers[i]);
@@ -748,7 +728,7 @@ public final class ClientCore implements ChatClient, Session.Listener {
                 signed[i] = e;
             }
         });
-        for (int i = 0; i < batch.size(); i++) {
+        for (int i = 0; i < n; i++) {
             PendingOp op = batch.get(i);
             try {
                 if (signed[i] instanceof byte[] message) {
@@ -761,6 +741,9 @@ public final class ClientCore implements ChatClient, Session.Listener {
             } catch (IOException e) {
                 outbox.fail(op, CommandException.local("could not re-sign: " + e.getMessage()));
             }
+        }
+        for (PendingOp op : ops.subList(n, ops.size())) {
+            outbox.fail(op, CommandException.local("could not re-sign: this user has used every userSeq the protocol allows"));
         }
     }
 

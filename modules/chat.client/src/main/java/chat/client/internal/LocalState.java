@@ -353,18 +353,15 @@ final class LocalState implements AutoCloseable {
      * a bot's thousands a second); {@code LocalStateTest} checks it against the generic form.
      */
     static byte[] opRecord(PendingOp op, Long replaces) {
-        if (op.channel() == null) {
-            return ObjectBuilder.create().put("op", op.toJson()).put("replaces", replaces).canonical();
-        }
         StringBuilder out = new StringBuilder(op.message() == null ? 256 : 256 + op.message().length * 4 / 3);
         out.append("{\"op\":{");
         if (op.argument() != null) {
             out.append("\"argument\":");
-            chat.protocol.json.Jcs.appendString(out, op.argument());
+            chat.protocol.json.Jcs.writeString(op.argument(), out);
             out.append(',');
         }
         out.append("\"channel\":");
-        chat.protocol.json.Jcs.appendString(out, op.channel());
+        chat.protocol.json.Jcs.writeString(op.channel(), out);
         if (op.channelKey() != null) {
             out.append(",\"channelKey\":\"").append(java.util.Base64.getEncoder().encodeToString(op.channelKey()))
                     .append('"');

@@ -76,14 +76,10 @@ public final class Jcs {
     }
 
     /**
-     * Appends {@code s} as an RFC 8785 string literal, quotes included: for callers that
-     * write a fixed-shape object with its members already in canonical order.
+     * Appends {@code s} as an RFC 8785 string literal, quotes included; public for callers
+     * that write a fixed-shape object with its members already in canonical order.
      */
-    public static void appendString(StringBuilder out, String s) {
-        writeString(s, out);
-    }
-
-    static void writeString(String s, StringBuilder out) {
+    public static void writeString(String s, StringBuilder out) {
         out.append('"');
         // Most strings of the protocol (base64, names, ciphertexts) need no escape: copied whole.
         int plain = 0;
