@@ -425,6 +425,42 @@ final class LocalState implements AutoCloseable {
         return outbox.count();
     }
 
+    /**
+     * Records in {@code outbox.log} beyond which, and beyond three per live command, the
+     * running client rewrites it with only the live commands ({@link #compactOutbox}): every
+     * command leaves two or three records (queued, signed, done), so without it a bot's
+     * outbox grew for as long as it ran. Package-private and not final: a test lowers it.
+     */
+    static long compactAfter = 20_000;
+
+    /** Whether {@code outbox.log} holds enough dead records to be worth rewriting, with {@code live} commands live. */
+    boolean outboxWorthCompacting(int live) {
+        return persistent && outbox.count() > compactAfter + 3L * live;
+    }
+
+    /**
+     * Replaces {@code outbox.log} with the records of {@code live}, the commands not yet
+     * ended, atomically: once this returns, every one of them is durable. The old file is
+     * made durable first, so that a crash that loses the rename finds the same commands there.
+     * Called by the {@link OutboxCommitter}'s thread under the owner's monitor, never while
+     * {@link #forceOutbox} runs.
+     */
+    void compactOutbox(List<PendingOp> live) throws IOException {
+        if (!persistent) {
+            return;
+        }
+        outbox.sync();
+        List<byte[]> records = new ArrayList<>(live.size());
+        for (PendingOp op : live) {
+            records.add(opRecord(op, null));
+        }
+        Path file = dir.resolve("outbox.log");
+        SealedLog.rewrite(file, "outbox", key, records);
+        SealedLog old = outbox;
+        outbox = SealedLog.openBuffered(file, "outbox", key, new ArrayList<>());
+        closeQuietly(old);
+    }
+
     /** Writes the outbox's buffered records to the file; returns how many records it holds. */
     long flushOutbox() throws IOException {
         if (!persistent) {

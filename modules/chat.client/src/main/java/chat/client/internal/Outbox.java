@@ -64,7 +64,8 @@ final class Outbox {
         this.events = events;
         this.monitor = monitor;
         this.committer = new OutboxCommitter(state, monitor, transmit, (op, e) -> fail(op,
-                CommandException.local("cannot queue the message in the local state: " + e.getMessage())));
+                CommandException.local("cannot queue the message in the local state: " + e.getMessage())),
+                this::size, this::ops);
         for (PendingOp op : state.pending) {
             futures.put(op.userSeq(), new CompletableFuture<>()); // restored from disk: nobody waits on it
             enter(op, nextSlot++);
@@ -97,6 +98,13 @@ final class Outbox {
     /** Whether any op is held (waits to be signed). */
     boolean anyHeld() {
         return held > 0;
+    }
+
+    /** Rewrites of outbox.log while running, so far (a test hook). */
+    long compactions() {
+        synchronized (monitor) {
+            return committer.compactions;
+        }
     }
 
     /** fsyncs of the group commit so far (a test hook). */

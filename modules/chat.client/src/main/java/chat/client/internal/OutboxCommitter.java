@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The outbox's group commit, as the server's journal does it. A signed command is sent only
@@ -22,6 +25,11 @@ import java.util.function.Consumer;
  * began after its record was written. An op settled or replaced while it waits is forgotten
  * and never released.
  *
+ * <p>Every command leaves two or three records in the outbox (queued, signed, done). When the
+ * dead ones are many ({@link LocalState#outboxWorthCompacting}), this thread rewrites the
+ * file with only the live commands, under the monitor and between two fsyncs, which makes
+ * every staged command durable at once.
+ *
  * <p>Locking: everything here is guarded by {@code monitor} (the owning {@link ClientCore}'s),
  * which the callbacks run under, except the fsync itself: the committer thread runs it
  * without the monitor, so that commands keep being queued, and entries applied, meanwhile.
@@ -35,6 +43,8 @@ final class OutboxCommitter implements AutoCloseable {
     private final Object monitor;
     private final Consumer<PendingOp> release;
     private final BiConsumer<PendingOp, IOException> failed;
+    private final IntSupplier liveCount;
+    private final Supplier<List<PendingOp>> live;
     private final ArrayDeque<Staged> queue = new ArrayDeque<>();
     /** The staged ops still to be released (by identity: two ops may be equal records). */
     private final Set<PendingOp> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -42,17 +52,23 @@ final class OutboxCommitter implements AutoCloseable {
     private boolean closed;
     /** fsyncs done (a test hook: a batch of commands takes fewer than one each). */
     long commits;
+    /** Rewrites of the outbox done while running (a test hook). */
+    long compactions;
 
     /**
      * {@code release} gets each op once its record is durable, {@code failed} each op whose
-     * fsync failed; both run under {@code monitor}.
+     * fsync failed; both run under {@code monitor}. {@code live} gives the commands not yet
+     * ended, in order, and {@code liveCount} how many they are (both under the monitor).
      */
     OutboxCommitter(LocalState state, Object monitor, Consumer<PendingOp> release,
-                    BiConsumer<PendingOp, IOException> failed) {
+                    BiConsumer<PendingOp, IOException> failed, IntSupplier liveCount,
+                    Supplier<List<PendingOp>> live) {
         this.state = state;
         this.monitor = monitor;
         this.release = release;
         this.failed = failed;
+        this.liveCount = liveCount;
+        this.live = live;
         this.thread = Thread.ofPlatform().daemon().name("chat-client-outbox").unstarted(this::run);
     }
 
@@ -98,6 +114,12 @@ final class OutboxCommitter implements AutoCloseable {
                         return;
                     }
                     try {
+                        if (state.outboxWorthCompacting(liveCount.getAsInt())) {
+                            state.compactOutbox(live.get());
+                            compactions++;
+                            settle(Long.MAX_VALUE, null); // every staged command is in the new file, synced
+                            continue;
+                        }
                         upTo = state.flushOutbox();
                     } catch (IOException e) {
                         settle(Long.MAX_VALUE, e);

@@ -291,6 +291,11 @@ final class SealedLog implements AutoCloseable {
             log.sync();
         }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true); // the rename itself durable
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: cannot sync its folder: {1}", file, e.toString()); // not every platform can
+        }
     }
 
     void append(byte[] plaintext) throws IOException {

@@ -139,4 +139,78 @@ class OutboxCommitterTest {
             }
         }
     }
+
+    @Test
+    void aRunningClientRewritesItsOutboxWithOnlyTheLiveCommandsAndACrashAtAnyPointLosesNone() throws Exception {
+        long saved = LocalState.compactAfter;
+        LocalState.compactAfter = 50;
+        List<Long> released = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        java.util.TreeSet<Long> live = new java.util.TreeSet<>();
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY);
+             EventDispatcher events = new EventDispatcher(e -> { })) {
+            Outbox outbox = new Outbox(state, events, monitor, op -> {
+                released.add(op.userSeq());
+                if (op.userSeq() % 97 == 0) { // a crash just after this one was sent: it is on file, and so is every live one
+                    try {
+                        List<Long> found = pendingAfterACrashNow(released.size());
+                        if (!found.contains(op.userSeq())) {
+                            problems.add(op.userSeq() + " was released before its record was durable");
+                        }
+                        for (long userSeq : live) {
+                            if (userSeq < op.userSeq() && !found.contains(userSeq)) {
+                                problems.add(userSeq + " was lost from the outbox after " + op.userSeq());
+                            }
+                        }
+                    } catch (IOException e) {
+                        problems.add(e.toString());
+                    }
+                }
+            });
+            outbox.start();
+            try {
+                long userSeq = 0;
+                for (int round = 0; round < 20; round++) {
+                    synchronized (monitor) {
+                        for (int i = 0; i < 200; i++) {
+                            userSeq++;
+                            outbox.add(op(userSeq), null);
+                            live.add(userSeq);
+                        }
+                    }
+                    long deadline = System.nanoTime() + 60_000_000_000L;
+                    synchronized (monitor) {
+                        while (released.size() < userSeq && System.nanoTime() < deadline) {
+                            monitor.wait(100);
+                        }
+                        assertThat(released).hasSize((int) userSeq);
+                        for (long s = userSeq - 199; s <= userSeq; s++) {
+                            if (s % 10 != 0) { // acknowledged; every tenth stays in the outbox
+                                outbox.acknowledge(outbox.withUserSeq(s), s);
+                                live.remove(s);
+                            }
+                        }
+                    }
+                }
+                synchronized (monitor) {
+                    assertThat(problems).isEmpty();
+                    assertThat(released).hasSize(4000).doesNotHaveDuplicates();
+                    assertThat(outbox.compactions()).as("the outbox was rewritten while running").isGreaterThan(2);
+                }
+                assertThat(pendingAfterACrashNow(0)).as("a crash now loses no live command")
+                        .containsAll(live); // and may find acknowledgements not yet written: those are sent again
+            } finally {
+                outbox.close();
+            }
+        } finally {
+            LocalState.compactAfter = saved;
+        }
+        // 4,000 commands and 3,600 acknowledgements made 7,600 records; what is left is the
+        // 400 live commands and what came after the last rewrite
+        assertThat(Files.size(bundle.resolve("state").resolve("outbox.log"))).isLessThan(400 * 300 + 900 * 300);
+        try (LocalState reopened = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(reopened.pending.stream().map(PendingOp::userSeq).toList())
+                    .as("exactly the commands not acknowledged, in order").containsExactlyElementsOf(live);
+        }
+    }
 }
