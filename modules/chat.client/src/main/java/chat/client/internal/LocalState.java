@@ -192,8 +192,7 @@ final class LocalState implements AutoCloseable {
         for (PendingOp op : pending) {
             compacted.add(opRecord(op, null));
         }
-        SealedLog.rewrite(outboxFile, "outbox", key, compacted);
-        outbox = SealedLog.openBuffered(outboxFile, "outbox", key, new ArrayList<>());
+        outbox = rewriteOutbox(compacted);
     }
 
     /**
@@ -454,11 +453,16 @@ final class LocalState implements AutoCloseable {
         for (PendingOp op : live) {
             records.add(opRecord(op, null));
         }
+        SealedLog old = outbox;
+        outbox = rewriteOutbox(records);
+        closeQuietly(old);
+    }
+
+    /** Replaces {@code outbox.log} with {@code records} and opens it for appending, without reading them back. */
+    private SealedLog rewriteOutbox(List<byte[]> records) throws IOException {
         Path file = dir.resolve("outbox.log");
         SealedLog.rewrite(file, "outbox", key, records);
-        SealedLog old = outbox;
-        outbox = SealedLog.openBuffered(file, "outbox", key, new ArrayList<>());
-        closeQuietly(old);
+        return SealedLog.open(file, "outbox", key, true, Files.size(file), records.size(), (i, at, r) -> true);
     }
 
     /** Writes the outbox's buffered records to the file; returns how many records it holds. */

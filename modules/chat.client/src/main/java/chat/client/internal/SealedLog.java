@@ -74,20 +74,6 @@ final class SealedLog implements AutoCloseable {
     }
 
     /**
-     * Opens (creating if needed) and reads every valid record, buffering later appends (see
-     * {@link #flush}): for a log whose caller decides when a record must be durable, as
-     * the outbox's group commit does.
-     */
-    static SealedLog openBuffered(Path file, String label, byte[] key, List<byte[]> records) throws IOException {
-        return open(file, label, key, true, MAGIC.length, 0, (i, at, r) -> {
-            if (r != null) {
-                records.add(r);
-            }
-            return true;
-        });
-    }
-
-    /**
      * Opens (creating if needed) and reads the records from {@code offset} on, which must
      * be where record {@code index} starts (what precedes it is taken as it is, unread: the
      * caller vouches for it, e.g. from a snapshot). A buffered log keeps appends in memory
