@@ -54,6 +54,36 @@ class ImageE2ETest {
         assertThat(none.stderr()).contains("missing command");
     }
 
+    /**
+     * Issue 12's budget: at most 60 MiB unpacked and 35 MB as tar.gz, with no default CDS
+     * archive beside the AOT cache. Sizes are deterministic for a build, unlike timings, so
+     * a dependency or a linked module that breaks the budget fails here, not in a benchmark.
+     */
+    @Test
+    void theImageStaysWithinItsSizeBudget() throws IOException {
+        Path home = chat.home();
+        long unpacked;
+        try (Stream<Path> files = Files.walk(home)) {
+            unpacked = files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sum();
+        }
+        assertThat(unpacked).as("bytes in %s (jlink/build-image, 'scripts/bench image')", home).isLessThanOrEqualTo(60L << 20);
+        try (Stream<Path> cds = Files.list(home.resolve("lib/server"))) {
+            assertThat(cds.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsa")))
+                    .as("default CDS archives beside lib/chat.aot").isEmpty();
+        }
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("chat.archiveDir")))) {
+            for (Path archive : files.filter(p -> p.getFileName().toString().matches("chat-.*-linux-x64\\.tar\\.gz")).toList()) {
+                assertThat(Files.size(archive)).as(archive.toString()).isLessThanOrEqualTo(35_000_000L);
+            }
+        }
+    }
+
     @Test
     void theArchiveUnpacksAnywhereAndRunsWithoutAnyJdkOnPath() throws Exception {
         Path archive;

@@ -157,8 +157,7 @@ final class LocalState implements AutoCloseable {
                 }
             }
         }
-        SealedLog.rewrite(metaFile, "meta", key, List.of(metaBytes()));
-        meta = SealedLog.open(metaFile, "meta", key, new ArrayList<>());
+        meta = SealedLog.rewrite(metaFile, "meta", key, List.of(metaBytes()), false);
 
         List<byte[]> outboxRecords = new ArrayList<>();
         Path outboxFile = dir.resolve("outbox.log");
@@ -192,7 +191,7 @@ final class LocalState implements AutoCloseable {
         for (PendingOp op : pending) {
             compacted.add(opRecord(op, null));
         }
-        outbox = rewriteOutbox(compacted);
+        outbox = SealedLog.rewrite(outboxFile, "outbox", key, compacted, true);
     }
 
     /**
@@ -454,15 +453,13 @@ final class LocalState implements AutoCloseable {
             records.add(opRecord(op, null));
         }
         SealedLog old = outbox;
-        outbox = rewriteOutbox(records);
+        outbox = SealedLog.rewrite(dir.resolve("outbox.log"), "outbox", key, records, true); // if it throws, nothing changed
         closeQuietly(old);
     }
 
-    /** Replaces {@code outbox.log} with {@code records} and opens it for appending, without reading them back. */
-    private SealedLog rewriteOutbox(List<byte[]> records) throws IOException {
-        Path file = dir.resolve("outbox.log");
-        SealedLog.rewrite(file, "outbox", key, records);
-        return SealedLog.open(file, "outbox", key, true, Files.size(file), records.size(), (i, at, r) -> true);
+    /** Records in {@code outbox.log}, live and dead. */
+    long outboxRecords() {
+        return persistent ? outbox.count() : 0;
     }
 
     /** Writes the outbox's buffered records to the file; returns how many records it holds. */

@@ -28,13 +28,16 @@ import java.util.function.Supplier;
  * <p>Every command leaves two or three records in the outbox (queued, signed, done). When the
  * dead ones are many ({@link LocalState#outboxWorthCompacting}), this thread rewrites the
  * file with only the live commands, under the monitor and between two fsyncs, which makes
- * every staged command durable at once.
+ * every staged command durable at once; also when the last commands of a burst have ended
+ * and nothing more is staged, so that an idle bot does not keep a large file.
  *
  * <p>Locking: everything here is guarded by {@code monitor} (the owning {@link ClientCore}'s),
  * which the callbacks run under, except the fsync itself: the committer thread runs it
  * without the monitor, so that commands keep being queued, and entries applied, meanwhile.
  */
 final class OutboxCommitter implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("chat.client");
 
     private record Staged(PendingOp op, long upTo) {
     }
@@ -54,6 +57,8 @@ final class OutboxCommitter implements AutoCloseable {
     long commits;
     /** Rewrites of the outbox done while running (a test hook). */
     long compactions;
+    /** After a rewrite failed: the outbox's record count before which none is tried again. */
+    private long noCompactionBefore;
 
     /**
      * {@code release} gets each op once its record is durable, {@code failed} each op whose
@@ -107,19 +112,17 @@ final class OutboxCommitter implements AutoCloseable {
             while (true) {
                 long upTo;
                 synchronized (monitor) {
-                    while (!closed && queue.isEmpty()) {
-                        monitor.wait();
+                    while (!closed && queue.isEmpty() && !compactionDue()) {
+                        monitor.wait(); // notified when a command is staged and whenever one ends
                     }
                     if (closed) {
                         return;
                     }
+                    if (compactionDue()) {
+                        compact();
+                        continue;
+                    }
                     try {
-                        if (state.outboxWorthCompacting(liveCount.getAsInt())) {
-                            state.compactOutbox(live.get());
-                            compactions++;
-                            settle(Long.MAX_VALUE, null); // every staged command is in the new file, synced
-                            continue;
-                        }
                         upTo = state.flushOutbox();
                     } catch (IOException e) {
                         settle(Long.MAX_VALUE, e);
@@ -142,6 +145,24 @@ final class OutboxCommitter implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean compactionDue() {
+        return state.outboxRecords() >= noCompactionBefore && state.outboxWorthCompacting(liveCount.getAsInt());
+    }
+
+    /** Rewrites the outbox with only the live commands, which makes every staged one durable. */
+    private void compact() {
+        try {
+            state.compactOutbox(live.get());
+            compactions++;
+            settle(Long.MAX_VALUE, null);
+        } catch (IOException e) {
+            // the old file is untouched and goes on: try again once it has grown as much again
+            noCompactionBefore = state.outboxRecords() + LocalState.compactAfter;
+            LOG.log(System.Logger.Level.WARNING, "could not rewrite outbox.log with only the unsent commands"
+                    + " (it keeps growing until the next try or start): {0}", e.toString());
         }
     }
 

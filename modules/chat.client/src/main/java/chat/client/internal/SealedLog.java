@@ -34,7 +34,8 @@ final class SealedLog implements AutoCloseable {
     private static final byte[] MAGIC = "chatlog1".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_RECORD = 4 << 20;
 
-    private final Path file;
+    /** Not final: a log {@link #rewrite}n in a temporary file takes the name it was renamed to. */
+    private Path file;
     private final byte[] label;
     private final AesGcm cipher;
     private final FileChannel channel;
@@ -266,22 +267,41 @@ final class SealedLog implements AutoCloseable {
         return tag.hasRemaining() ? null : tag.array();
     }
 
-    /** Replaces the file with exactly {@code records}, atomically (used to compact the outbox). */
-    static void rewrite(Path file, String label, byte[] key, List<byte[]> records) throws IOException {
+    /**
+     * Replaces the file with exactly {@code records}, atomically, and returns it open for
+     * appending (buffered or not, as {@link #open} would): they are written to a temporary
+     * file, fsynced, renamed over {@code file} (the open channel follows the rename) and the
+     * folder is fsynced. If this throws, {@code file} is as it was. Used to compact the outbox
+     * and the meta log.
+     */
+    static SealedLog rewrite(Path file, String label, byte[] key, List<byte[]> records, boolean buffered)
+            throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        try (SealedLog log = open(tmp, label, key, new ArrayList<>())) {
+        SealedLog log = open(tmp, label, key, buffered, MAGIC.length, 0, (i, at, r) -> true);
+        try {
             for (byte[] record : records) {
                 log.append(record);
             }
             log.sync();
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            try {
+                log.channel.close();
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        log.file = file;
         try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
             dir.force(true); // the rename itself durable
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: cannot sync its folder: {1}", file, e.toString()); // not every platform can
         }
+        return log;
     }
 
     void append(byte[] plaintext) throws IOException {

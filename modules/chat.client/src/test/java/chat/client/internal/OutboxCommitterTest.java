@@ -213,4 +213,43 @@ class OutboxCommitterTest {
                     .as("exactly the commands not acknowledged, in order").containsExactlyElementsOf(live);
         }
     }
+
+    @Test
+    void anOutboxLeftFullOfAcknowledgedCommandsIsRewrittenWithoutWaitingForTheNextCommand() throws Exception {
+        long saved = LocalState.compactAfter;
+        LocalState.compactAfter = 50;
+        List<Long> released = new ArrayList<>();
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY);
+             EventDispatcher events = new EventDispatcher(e -> { })) {
+            Outbox outbox = new Outbox(state, events, monitor, op -> released.add(op.userSeq()));
+            outbox.start();
+            try {
+                synchronized (monitor) {
+                    for (long userSeq = 1; userSeq <= 300; userSeq++) { // a burst: 300 live, no rewrite yet
+                        outbox.add(op(userSeq), null);
+                    }
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (released.size() < 300 && System.nanoTime() < deadline) {
+                        monitor.wait(100);
+                    }
+                    assertThat(released).hasSize(300);
+                    for (long userSeq = 1; userSeq <= 300; userSeq++) { // then acknowledged, and the bot goes quiet
+                        outbox.acknowledge(outbox.withUserSeq(userSeq), userSeq);
+                    }
+                    while (state.outboxRecords() > 0 && System.nanoTime() < deadline) {
+                        monitor.wait(100);
+                    }
+                    assertThat(state.outboxRecords()).as("records left in outbox.log").isZero();
+                    assertThat(outbox.compactions()).isPositive();
+                }
+            } finally {
+                outbox.close();
+            }
+        } finally {
+            LocalState.compactAfter = saved;
+        }
+        try (LocalState reopened = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(reopened.pending).isEmpty();
+        }
+    }
 }

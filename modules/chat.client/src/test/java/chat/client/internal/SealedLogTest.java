@@ -210,12 +210,27 @@ class SealedLogTest {
     }
 
     @Test
-    void rewriteReplacesTheFileWithExactlyTheGivenRecords() throws IOException {
+    void rewriteReplacesTheFileWithExactlyTheGivenRecordsAndAppendsGoOnInTheNewFile() throws IOException {
         Path file = write("a.log", "outbox", records);
-        SealedLog.rewrite(file, "outbox", KEY, List.of(bytes("only one")));
+        try (SealedLog log = SealedLog.rewrite(file, "outbox", KEY, List.of(bytes("only one")), true)) {
+            assertThat(log.count()).isEqualTo(1);
+            log.append(bytes("appended after"));
+        }
         List<byte[]> after = read(file, "outbox", KEY);
-        assertThat(after).hasSize(1);
+        assertThat(after).hasSize(2);
         assertThat(after.get(0)).isEqualTo(bytes("only one"));
+        assertThat(after.get(1)).isEqualTo(bytes("appended after"));
+        assertThat(tmp.resolve("a.log.tmp")).doesNotExist();
+    }
+
+    @Test
+    void aRewriteThatCannotFinishLeavesTheFileAsItWas() throws IOException {
+        Path file = write("a.log", "outbox", records);
+        byte[] before = Files.readAllBytes(file);
+        List<byte[]> failsHalfWay = java.util.Arrays.asList(bytes("first"), null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SealedLog.rewrite(file, "outbox", KEY,
+                failsHalfWay, true)).isInstanceOf(NullPointerException.class);
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
         assertThat(tmp.resolve("a.log.tmp")).doesNotExist();
     }
 
