@@ -117,10 +117,14 @@ final class ChannelLedger {
     private boolean keylessReported;
     /**
      * Our newest own entries: userSeq -> (channelSeq, SHA-256 of the unstamped entry), to
-     * recognise a command already accepted. Only the newest {@value #OWN_KEPT} are kept: a
-     * queued command is acknowledged when its entry applies, and the outbox is made durable
-     * before each snapshot, so after a restart only entries applied since the last snapshot
-     * (re-applied from the log at start) can answer a command still queued.
+     * recognise a command already accepted. A queued command is acknowledged when its entry
+     * applies, and the outbox is made durable before each snapshot, so after a restart only
+     * entries applied since the last snapshot (re-applied from the log at start) can answer a
+     * command still queued. {@value #OWN_KEPT} are kept, twice the entries between two
+     * snapshots, so that every one of those is here: a kill loses the acknowledgements still
+     * in the outbox's buffer (up to 64 KiB, about 1,400), and with only the newest 1,024
+     * kept, the oldest of those commands were signed and sent a second time at the restart
+     * ({@code ClientE2ETest#aBotKilledWhileItsOutboxIsRewrittenOften...}).
      */
     private final Map<Long, OwnEntry> own = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -128,7 +132,7 @@ final class ChannelLedger {
             return size() > OWN_KEPT;
         }
     };
-    static final int OWN_KEPT = 1024;
+    static final int OWN_KEPT = 2 * LocalState.SNAPSHOT_EVERY;
 
     record OwnEntry(long seq, byte[] unstampedHash) {
     }

@@ -474,6 +474,23 @@ class ChannelLedgerTest {
         assertThat(bobs.acceptedAt(mine.userSeq(), otherBytes)).isEqualTo(-1);
     }
 
+    @Test
+    void everyOwnEntryBetweenTwoSnapshotsIsStillRecognised() {
+        // A kill loses the acknowledgements still in the outbox's buffer; at the restart, each
+        // of those commands must be recognised by its entry applied since the last snapshot
+        // (up to SNAPSHOT_EVERY of them), or it is signed and sent a second time.
+        TestChannel ch = TestChannel.withHistory("general");
+        ChannelLedger bobs = ledgerOf(ch, BOB);
+        Comms first = ch.messageEntry(BOB, "own 0");
+        byte[] firstUnstamped = chat.protocol.json.Jcs.canonical(chat.protocol.MessageCodec.toJson(first));
+        long firstSeq = ch.seq() + 1;
+        apply(bobs, ch.accept(first), BOB);
+        for (int i = 1; i < LocalState.SNAPSHOT_EVERY; i++) {
+            apply(bobs, ch.accept(ch.messageEntry(BOB, "own " + i)), BOB);
+        }
+        assertThat(bobs.acceptedAt(first.userSeq(), firstUnstamped)).isEqualTo(firstSeq);
+    }
+
     // ------------------------------------------------------------------ local state
 
     @Test
