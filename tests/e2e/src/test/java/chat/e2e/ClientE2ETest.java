@@ -287,20 +287,86 @@ class ClientE2ETest {
             ClientProcess bob = f.client("bob");
             ClientProcess.Event history = bob.call("h", "{\"cmd\":\"history\",\"channel\":\"general\",\"limit\":0}");
             assertThat(bob.quit()).isZero();
-            List<Long> texts = new ArrayList<>();
-            if (history.get("entries") instanceof chat.protocol.json.JsonValue.JsonArray entries) {
-                for (chat.protocol.json.JsonValue entry : entries.elements()) {
-                    if (((chat.protocol.json.JsonValue.JsonObject) entry).fields().get("text")
-                            instanceof chat.protocol.json.JsonValue.JsonString text && text.value().startsWith("bot ")) {
-                        texts.add(Long.parseLong(text.value().substring(4)));
-                    }
-                }
-            }
+            List<Long> texts = botTexts(history);
             assertThat(texts).as("nothing twice").doesNotHaveDuplicates();
             assertThat(texts).as("every acknowledged send").containsAll(acknowledged);
             assertThat(texts).as("in the order given").isSorted();
             assertNoAlarms(again, bob);
         }
+    }
+
+    /** A json client of alice whose outbox is rewritten every few hundred records. */
+    private ClientProcess rewritingOften(ClientFixture f, String name) {
+        ProcessBuilder pb = chat.command(List.of("client", "--dir", f.bundle("alice").toString(), "--server",
+                "127.0.0.1:" + f.port(), "--frontend", "json"));
+        pb.environment().put("CHAT_PASSWORD", f.passwords.get("alice"));
+        pb.environment().put("CHAT_JAVA_OPTS", "-Dchat.client.outboxCompactAfter=300");
+        return ClientProcess.start(name, pb).ready();
+    }
+
+    @Test
+    void aBotKilledWhileItsOutboxIsRewrittenOftenLosesNothingRepeatsNothingAndKeepsItsOrder() {
+        try (ClientFixture f = new ClientFixture(chat, tmp, "alice", "bob")) {
+            f.startServer("--max-rate=1000000");
+            ClientProcess alice = rewritingOften(f, "alice#1");
+            ClientProcess again = null;
+            try {
+                aliceCreatesGeneralWithBob(alice, null);
+                int n = 8000;
+                StringBuilder commands = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    commands.append("{\"cmd\":\"send\",\"channel\":\"general\",\"text\":\"bot ").append(i)
+                            .append("\",\"id\":").append(i).append("}\n");
+                }
+                alice.send(commands.toString().stripTrailing());
+                alice.await("the 3,000th acknowledgement", e -> "ok".equals(e.type())
+                        && e.get("id") instanceof chat.protocol.json.JsonValue.JsonNumber id && id.value() >= 3000);
+                alice.kill(); // with the outbox rewritten every ~100 commands: often in the middle of one
+                java.util.Set<Long> acknowledged = new java.util.HashSet<>();
+                for (ClientProcess.Event ok : alice.events(event("ok"))) {
+                    if (ok.get("id") instanceof chat.protocol.json.JsonValue.JsonNumber id) {
+                        acknowledged.add(id.value());
+                    }
+                }
+                assertThat(acknowledged).as("killed in mid-stream").hasSizeBetween(3000, n - 1);
+
+                again = rewritingOften(f, "alice#2"); // sends what its outbox holds, then quits when all is answered
+                assertThat(again.quit()).as(again.describe()).isZero();
+                ClientProcess bob = f.client("bob");
+                ClientProcess.Event history = bob.call("h", "{\"cmd\":\"history\",\"channel\":\"general\",\"limit\":0}");
+                assertThat(bob.quit()).isZero();
+                List<Long> texts = botTexts(history);
+                if (new java.util.HashSet<>(texts).size() != texts.size()) { // DEBUG
+                    java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/dup-history.txt"), history.line());
+                    java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/dup-again.txt"), again.describe());
+                    java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/dup-alice.txt"), alice.describe());
+                }
+                assertThat(texts).as("nothing twice").doesNotHaveDuplicates();
+                assertThat(texts).as("every acknowledged send").containsAll(acknowledged);
+                assertThat(texts).as("in the order given").isSorted();
+                assertNoAlarms(again, bob);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                alice.kill();
+                if (again != null) {
+                    again.kill();
+                }
+            }
+        }
+    }
+
+    private static List<Long> botTexts(ClientProcess.Event history) {
+        List<Long> texts = new ArrayList<>();
+        if (history.get("entries") instanceof chat.protocol.json.JsonValue.JsonArray entries) {
+            for (chat.protocol.json.JsonValue entry : entries.elements()) {
+                if (((chat.protocol.json.JsonValue.JsonObject) entry).fields().get("text")
+                        instanceof chat.protocol.json.JsonValue.JsonString text && text.value().startsWith("bot ")) {
+                    texts.add(Long.parseLong(text.value().substring(4)));
+                }
+            }
+        }
+        return texts;
     }
 
     @Test
@@ -335,15 +401,7 @@ class ClientE2ETest {
             ClientProcess bob = f.client("bob");
             ClientProcess.Event history = bob.call("h", "{\"cmd\":\"history\",\"channel\":\"general\",\"limit\":0}");
             assertThat(bob.quit()).isZero();
-            List<Long> texts = new ArrayList<>();
-            if (history.get("entries") instanceof chat.protocol.json.JsonValue.JsonArray entries) {
-                for (chat.protocol.json.JsonValue entry : entries.elements()) {
-                    if (((chat.protocol.json.JsonValue.JsonObject) entry).fields().get("text")
-                            instanceof chat.protocol.json.JsonValue.JsonString text && text.value().startsWith("bot ")) {
-                        texts.add(Long.parseLong(text.value().substring(4)));
-                    }
-                }
-            }
+            List<Long> texts = botTexts(history);
             assertThat(texts).as("every send once, in order").hasSize(batches * perBatch).doesNotHaveDuplicates()
                     .isSorted();
             assertNoAlarms(again, bob);

@@ -424,16 +424,18 @@ final class LocalState implements AutoCloseable {
     }
 
     /**
-     * Records in {@code outbox.log} beyond which, and beyond three per live command, the
+     * Records in {@code outbox.log} beyond which, and beyond eight per live command, the
      * running client rewrites it with only the live commands ({@link #compactOutbox}): every
      * command leaves two or three records (queued, signed, done), so without it a bot's
-     * outbox grew for as long as it ran. Package-private and not final: a test lowers it.
+     * outbox grew for as long as it ran. Eight per live command keeps the rewriting (under
+     * the client's lock) under an eighth of the appending when a bot drains a large backlog. The system property {@code chat.client.outboxCompactAfter}
+     * sets it (tests lower it, to rewrite often); package-private and not final: unit tests lower it too.
      */
-    static long compactAfter = 20_000;
+    static long compactAfter = Math.max(1, Long.getLong("chat.client.outboxCompactAfter", 20_000));
 
     /** Whether {@code outbox.log} holds enough dead records to be worth rewriting, with {@code live} commands live. */
     boolean outboxWorthCompacting(int live) {
-        return persistent && outbox.count() > compactAfter + 3L * live;
+        return persistent && outbox.count() > compactAfter + 8L * live;
     }
 
     /**
