@@ -428,8 +428,9 @@ final class LocalState implements AutoCloseable {
      * running client rewrites it with only the live commands ({@link #compactOutbox}): every
      * command leaves two or three records (queued, signed, done), so without it a bot's
      * outbox grew for as long as it ran. Eight per live command keeps the rewriting (under
-     * the client's lock) under an eighth of the appending when a bot drains a large backlog. The system property {@code chat.client.outboxCompactAfter}
-     * sets it (tests lower it, to rewrite often); package-private and not final: unit tests lower it too.
+     * the client's lock) under an eighth of the appending when a bot drains a large backlog.
+     * The system property {@code chat.client.outboxCompactAfter} sets it (e2e tests lower it,
+     * to rewrite often); package-private and not final: unit tests lower it too.
      */
     static long compactAfter = Math.max(1, Long.getLong("chat.client.outboxCompactAfter", 20_000));
 

@@ -157,6 +157,7 @@ final class OutboxCommitter implements AutoCloseable {
         try {
             state.compactOutbox(live.get());
             compactions++;
+            noCompactionBefore = 0;
             settle(Long.MAX_VALUE, null);
         } catch (IOException e) {
             // the old file is untouched and goes on: try again once it has grown as much again
