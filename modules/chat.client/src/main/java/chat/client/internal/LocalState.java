@@ -176,10 +176,10 @@ final class LocalState implements AutoCloseable {
                     live.remove(r.integer("done"));
                 } else {
                     PendingOp op = PendingOp.fromJson(r.object("op"));
-                    live.put(op.userSeq(), op);
-                    if (r.has("replaces")) {
+                    if (r.has("replaces")) { // first: a command sent back to wait replaces itself, same userSeq
                         live.remove(r.integer("replaces"));
                     }
+                    live.put(op.userSeq(), op);
                     lastUserSeq = Math.max(lastUserSeq, op.userSeq());
                 }
             } catch (JsonException e) {

@@ -107,6 +107,24 @@ class LocalStateTest {
     }
 
     @Test
+    void aCommandSentBackToWaitUnsignedUnderItsOwnUserSeqSurvivesAReopening() throws IOException {
+        // retryLater: a send refused with wrongEpoch (a rotation crossed it) goes back to
+        // waiting, unsigned, with the same userSeq; its record replaces itself
+        PendingOp sent = op(7, "crossed by a rotation");
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            state.putPending(sent, null);
+            state.putPending(sent.unsigned(), 7L);
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.pending).as("still queued, to be signed again").singleElement().satisfies(op -> {
+                assertThat(op.held()).isTrue();
+                assertThat(op.userSeq()).isEqualTo(7);
+                assertThat(op.argument()).isEqualTo("crossed by a rotation");
+            });
+        }
+    }
+
+    @Test
     void aHeldCommandSurvivesAReopeningUnsignedAndIsReplacedWhenSigned() throws IOException {
         PendingOp create = op(3, "unused");
         PendingOp held = new PendingOp(PendingOp.Kind.SEND, "general", "after the create", null, 4, null);
