@@ -451,6 +451,7 @@ final class LocalState implements AutoCloseable {
             return;
         }
         outbox.sync();
+        saveMeta(); // the rewrite drops the records of the highest userSeqs used: the next start reads it here
         List<byte[]> records = new ArrayList<>(live.size());
         for (PendingOp op : live) {
             records.add(opRecord(op, null));

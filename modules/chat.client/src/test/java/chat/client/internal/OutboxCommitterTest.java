@@ -250,6 +250,7 @@ class OutboxCommitterTest {
         }
         try (LocalState reopened = LocalState.open(bundle, BOB, DIRECTORY)) {
             assertThat(reopened.pending).isEmpty();
+            assertThat(reopened.lastUserSeq).as("the userSeqs used, though their records are gone").isEqualTo(300);
         }
     }
 }
