@@ -157,7 +157,6 @@ final class LocalState implements AutoCloseable {
                 }
             }
         }
-        meta = SealedLog.rewrite(metaFile, "meta", key, List.of(metaBytes()), false);
 
         List<byte[]> outboxRecords = new ArrayList<>();
         Path outboxFile = dir.resolve("outbox.log");
@@ -168,18 +167,32 @@ final class LocalState implements AutoCloseable {
                         + " history that your last messages arrived), the others are kept");
             }
         }
-        Map<Long, PendingOp> live = new LinkedHashMap<>();
+        // The live commands in the order given, as the running Outbox keeps them: a command
+        // that replaces another (signed at last, signed again, or sent back to wait under the
+        // same userSeq) takes its place, so what waited behind a create, an invite or a
+        // rotation still waits behind it after a restart.
+        TreeMap<Long, PendingOp> live = new TreeMap<>(); // by place
+        Map<Long, Long> places = new java.util.HashMap<>(); // userSeq -> place
+        long nextPlace = 0;
         for (byte[] record : outboxRecords) {
             try {
                 ObjectReader r = ObjectReader.of(JsonParser.withDefaults().parseObject(record), "outbox");
                 if (r.has("done")) {
-                    live.remove(r.integer("done"));
+                    Long place = places.remove(r.integer("done"));
+                    if (place != null) {
+                        live.remove(place);
+                    }
                 } else {
                     PendingOp op = PendingOp.fromJson(r.object("op"));
-                    if (r.has("replaces")) { // first: a command sent back to wait replaces itself, same userSeq
-                        live.remove(r.integer("replaces"));
+                    Long place = r.has("replaces") ? places.remove(r.integer("replaces")) : null;
+                    if (place == null) {
+                        place = places.get(op.userSeq());
                     }
-                    live.put(op.userSeq(), op);
+                    if (place == null) {
+                        place = nextPlace++;
+                    }
+                    live.put(place, op);
+                    places.put(op.userSeq(), place);
                     lastUserSeq = Math.max(lastUserSeq, op.userSeq());
                 }
             } catch (JsonException e) {
@@ -187,6 +200,9 @@ final class LocalState implements AutoCloseable {
             }
         }
         pending.addAll(live.values());
+        // meta before the outbox is rewritten: the rewrite drops the records of the highest
+        // userSeqs used, and the next start learns the counter from meta
+        meta = SealedLog.rewrite(metaFile, "meta", key, List.of(metaBytes()), false);
         List<byte[]> compacted = new ArrayList<>();
         for (PendingOp op : pending) {
             compacted.add(opRecord(op, null));
@@ -440,9 +456,24 @@ final class LocalState implements AutoCloseable {
     }
 
     /**
+     * Makes everything in {@code outbox.log} durable, and the userSeq counter in
+     * {@code meta.log} (a rewrite drops the records of the highest userSeqs used, from which
+     * the next start would learn it): the step before {@link #compactOutbox}, after which
+     * every command recorded is durable whether the rewrite succeeds or not, and a crash that
+     * loses the rewrite's rename finds the same commands in the old file.
+     */
+    void syncOutboxAndCounter() throws IOException {
+        if (persistent) {
+            outbox.sync();
+            saveMeta();
+            meta.sync();
+        }
+    }
+
+    /**
      * Replaces {@code outbox.log} with the records of {@code live}, the commands not yet
-     * ended, atomically: once this returns, every one of them is durable. The old file is
-     * made durable first, so that a crash that loses the rename finds the same commands there.
+     * ended, atomically (after {@link #syncOutboxAndCounter}): once this returns, every one
+     * of them is durable in the new file; if it throws, the old file stays in use, unchanged.
      * Called by the {@link OutboxCommitter}'s thread under the owner's monitor, never while
      * {@link #forceOutbox} runs.
      */
@@ -450,8 +481,6 @@ final class LocalState implements AutoCloseable {
         if (!persistent) {
             return;
         }
-        outbox.sync();
-        saveMeta(); // the rewrite drops the records of the highest userSeqs used: the next start reads it here
         List<byte[]> records = new ArrayList<>(live.size());
         for (PendingOp op : live) {
             records.add(opRecord(op, null));

@@ -152,19 +152,30 @@ final class OutboxCommitter implements AutoCloseable {
         return state.outboxRecords() >= noCompactionBefore && state.outboxWorthCompacting(liveCount.getAsInt());
     }
 
-    /** Rewrites the outbox with only the live commands, which makes every staged one durable. */
+    /**
+     * Rewrites the outbox with only the live commands. The old file is synced first, which
+     * makes every staged command durable (released) or, if that fsync fails, failed as the
+     * group commit fails them; a rewrite that fails after it leaves the old file in use.
+     */
     private void compact() {
+        try {
+            state.syncOutboxAndCounter();
+        } catch (IOException e) {
+            noCompactionBefore = state.outboxRecords() + LocalState.compactAfter;
+            settle(Long.MAX_VALUE, e);
+            return;
+        }
         try {
             state.compactOutbox(live.get());
             compactions++;
             noCompactionBefore = 0;
-            settle(Long.MAX_VALUE, null);
         } catch (IOException e) {
-            // the old file is untouched and goes on: try again once it has grown as much again
+            // the old file is synced and goes on: try again once it has grown as much again
             noCompactionBefore = state.outboxRecords() + LocalState.compactAfter;
             LOG.log(System.Logger.Level.WARNING, "could not rewrite outbox.log with only the unsent commands"
                     + " (it keeps growing until the next try or start): {0}", e.toString());
         }
+        settle(Long.MAX_VALUE, null);
     }
 
     private void settle(long upTo, IOException failure) {

@@ -299,7 +299,8 @@ final class SealedLog implements AutoCloseable {
         try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
             dir.force(true); // the rename itself durable
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: cannot sync its folder: {1}", file, e.toString()); // not every platform can
+            LOG.log(Level.WARNING, "{0}: cannot sync its folder, so the rename may not survive a power loss: {1}",
+                    file, e.toString());
         }
         return log;
     }

@@ -100,8 +100,8 @@ class LocalStateTest {
             }
             assertThat(state.ledgers.get("general").readUpTo).isEqualTo(3);
             assertThat(state.ledgers.get("random").readUpTo).isZero();
-            assertThat(state.pending).extracting(LocalStateTest::describe)
-                    .containsExactly(describe(op(7, "queued three")), "SEND general queued two 8 {\"signed\":8}");
+            assertThat(state.pending).extracting(LocalStateTest::describe) // in the order given: the re-signed one keeps its place
+                    .containsExactly("SEND general queued two 8 {\"signed\":8}", describe(op(7, "queued three")));
             assertThat(state.lastUserSeq).isEqualTo(8);
         }
     }
@@ -121,6 +121,32 @@ class LocalStateTest {
                 assertThat(op.userSeq()).isEqualTo(7);
                 assertThat(op.argument()).isEqualTo("crossed by a rotation");
             });
+        }
+    }
+
+    @Test
+    void aReplacedCommandKeepsItsPlaceInTheQueueAcrossAReopening() throws IOException {
+        // create 3, invite 4 and send 5 held behind it; the create is answered and the invite
+        // signed as 6: the send must still come after the invite (it waits for it), and so
+        // after an invite sent back to wait under its own userSeq
+        PendingOp create = op(3, "create");
+        PendingOp invite = new PendingOp(PendingOp.Kind.INVITE, "general", "carol", null, 4, null);
+        PendingOp send = new PendingOp(PendingOp.Kind.SEND, "general", "for carol too", null, 5, null);
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            for (PendingOp op : List.of(create, invite, send)) {
+                state.putPending(op, null);
+            }
+            state.donePending(3);
+            PendingOp signed = invite.resigned(6, "{\"signed\":6}".getBytes(StandardCharsets.UTF_8));
+            state.putPending(signed, 4L);
+            state.putPending(signed.unsigned(), 6L); // refused with staleMembers: waits again
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) {
+            assertThat(state.pending).extracting(PendingOp::argument).containsExactly("carol", "for carol too");
+            assertThat(state.pending).extracting(PendingOp::userSeq).containsExactly(6L, 5L);
+        }
+        try (LocalState state = LocalState.open(bundle, BOB, DIRECTORY)) { // and after the rewrite at the last start
+            assertThat(state.pending).extracting(PendingOp::argument).containsExactly("carol", "for carol too");
         }
     }
 
