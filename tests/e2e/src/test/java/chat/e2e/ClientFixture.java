@@ -156,6 +156,14 @@ final class ClientFixture implements AutoCloseable {
         return start(user, bundle(user)).ready();
     }
 
+    /** A json client of {@code user}, ready, with {@code environment} added to its process's. */
+    ClientProcess client(String user, Map<String, String> environment) {
+        ClientProcess c = ClientProcess.start(chat, user + "#" + (clients.size() + 1), bundle(user), "127.0.0.1:" + port,
+                passwords.get(user), environment);
+        clients.add(c);
+        return c.ready();
+    }
+
     /** A json client of {@code user}, just started. */
     ClientProcess start(String user, Path bundle) {
         ClientProcess c = ClientProcess.start(chat, user + "#" + (clients.size() + 1), bundle, port, passwords.get(user));

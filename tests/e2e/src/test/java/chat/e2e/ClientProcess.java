@@ -109,9 +109,16 @@ final class ClientProcess implements AutoCloseable {
 
     /** Starts the json frontend for the bundle {@code bundle}, with {@code --server servers}. */
     static ClientProcess start(ChatImage chat, String name, java.nio.file.Path bundle, String servers, String password) {
+        return start(chat, name, bundle, servers, password, java.util.Map.of());
+    }
+
+    /** The same, with {@code environment} added to the process's (e.g. {@code CHAT_JAVA_OPTS}). */
+    static ClientProcess start(ChatImage chat, String name, java.nio.file.Path bundle, String servers, String password,
+                               java.util.Map<String, String> environment) {
         ProcessBuilder pb = chat.command(List.of("client", "--dir", bundle.toString(), "--server", servers,
                 "--frontend", "json"));
         pb.environment().put("CHAT_PASSWORD", password);
+        pb.environment().putAll(environment);
         return start(name, pb);
     }
 
