@@ -203,11 +203,16 @@ final class LocalState implements AutoCloseable {
         // meta before the outbox is rewritten: the rewrite drops the records of the highest
         // userSeqs used, and the next start learns the counter from meta
         meta = SealedLog.rewrite(metaFile, "meta", key, List.of(metaBytes()), false);
-        List<byte[]> compacted = new ArrayList<>();
-        for (PendingOp op : pending) {
-            compacted.add(opRecord(op, null));
+        outbox = rewriteOutbox(pending);
+    }
+
+    /** {@code outbox.log} replaced by the records of {@code ops} alone, open for appending (see {@link SealedLog#rewrite}). */
+    private SealedLog rewriteOutbox(List<PendingOp> ops) throws IOException {
+        List<byte[]> records = new ArrayList<>(ops.size());
+        for (PendingOp op : ops) {
+            records.add(opRecord(op, null));
         }
-        outbox = SealedLog.rewrite(outboxFile, "outbox", key, compacted, true);
+        return SealedLog.rewrite(dir.resolve("outbox.log"), "outbox", key, records, true);
     }
 
     /**
@@ -481,12 +486,8 @@ final class LocalState implements AutoCloseable {
         if (!persistent) {
             return;
         }
-        List<byte[]> records = new ArrayList<>(live.size());
-        for (PendingOp op : live) {
-            records.add(opRecord(op, null));
-        }
         SealedLog old = outbox;
-        outbox = SealedLog.rewrite(dir.resolve("outbox.log"), "outbox", key, records, true); // if it throws, nothing changed
+        outbox = rewriteOutbox(live); // if it throws, nothing changed
         closeQuietly(old);
     }
 
